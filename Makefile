@@ -1,0 +1,37 @@
+# kstack: `make demo` runs the main job on the embedded simulated cluster; `make test` runs every test tier.
+SHELL := /bin/bash
+ARTIFACTS := artifacts
+RID ?= linux-x64
+
+.PHONY: build build-kstack build-sim test demo bench clean
+
+build: build-kstack build-sim
+
+# NativeAOT when clang is available (start-up in milliseconds); otherwise a framework-dependent build.
+build-kstack:
+	@if command -v clang >/dev/null 2>&1; then \
+	  dotnet publish src/Kstack/Kstack.csproj -c Release -r $(RID) -o $(ARTIFACTS)/bin --nologo -v quiet -p:PublishAot=true; \
+	else \
+	  echo "clang not found: building kstack without NativeAOT (slower start-up); apt-get install clang for AOT" >&2; \
+	  dotnet publish src/Kstack/Kstack.csproj -c Release -o $(ARTIFACTS)/bin --nologo -v quiet -p:PublishAot=false; \
+	fi
+	@rm -f $(ARTIFACTS)/bin/kstack.dbg
+
+build-sim:
+	@if [ -f src/Kstack.Sim/Kstack.Sim.csproj ]; then \
+	  dotnet publish src/Kstack.Sim/Kstack.Sim.csproj -c Release -o $(ARTIFACTS)/sim --nologo -v quiet && \
+	  printf '#!/bin/sh\nexec "$$(dirname "$$0")/../sim/kstack-sim" "$$@"\n' > $(ARTIFACTS)/bin/kstack-sim && \
+	  chmod +x $(ARTIFACTS)/bin/kstack-sim; \
+	fi
+
+test: build
+	@scripts/test.sh
+
+demo: build
+	@scripts/demo.sh $(ARGS)
+
+bench: build
+	@bench/run.sh
+
+clean:
+	rm -rf $(ARTIFACTS) src/*/bin src/*/obj tests/*/bin tests/*/obj

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Kstack.Cache;
+using Kstack.Cli;
+using Kstack.Envelope;
+using Kstack.Kube;
+using Env = Kstack.Envelope.Envelope;
+
+namespace Kstack.Commands;
+
+/// <summary>
+/// Base of every skill verb. Owns the envelope discipline: global flags, --help, context resolution and pinning,
+/// the drift notice, and turning every expected failure into a typed error envelope.
+/// </summary>
+public abstract class SkillCommand
+{
+    public abstract string Name { get; }
+
+    /// <summary>Default cache TTL text ("15m"); null means the skill takes no --ttl/--refresh.</summary>
+    public virtual string? DefaultTtl => null;
+
+    /// <summary>False for skills that may name a context the kubeconfig no longer has (e.g. forget).</summary>
+    public virtual bool RequiresKubeconfigContext => true;
+
+    protected virtual IEnumerable<Option> SkillOptions => [];
+
+    /// <summary>False when this invocation works without any context (e.g. forget --all).</summary>
+    protected virtual bool NeedsContext(ParseResult parsed) => true;
+
+    protected abstract Task<Env> RunAsync(SkillRun run, CancellationToken ct);
+
+    public async Task<Env> InvokeAsync(string slot, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        if (args.Any(a => a is "--help" or "-h")) return Env.Verbatim(HelpText.For(Name, slot));
+
+        string? context = null;
+        try
+        {
+            var flags = new GlobalFlags(DefaultTtl is not null);
+            var command = flags.BuildCommand(Name, SkillOptions);
+            var parsed = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            flags.ThrowOnParseErrors(parsed, slot);
+
+            var root = InstallRoot.Resolve();
+            var (ctx, fromCurrent, kubeconfig) = ResolveContext(parsed.GetValue(flags.Context), NeedsContext(parsed));
+            context = ctx;
+            var notice = ctx.Length == 0 ? null : new ContextDriftGuard(new StateStore(root), () => DateTimeOffset.UtcNow).Check(ctx, fromCurrent);
+
+            var ttlText = parsed.GetValue(flags.Ttl) ?? DefaultTtl ?? "0s";
+            var ttl = Duration.Parse("--ttl", ttlText);
+            var run = new SkillRun(slot, root, ctx, kubeconfig, parsed)
+            {
+                Namespace = NonEmpty(parsed.GetValue(flags.Namespace), "--namespace"),
+                Json = parsed.GetValue(flags.Json),
+                Refresh = parsed.GetValue(flags.Refresh),
+                Ttl = parsed.GetValue(flags.Refresh) ? TimeSpan.Zero : ttl,
+                TtlText = ttlText,
+                FreeText = parsed.GetValue(flags.Text) ?? [],
+            };
+            var envelope = await RunAsync(run, ct);
+            return envelope with { KubeContext = ctx, Notice = notice };
+        }
+        catch (KstackException e)
+        {
+            return e.ToEnvelope() with { KubeContext = context };
+        }
+    }
+
+    private (string Context, bool FromCurrent, Lazy<Kubeconfig> Kubeconfig) ResolveContext(string? flag, bool needed)
+    {
+        var kubeconfig = new Lazy<Kubeconfig>(Kubeconfig.Load);
+        string? ctx = null;
+        var fromCurrent = false;
+        if (flag is not null)
+        {
+            if (flag.Length == 0) throw KstackException.User("Flag --context has an empty value.");
+            ctx = flag;
+        }
+        else if (Environment.GetEnvironmentVariable("KSTACK_KUBE_CONTEXT") is { Length: > 0 } env)
+        {
+            ctx = env;
+        }
+        else if (!needed)
+        {
+            return ("", false, kubeconfig);
+        }
+        else
+        {
+            ctx = kubeconfig.Value.CurrentContext
+                  ?? throw KstackException.User("Unable to determine kube context. Set one with kubectl or pass --context=<name>.");
+            fromCurrent = true;
+        }
+        if (RequiresKubeconfigContext && needed && !kubeconfig.Value.HasContext(ctx))
+            throw KstackException.User(kubeconfig.Value.UnknownContextMessage(ctx));
+        return (ctx, fromCurrent, kubeconfig);
+    }
+
+    private static string? NonEmpty(string? value, string flag) =>
+        value is { Length: 0 } ? throw KstackException.User($"Flag {flag} has an empty value.") : value;
+}
+
+/// <summary>Everything a skill needs for one invocation.</summary>
+public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy<Kubeconfig> kubeconfig, ParseResult parsed)
+{
+    public string Slot { get; } = slot;
+    public InstallRoot Root { get; } = root;
+    public string Context { get; } = context;
+    public Kubeconfig Kubeconfig => kubeconfig.Value;
+    public ParseResult Parsed { get; } = parsed;
+    public string? Namespace { get; init; }
+    public bool Json { get; init; }
+    public bool Refresh { get; init; }
+    public TimeSpan Ttl { get; init; }
+    public string TtlText { get; init; } = "0s";
+    public IReadOnlyList<string> FreeText { get; init; } = [];
+
+    public string CacheDir => Root.CacheDirFor(Context);
+    public string StateDir => Root.StateDirFor(Context);
+
+    public T? Get<T>(Option<T> option) => Parsed.GetValue(option);
+}
