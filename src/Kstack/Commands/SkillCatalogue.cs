@@ -8,6 +8,7 @@ public static class SkillCatalogue
     private static readonly Dictionary<string, Func<SkillCommand>> Factories = new(StringComparer.Ordinal)
     {
         ["forget"] = () => new ForgetCommand(),
+        ["cluster-status"] = () => new Skills.ClusterStatus.ClusterStatusCommand(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);

@@ -1,0 +1,24 @@
+namespace Kstack.Kube;
+
+/// <summary>One cached API read: where it comes from and which cache file it becomes.</summary>
+public sealed record ListSpec(string File, string Noun, string ClusterPath, string? NamespacedPath, string ItemApiVersion, string ItemKind,
+    bool MetadataOnly = false, bool IsList = true, ListSpec? Fallback = null)
+{
+    public string PathFor(string? ns) =>
+        ns is null || NamespacedPath is null ? ClusterPath : NamespacedPath.Replace("{ns}", Uri.EscapeDataString(ns), StringComparison.Ordinal);
+
+    /// <summary>The verb and resource named in RBAC messages: "list nodes".</summary>
+    public string RbacAction => IsList ? $"list {Noun}" : $"get {Noun}";
+
+    public static readonly ListSpec Version = new("cluster.json", "cluster version", "/version", null, "", "", IsList: false);
+    public static readonly ListSpec Nodes = new("nodes.json", "nodes", "/api/v1/nodes", null, "v1", "Node");
+    public static readonly ListSpec Pods = new("pods.json", "pods", "/api/v1/pods", "/api/v1/namespaces/{ns}/pods", "v1", "Pod");
+    public static readonly ListSpec PodsMeta = new("pods.meta.json", "pods", "/api/v1/pods", "/api/v1/namespaces/{ns}/pods", "v1", "Pod", MetadataOnly: true);
+    public static readonly ListSpec ReplicaSetsMeta = new("replicasets.meta.json", "replicasets", "/apis/apps/v1/replicasets",
+        "/apis/apps/v1/namespaces/{ns}/replicasets", "apps/v1", "ReplicaSet", MetadataOnly: true);
+    public static readonly ListSpec JobsMeta = new("jobs.meta.json", "jobs", "/apis/batch/v1/jobs",
+        "/apis/batch/v1/namespaces/{ns}/jobs", "batch/v1", "Job", MetadataOnly: true);
+    public static readonly ListSpec CoreEvents = new("events.json", "events", "/api/v1/events", "/api/v1/namespaces/{ns}/events", "v1", "Event");
+    public static readonly ListSpec Events = new("events.json", "events", "/apis/events.k8s.io/v1/events",
+        "/apis/events.k8s.io/v1/namespaces/{ns}/events", "events.k8s.io/v1", "Event", Fallback: CoreEvents);
+}

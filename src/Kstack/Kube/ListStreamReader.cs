@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Kstack.Kube;
+
+/// <summary>List-level fields seen while streaming a Kubernetes List.</summary>
+public sealed class ListHeader
+{
+    public string? ApiVersion { get; set; }
+    public string? Kind { get; set; }
+    public string? ResourceVersion { get; set; }
+    public string? Continue { get; set; }
+}
+
+/// <summary>
+/// Streams the items of a Kubernetes List (top-level "items" array) from a stream without holding the whole list:
+/// each complete item is handed to the callback as raw UTF-8 JSON, in order.
+/// </summary>
+public static class ListStreamReader
+{
+    public delegate void ItemHandler(ReadOnlySpan<byte> item);
+
+    public static async Task<ListHeader> ReadAsync(Stream stream, ItemHandler onItem, CancellationToken ct)
+    {
+        var header = new ListHeader();
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        var state = new JsonReaderState();
+        var length = 0;
+        var isFinal = false;
+        var inItems = false;
+        try
+        {
+            while (true)
+            {
+                if (!isFinal)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    var n = await stream.ReadAsync(buffer.AsMemory(length), ct);
+                    if (n == 0) isFinal = true;
+                    length += n;
+                }
+                var consumed = Scan(buffer.AsSpan(0, length), isFinal, ref state, ref inItems, header, onItem, out var done);
+                if (done) return header;
+                if (isFinal) throw new JsonException("The list ended before its closing brace (truncated response).");
+                buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
+                length -= consumed;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Scan(ReadOnlySpan<byte> data, bool isFinal, ref JsonReaderState state, ref bool inItems,
+        ListHeader header, ItemHandler onItem, out bool done)
+    {
+        var reader = new Utf8JsonReader(data, isFinal, state);
+        done = false;
+        while (true)
+        {
+            var before = reader;
+            if (!reader.Read()) break;
+            if (inItems)
+            {
+                if (reader.TokenType == JsonTokenType.EndArray) { inItems = false; continue; }
+                if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("List items must be objects.");
+                var probe = reader;
+                if (!probe.TrySkip()) { reader = before; break; }
+                var start = (int)reader.TokenStartIndex;
+                onItem(data[start..(int)probe.BytesConsumed]);
+                reader = probe;
+                continue;
+            }
+            if (reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndObject) { done = true; break; }
+            if (reader.CurrentDepth != 1 || reader.TokenType != JsonTokenType.PropertyName) continue;
+
+            var name = reader.GetString();
+            if (name == "items")
+            {
+                if (!reader.Read()) { reader = before; break; }
+                if (reader.TokenType == JsonTokenType.StartArray) inItems = true;
+                else if (reader.TokenType != JsonTokenType.Null) throw new JsonException("List items must be an array.");
+                continue;
+            }
+            var value = reader;
+            if (!value.Read()) { reader = before; break; }
+            var valueType = value.TokenType;
+            if (!value.TrySkip()) { reader = before; break; }
+            if (name is "apiVersion" or "kind" && valueType == JsonTokenType.String)
+            {
+                if (name == "kind") header.Kind = value.GetString(); else header.ApiVersion = value.GetString();
+            }
+            else if (name == "metadata" && valueType == JsonTokenType.StartObject)
+            {
+                var meta = reader;
+                meta.Read();
+                using var doc = JsonDocument.ParseValue(ref meta);
+                if (doc.RootElement.TryGetProperty("resourceVersion", out var rv) && rv.ValueKind == JsonValueKind.String)
+                    header.ResourceVersion = rv.GetString();
+                if (doc.RootElement.TryGetProperty("continue", out var c) && c.ValueKind == JsonValueKind.String)
+                    header.Continue = c.GetString();
+            }
+            reader = value;
+        }
+        state = reader.CurrentState;
+        return (int)reader.BytesConsumed;
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Kstack.Cache;
+using Kstack.Commands;
+using Kstack.Kube;
+using Kstack.Skills.Shared;
+using Env = Kstack.Envelope.Envelope;
+
+namespace Kstack.Skills.ClusterStatus;
+
+/// <summary>/cluster-status: nodes, pods and a ranked Issues block from a cached snapshot.</summary>
+public sealed class ClusterStatusCommand : SkillCommand
+{
+    private static readonly IReadOnlyDictionary<string, string> Roles = new Dictionary<string, string>
+    {
+        ["cluster"] = ListSpec.Version.File, ["nodes"] = ListSpec.Nodes.File, ["pods"] = ListSpec.Pods.File,
+        ["replicasets"] = ListSpec.ReplicaSetsMeta.File, ["jobs"] = ListSpec.JobsMeta.File,
+    };
+
+    private readonly Option<string?> _timeout = RequestTimeout.Option();
+
+    public override string Name => "cluster-status";
+    public override string? DefaultTtl => "15m";
+    protected override IEnumerable<Option> SkillOptions => [_timeout];
+
+    protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
+    {
+        var dir = SnapshotDir.For(run);
+        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(_timeout)) };
+        var results = await new SnapshotFetcher(api, dir, run.Ttl).EnsureAsync(
+            [ListSpec.Version, ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], run.Namespace, ct);
+
+        var version = results[ListSpec.Version.File];
+        string gitVersion = "unknown", serverPlatform = "";
+        if (version.Available)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(version.Path, ct));
+            gitVersion = doc.RootElement.Str("gitVersion") is { Length: > 0 } g ? g : "unknown";
+            serverPlatform = doc.RootElement.Str("platform") ?? "";
+        }
+        var nodes = results[ListSpec.Nodes.File];
+        var pods = results[ListSpec.Pods.File];
+        var nodeFacts = nodes.Available ? await CachedList.MapAsync(nodes.Path, NodeFacts.From, ct) : null;
+        var podFacts = pods.Available ? await CachedList.MapAsync(pods.Path, PodFacts.From, ct) : null;
+        var owners = await OwnerIndex.LoadAsync(
+            new[] { results[ListSpec.ReplicaSetsMeta.File], results[ListSpec.JobsMeta.File] }.Where(r => r.Available).Select(r => r.Path), ct);
+
+        var report = ClusterStatusAnalysis.Analyse(run.Context, gitVersion, serverPlatform, run.Namespace,
+            nodeFacts, nodes.Available ? null : AgentContext.Unreadable(nodes),
+            podFacts, pods.Available ? null : AgentContext.Unreadable(pods, run.Namespace is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {run.Namespace}"),
+            owners);
+
+        var now = DateTimeOffset.UtcNow;
+        var fromCache = results.Values.Any(r => r.Outcome == FetchOutcome.Cached);
+        var agentContext = AgentContext.Build(w =>
+        {
+            AgentContext.WriteCache(w, dir, results, Roles);
+            w.WriteStartObject("counts");
+            w.WriteNumber("nodes", nodeFacts?.Count ?? 0);
+            w.WriteNumber("pods", podFacts?.Count ?? 0);
+            w.WriteNumber("issues", report.Issues.Count);
+            w.WriteEndObject();
+        });
+        return run.Json
+            ? Env.Agent(ClusterStatusRenderer.Json(report, dir, fromCache, now), agentContext)
+            : Env.Verbatim(ClusterStatusRenderer.Text(report, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), now), agentContext);
+    }
+}

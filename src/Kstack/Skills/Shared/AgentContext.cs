@@ -1,0 +1,43 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Kstack.Kube;
+
+namespace Kstack.Skills.Shared;
+
+/// <summary>Builds the compact JSON carried in agent_context (cache paths, file names, counts).</summary>
+public static class AgentContext
+{
+    public static string Build(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>"cache_dir", "files" (role → file name, available ones only) and "unreadable" (role → reason).</summary>
+    public static void WriteCache(Utf8JsonWriter w, string dir, IReadOnlyDictionary<string, FetchResult> results, IReadOnlyDictionary<string, string> roles)
+    {
+        w.WriteString("cache_dir", dir);
+        w.WriteStartObject("files");
+        foreach (var (role, file) in roles)
+            if (results.TryGetValue(file, out var r) && r.Available) w.WriteString(role, file);
+        w.WriteEndObject();
+        w.WriteStartObject("unreadable");
+        foreach (var (role, file) in roles)
+            if (results.TryGetValue(file, out var r) && !r.Available) w.WriteString(role, Unreadable(r));
+        w.WriteEndObject();
+    }
+
+    /// <summary>Why a list could not be read, in the words shown to the user.</summary>
+    public static string Unreadable(FetchResult r, string? hint = null) => r.Outcome switch
+    {
+        FetchOutcome.Forbidden => $"RBAC denies {r.Spec.RbacAction}{hint}",
+        FetchOutcome.NotServed => $"the API server does not serve {r.Spec.Noun}",
+        _ => "not fetched",
+    };
+}
