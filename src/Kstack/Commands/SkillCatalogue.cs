@@ -9,6 +9,7 @@ public static class SkillCatalogue
     {
         ["forget"] = () => new ForgetCommand(),
         ["cluster-status"] = () => new Skills.ClusterStatus.ClusterStatusCommand(),
+        ["events"] = () => new Skills.Events.EventsCommand(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);

@@ -42,7 +42,7 @@ public sealed class ClusterStatusCommand : SkillCommand
         var nodeFacts = nodes.Available ? await CachedList.MapAsync(nodes.Path, NodeFacts.From, ct) : null;
         var podFacts = pods.Available ? await CachedList.MapAsync(pods.Path, PodFacts.From, ct) : null;
         var owners = await OwnerIndex.LoadAsync(
-            new[] { results[ListSpec.ReplicaSetsMeta.File], results[ListSpec.JobsMeta.File] }.Where(r => r.Available).Select(r => r.Path), ct);
+            new[] { ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available).Select(r => (r.Path, r.Spec.ItemKind)), ct);
 
         var report = ClusterStatusAnalysis.Analyse(run.Context, gitVersion, serverPlatform, run.Namespace,
             nodeFacts, nodes.Available ? null : AgentContext.Unreadable(nodes),

@@ -15,6 +15,7 @@ public sealed record OwnerRef(string Kind, string Name)
 public sealed class OwnerIndex
 {
     private readonly Dictionary<(string Ns, string Kind, string Name), OwnerRef> _parents = new();
+    private readonly Dictionary<(string Ns, string Name), string> _hashes = new();
 
     public void Add(string ns, string kind, string name, OwnerRef? owner)
     {
@@ -37,6 +38,7 @@ public sealed class OwnerIndex
     public IReadOnlyList<OwnerRef> Chain(string ns, string kind, string name, OwnerRef? directOwner, string? podTemplateHash = null)
     {
         var chain = new List<OwnerRef>();
+        if (podTemplateHash is null && kind == "Pod") _hashes.TryGetValue((ns, name), out podTemplateHash);
         var current = directOwner ?? (_parents.TryGetValue((ns, kind, name), out var p) ? p : null);
         while (current is not null && chain.Count < 5)
         {
@@ -50,15 +52,19 @@ public sealed class OwnerIndex
         return chain;
     }
 
-    /// <summary>Loads ReplicaSet and Job owners from cached metadata lists that are present.</summary>
-    public static async Task<OwnerIndex> LoadAsync(IEnumerable<string> metadataFiles, CancellationToken ct)
+    /// <summary>Loads controller owners from cached (usually metadata-only) lists of the given kinds.</summary>
+    public static async Task<OwnerIndex> LoadAsync(IEnumerable<(string Path, string Kind)> lists, CancellationToken ct)
     {
         var index = new OwnerIndex();
-        foreach (var file in metadataFiles.Where(File.Exists))
+        foreach (var (path, kind) in lists)
         {
-            await CachedList.MapAsync<object>(file, item =>
+            if (!File.Exists(path)) continue;
+            await CachedList.MapAsync<object>(path, item =>
             {
-                index.Add(item.Str("metadata", "namespace") ?? "", item.Str("kind") ?? "", item.Str("metadata", "name") ?? "", ControllerOf(item));
+                var ns = item.Str("metadata", "namespace") ?? "";
+                var name = item.Str("metadata", "name") ?? "";
+                index.Add(ns, kind, name, ControllerOf(item));
+                if (item.Str("metadata", "labels", "pod-template-hash") is { Length: > 0 } hash) index._hashes[(ns, name)] = hash;
                 return null;
             }, ct);
         }

@@ -1,0 +1,112 @@
+using System.Text;
+using System.Text.Json;
+using Kstack.Cache;
+using Kstack.Envelope;
+
+namespace Kstack.Skills.Events;
+
+/// <summary>Text and JSON renderings of an events report; rows keep the original's column layout.</summary>
+public static class EventsRenderer
+{
+    public static string Text(EventsReport r, Func<EventGroup, string?> ownerOf, string freshness, DateTimeOffset now)
+    {
+        var sb = new StringBuilder(2048);
+        sb.Append("Events: ").Append(DataText.Inline(r.Context, 60));
+        if (r.Namespace is not null) sb.Append(" · namespace ").Append(DataText.Inline(r.Namespace, 63));
+        if (r.TotalEvents == 0) sb.Append(" · none");
+        else
+        {
+            if (r.Span is { } span) sb.Append(" · ").Append(Duration.Format(span));
+            var parts = new List<string>();
+            if (r.WarningGroups > 0) parts.Add(r.WarningGroups == 1 ? "1 warning group" : $"{r.WarningGroups} warning groups");
+            if (r.NotableGroups > 0) parts.Add($"{r.NotableGroups} notable");
+            sb.Append(" · ").Append(parts.Count == 0 ? "none" : string.Join(", ", parts));
+        }
+        sb.Append("\n\n");
+
+        if (r.Shown.Count == 0) sb.Append("No Warning or notable Normal events in the current window.\n");
+        else
+        {
+            EventCategory? previous = null;
+            foreach (var g in r.Shown)
+            {
+                if (previous is { } p && p != g.Category) sb.Append('\n');
+                previous = g.Category;
+                sb.Append(Row(g, now)).Append('\n');
+                sb.Append(Detail(g, ownerOf(g), now)).Append('\n');
+            }
+            if (r.HiddenGroups > 0) sb.Append($"…and {r.HiddenGroups} more groups (all groups are in events.json).\n");
+        }
+        if (r.SuppressedCount > 0)
+            sb.Append($"\n…and {r.SuppressedCount} Normal events (Pulled, Created, Started, Scheduled) suppressed.\n");
+        if (r.OtherTypeCount > 0)
+            sb.Append($"\n…and {r.OtherTypeCount} events of a type other than Normal or Warning hidden.\n");
+        sb.Append('\n').Append(freshness)
+          .Append(" Ask to drill in — e.g. \"only payments\", \"events on pod/checkout-7c9\", \"show suppressed\".");
+        return sb.ToString();
+    }
+
+    /// <summary>WARN  ns/Kind(22) reason(18) count×(4)  age ago(9)  "message"</summary>
+    public static string Row(EventGroup g, DateTimeOffset now)
+    {
+        var label = g.Category == EventCategory.Warn ? "WARN" : "NOTE";
+        var where = g.Namespace.Length == 0 ? g.Kind : $"{g.Namespace}/{g.Kind}";
+        return $"{label}  {DataText.Cell(DataText.Inline(where, 200), 22)} {DataText.Cell(DataText.Inline(g.Reason, 200), 18)} "
+             + $"{DataText.Cell($"{g.Count}×", 4)}  {DataText.Cell(Ago(g.Last, now), 9)}  {DataText.Quote(g.Message, 80)}";
+    }
+
+    private static string Detail(EventGroup g, string? owner, DateTimeOffset now)
+    {
+        var objects = string.Join(", ", g.Objects.Take(3).Select(o => $"{g.Kind.ToLowerInvariant()}/{DataText.Inline(o, 60)}"));
+        if (g.Objects.Count > 3) objects += $" +{g.Objects.Count - 3} more";
+        var line = $"      {(objects.Length > 0 ? objects : "(no object)")} · first {Ago(g.First, now)}";
+        if (owner is not null) line += $" · owner {DataText.Inline(owner, 60)}";
+        return line;
+    }
+
+    private static string Ago(DateTimeOffset? t, DateTimeOffset now)
+    {
+        if (t is null) return "?";
+        var age = now - t.Value;
+        return age <= TimeSpan.Zero ? "?" : Duration.Format(age) + " ago";
+    }
+
+    public static string Json(EventsReport r, Func<EventGroup, string?> ownerOf, DateTimeOffset now)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("context", TerminalText.Clean(r.Context));
+            if (r.Namespace is null) w.WriteNull("namespace"); else w.WriteString("namespace", TerminalText.Clean(r.Namespace));
+            w.WriteNumber("events", r.TotalEvents);
+            w.WriteNumber("warningGroups", r.WarningGroups);
+            w.WriteNumber("notableGroups", r.NotableGroups);
+            w.WriteNumber("hiddenGroups", r.HiddenGroups);
+            w.WriteNumber("suppressedNormal", r.SuppressedCount);
+            w.WriteStartArray("groups");
+            foreach (var g in r.Shown)
+            {
+                w.WriteStartObject();
+                w.WriteString("category", g.Category == EventCategory.Warn ? "warning" : "notable");
+                w.WriteString("type", TerminalText.Clean(g.Type));
+                w.WriteString("reason", TerminalText.Clean(g.Reason));
+                w.WriteString("kind", TerminalText.Clean(g.Kind));
+                w.WriteString("namespace", TerminalText.Clean(g.Namespace));
+                w.WriteNumber("count", g.Count);
+                if (g.First is { } f) w.WriteString("first", f.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"));
+                if (g.Last is { } l) w.WriteString("last", l.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"));
+                w.WriteString("message", DataText.Inline(g.Message, 200));
+                w.WriteNumber("objectCount", g.Objects.Count);
+                w.WriteStartArray("objects");
+                foreach (var o in g.Objects.Take(3)) w.WriteStringValue(TerminalText.Clean(o));
+                w.WriteEndArray();
+                if (ownerOf(g) is { } owner) w.WriteString("owner", TerminalText.Clean(owner));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
