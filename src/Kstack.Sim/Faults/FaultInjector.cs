@@ -58,13 +58,13 @@ public sealed class FaultInjector
                         Method = (string?)o["method"],
                         Path = o["path"] is JsonNode p ? new Regex((string)p!, RegexOptions.CultureInvariant) : null,
                         User = (string?)o["user"],
-                        Status = (int?)o["status"],
-                        RetryAfter = (int?)o["retryAfter"],
-                        LatencyMs = (int?)o["latencyMs"] ?? 0,
+                        Status = (int?)Number(o["status"], "status"),
+                        RetryAfter = (int?)Number(o["retryAfter"], "retryAfter"),
+                        LatencyMs = (int?)Number(o["latencyMs"], "latencyMs") ?? 0,
                         Reset = (bool?)o["reset"] ?? false,
-                        TruncateAfterBytes = (long?)o["truncateAfterBytes"],
-                        Probability = (double?)o["probability"] ?? 1.0,
-                        Count = (int?)o["count"],
+                        TruncateAfterBytes = (long?)Number(o["truncateAfterBytes"], "truncateAfterBytes"),
+                        Probability = Number(o["probability"], "probability") ?? 1.0,
+                        Count = (int?)Number(o["count"], "count"),
                     };
                     if (rule.Status == null && !rule.Reset && rule.LatencyMs == 0 && rule.TruncateAfterBytes == null)
                         throw new FormatException("a rule needs an effect: status, reset, latencyMs or truncateAfterBytes");
@@ -78,6 +78,14 @@ public sealed class FaultInjector
             }
         }
         return new FaultInjector(rules);
+    }
+
+    private static double? Number(JsonNode? n, string field)
+    {
+        if (n is null) return null;
+        if (n is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+            return v.TryGetValue<long>(out var l) ? l : v.GetValue<double>();
+        throw new FormatException($"{field} must be a number");
     }
 
     public FaultEffect? Match(string method, string path, string query, string user)
