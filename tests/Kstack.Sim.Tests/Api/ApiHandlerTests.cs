@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json;
+using Xunit;
+
+namespace Kstack.Sim.Tests.Api;
+
+[Collection("basic")]
+public sealed class ApiHandlerTests(BasicServerFixture fx)
+{
+    private const string MetaList = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+
+    [Fact]
+    public async Task MetadataOnlySecretListCarriesNoData()
+    {
+        using var c = TestSupport.Client(fx.Server);
+        using var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/secrets");
+        req.Headers.TryAddWithoutValidation("Accept", MetaList + ",application/json");
+        using var resp = await c.SendAsync(req);
+        var text = await resp.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
+        Assert.DoesNotContain("c3VwZXItc2VjcmV0", text);
+        Assert.DoesNotContain("not-for-agents", text);
+        var doc = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("PartialObjectMetadataList", doc.GetProperty("kind").GetString());
+        Assert.Equal("meta.k8s.io/v1", doc.GetProperty("apiVersion").GetString());
+        var items = doc.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        Assert.All(items, i => Assert.Equal(["apiVersion", "kind", "metadata"], i.EnumerateObject().Select(p => p.Name).Order().ToArray()));
+
+        var single = await TestSupport.GetJson(c, "/api/v1/namespaces/team-b/secrets/db-password", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1");
+        Assert.Equal("PartialObjectMetadata", single.GetProperty("kind").GetString());
+        Assert.False(single.TryGetProperty("data", out _));
+    }
+
+    [Fact]
+    public async Task TableIncludesPartialMetadataObjects()
+    {
+        using var c = TestSupport.Client(fx.Server);
+        var t = await TestSupport.GetJson(c, "/api/v1/namespaces/team-a/pods?limit=2", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+        Assert.Equal("Table", t.GetProperty("kind").GetString());
+        Assert.Equal(["Name", "Ready", "Status", "Restarts", "Age", "IP", "Node", "Nominated Node", "Readiness Gates"],
+            t.GetProperty("columnDefinitions").EnumerateArray().Select(x => x.GetProperty("name").GetString()!).ToArray());
+        var rows = t.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("PartialObjectMetadata", rows[0].GetProperty("object").GetProperty("kind").GetString());
+        Assert.Equal("team-a", rows[0].GetProperty("object").GetProperty("metadata").GetProperty("namespace").GetString());
+        Assert.True(t.GetProperty("metadata").TryGetProperty("continue", out _));
+        Assert.Equal(4, t.GetProperty("metadata").GetProperty("remainingItemCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task InvalidContinueTokenIsBadRequest()
+    {
+        using var c = TestSupport.Client(fx.Server);
+        using var resp = await c.GetAsync("/api/v1/pods?limit=2&continue=bm90LWEtdG9rZW4");
+        Assert.Equal(HttpStatusCode.BadRequest, resp.StatusCode);
+        var s = JsonDocument.Parse(await resp.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Status", s.GetProperty("kind").GetString());
+        Assert.Equal("BadRequest", s.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task MissingOrWrongTokenIsUnauthorized()
+    {
+        using var c = TestSupport.Client(fx.Server, "wrong-token");
+        using var resp = await c.GetAsync("/api/v1/pods");
+        Assert.Equal(HttpStatusCode.Unauthorized, resp.StatusCode);
+        Assert.Contains("\"message\":\"Unauthorized\"", await resp.Content.ReadAsStringAsync());
+        c.DefaultRequestHeaders.Authorization = null;
+        using var anon = await c.GetAsync("/api/v1/pods");
+        Assert.Equal(HttpStatusCode.Unauthorized, anon.StatusCode);
+        using var version = await c.GetAsync("/version");
+        Assert.Equal(HttpStatusCode.OK, version.StatusCode);
+    }
+
+    [Fact]
+    public async Task SelfSubjectRulesReviewListsTheUsersRules()
+    {
+        using var c = TestSupport.Client(fx.Server, "dev-token-7f3a91");
+        var body = new StringContent("""{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectRulesReview","spec":{"namespace":"team-a"}}""",
+            System.Text.Encoding.UTF8, "application/json");
+        using var resp = await c.PostAsync("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", body);
+        Assert.Equal(HttpStatusCode.Created, resp.StatusCode);
+        var status = JsonDocument.Parse(await resp.Content.ReadAsStringAsync()).RootElement.GetProperty("status");
+        Assert.Contains(status.GetProperty("resourceRules").EnumerateArray(),
+            r => r.GetProperty("resources").EnumerateArray().Any(x => x.GetString() == "pods/log"));
+        Assert.False(status.GetProperty("incomplete").GetBoolean());
+    }
+
+    [Fact]
+    public async Task WatchStreamsAddedThenDeleted()
+    {
+        await using var server = await TestSupport.StartBasic();
+        using var c = TestSupport.Client(server);
+        var list = await TestSupport.GetJson(c, "/api/v1/namespaces/team-b/configmaps");
+        var rv = list.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+        using var resp = await c.GetAsync($"/api/v1/namespaces/team-a/pods?watch=true&resourceVersion={rv}&timeoutSeconds=10", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync());
+        using var del = await c.DeleteAsync("/api/v1/namespaces/team-a/pods/worker-2");
+        Assert.Equal(HttpStatusCode.OK, del.StatusCode);
+        var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var ev = JsonDocument.Parse(line!).RootElement;
+        Assert.Equal("DELETED", ev.GetProperty("type").GetString());
+        Assert.Equal("worker-2", ev.GetProperty("object").GetProperty("metadata").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task FollowedLogReceivesAppendedLines()
+    {
+        await using var server = await TestSupport.StartBasic();
+        using var c = TestSupport.Client(server);
+        using var resp = await c.GetAsync("/api/v1/namespaces/team-a/pods/web-1/log?follow=true&tailLines=1", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync());
+        Assert.Equal("GET /api/items 200", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        server.AppendLog("team-a", "web-1", "app", "GET /late 503");
+        Assert.Equal("GET /late 503", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task LogErrorsAreTheRealMessages()
+    {
+        using var c = TestSupport.Client(fx.Server);
+        using var badContainer = await c.GetAsync("/api/v1/namespaces/team-a/pods/web-1/log?container=nope");
+        Assert.Equal(HttpStatusCode.BadRequest, badContainer.StatusCode);
+        Assert.Contains("container nope is not valid for pod web-1", await badContainer.Content.ReadAsStringAsync());
+        using var limited = await c.GetAsync("/api/v1/namespaces/team-a/pods/web-1/log?limitBytes=8");
+        Assert.Equal("starting", await limited.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Kstack.Sim.Tests.Generation;
+
+public sealed class ClusterGeneratorTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task FiftyThousandPodsLoadAndEveryPageIsServed()
+    {
+        var sw = Stopwatch.StartNew();
+        await using var server = await SimServer.StartAsync(new SimOptions { GeneratePods = 50_000, GenerateSeed = 7 });
+        var load = sw.Elapsed;
+        output.WriteLine($"load {load.TotalSeconds:F1}s (store {server.LoadTime.TotalSeconds:F1}s)");
+        Assert.True(load < TimeSpan.FromSeconds(30), $"load took {load}");
+        Assert.Equal(50_000, server.Store.Count("v1", "Pod"));
+        Assert.Equal(50_000 / 30, server.Store.Count("v1", "Node"));
+
+        using var c = TestSupport.Client(server);
+        sw.Restart();
+        var seen = 0;
+        var unhealthy = 0;
+        string? cont = null;
+        var pages = 0;
+        do
+        {
+            var url = "/api/v1/pods?limit=500" + (cont != null ? "&continue=" + Uri.EscapeDataString(cont) : "");
+            await using var s = await c.GetStreamAsync(url);
+            using var doc = await JsonDocument.ParseAsync(s);
+            foreach (var p in doc.RootElement.GetProperty("items").EnumerateArray())
+            {
+                seen++;
+                if (p.GetProperty("status").TryGetProperty("containerStatuses", out var cs) && !cs[0].GetProperty("ready").GetBoolean()) unhealthy++;
+                else if (p.GetProperty("status").GetProperty("phase").GetString() == "Pending") unhealthy++;
+            }
+            cont = doc.RootElement.GetProperty("metadata").TryGetProperty("continue", out var ct) ? ct.GetString() : null;
+            pages++;
+        } while (!string.IsNullOrEmpty(cont));
+        output.WriteLine($"paged {seen} pods in {pages} pages, {sw.Elapsed.TotalSeconds:F1}s; unhealthy {unhealthy}");
+        Assert.Equal(50_000, seen);
+        Assert.Equal(100, pages);
+        Assert.InRange(unhealthy, 1000, 2000);
+    }
+
+    [Fact]
+    public async Task SameSeedSameCluster()
+    {
+        await using var a = await SimServer.StartAsync(new SimOptions { GeneratePods = 300, GenerateSeed = 3 });
+        await using var b = await SimServer.StartAsync(new SimOptions { GeneratePods = 300, GenerateSeed = 3 });
+        using var ca = TestSupport.Client(a);
+        using var cb = TestSupport.Client(b);
+        var la = await TestSupport.GetJson(ca, "/api/v1/pods");
+        var lb = await TestSupport.GetJson(cb, "/api/v1/pods");
+        var na = la.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("metadata").GetProperty("uid").GetString()).ToList();
+        var nb = lb.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("metadata").GetProperty("uid").GetString()).ToList();
+        Assert.Equal(300, na.Count);
+        Assert.Equal(na, nb);
+        var pod = la.GetProperty("items")[0];
+        Assert.True(pod.GetProperty("metadata").GetProperty("managedFields").GetArrayLength() >= 2);
+        Assert.Equal("ReplicaSet", pod.GetProperty("metadata").GetProperty("ownerReferences")[0].GetProperty("kind").GetString());
+        var rs = await TestSupport.GetJson(ca, "/apis/apps/v1/replicasets");
+        Assert.All(rs.GetProperty("items").EnumerateArray(), r => Assert.Equal("Deployment", r.GetProperty("metadata").GetProperty("ownerReferences")[0].GetProperty("kind").GetString()));
+        var ev = await TestSupport.GetJson(ca, "/api/v1/events");
+        Assert.Contains(ev.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "Warning");
+    }
+}

@@ -1,0 +1,101 @@
+using Kstack.Sim.Scenarios;
+using Xunit;
+
+namespace Kstack.Sim.Tests.Scenarios;
+
+public sealed class ScenarioLoaderTests
+{
+    private static string Scenario(params (string Name, string Content)[] files)
+    {
+        var dir = TestSupport.TempDir();
+        foreach (var (name, content) in files)
+        {
+            var path = Path.Combine(dir, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, content);
+        }
+        return dir;
+    }
+
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: [broken\n", 1, "YAML syntax error")]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {labels: {}}\n", 1, "metadata.name is required")]
+    [InlineData("---\napiVersion: v1\nkind: Gizmo\nmetadata: {name: g}\n", 0, "unknown kind \"Gizmo\"")]
+    [InlineData("kind: Pod\nmetadata: {name: a}\n", 0, "apiVersion is required")]
+    [InlineData("- just\n- a list\n", 0, "must be a mapping")]
+    public async Task BadFilesNameFileDocumentAndReason(string yaml, int doc, string reason)
+    {
+        var dir = Scenario(("good.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n"), ("objects.yaml", yaml));
+        var e = await Assert.ThrowsAsync<ScenarioException>(() => SimServer.StartAsync(new SimOptions { Scenarios = [dir] }));
+        Assert.EndsWith("objects.yaml", e.File);
+        Assert.Equal(doc, e.Document);
+        Assert.Contains(reason, e.Reason);
+        Assert.Contains($"objects.yaml: document {doc}: ", e.Message);
+    }
+
+    [Fact]
+    public async Task CliExitsWithTwoOnBadScenario()
+    {
+        var dir = Scenario(("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: [x\n"));
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        try
+        {
+            Assert.Equal(2, await SimCli.RunAsync(["--scenario", dir, "--kubeconfig", Path.Combine(dir, "kc")]));
+        }
+        finally
+        {
+            Console.SetError(old);
+        }
+        Assert.Contains("bad.yaml: document 0: YAML syntax error", err.ToString());
+        Assert.False(File.Exists(Path.Combine(dir, "kc")));
+    }
+
+    [Fact]
+    public async Task MergesScenariosFillsDefaultsAndResolvesRelativeTimes()
+    {
+        var a = Scenario(("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: n1}\ndata: {v: \"1\", n: 007, t: true}\n"));
+        var b = Scenario(("b.json", """{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"n1"},"data":{"v":"2"}}]}"""),
+            ("e.yaml", "apiVersion: v1\nkind: Event\nmetadata: {name: e1, namespace: n1}\ninvolvedObject: {kind: ConfigMap, name: c, namespace: n1}\nfirstTimestamp: now-5m\nlastTimestamp: now\n"),
+            ("users.yaml", "users:\n- {name: ro, token: ro-token, groups: [readers]}\n"),
+            ("logs/n1/p/app.log", "line one\nline two\n"));
+        await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = [a, b] });
+        var cm = System.Text.Json.JsonDocument.Parse(server.Store.TryGet("v1", "ConfigMap", "n1", "c")!).RootElement;
+        Assert.Equal("2", cm.GetProperty("data").GetProperty("v").GetString());
+        var meta = cm.GetProperty("metadata");
+        Assert.Equal(ScenarioLoader.DeterministicUid("v1", "ConfigMap", "n1", "c"), meta.GetProperty("uid").GetString());
+        Assert.True(long.Parse(meta.GetProperty("resourceVersion").GetString()!) > 0);
+        Assert.True(meta.TryGetProperty("creationTimestamp", out _));
+        var ev = System.Text.Json.JsonDocument.Parse(server.Store.TryGet("v1", "Event", "n1", "e1")!).RootElement;
+        Assert.Equal(meta.GetProperty("uid").GetString(), ev.GetProperty("involvedObject").GetProperty("uid").GetString());
+        var first = DateTimeOffset.Parse(ev.GetProperty("firstTimestamp").GetString()!);
+        Assert.InRange(DateTimeOffset.UtcNow - first, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(6));
+        Assert.Contains(server.Users, u => u.Name == "ro" && u.Token == "ro-token");
+        Assert.NotNull(server.Store.TryGet("v1", "Namespace", null, "n1"));
+        Assert.Equal(2, server.Logs.Find("n1", "p", "app", false)!.Count);
+        Assert.Contains("sim-ro", await File.ReadAllTextAsync(server.KubeconfigPath));
+    }
+
+    [Fact]
+    public void UnknownBuiltinNameIsAnError()
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioSource.Resolve("no-such-scenario-xyz"));
+        Assert.Contains("no such scenario", e.Reason);
+    }
+
+    [Fact]
+    public void YamlScalarsAreTypedLikeKubernetes()
+    {
+        var doc = YamlToJson.Parse("a: 1\nb: \"1\"\nc: true\nd: ~\ne: 1.5\nf: 'yes'\ng: yes\nh: 0x10\n").Single();
+        var o = doc.Node!.AsObject();
+        Assert.Equal(1L, o["a"]!.GetValue<long>());
+        Assert.Equal("1", o["b"]!.GetValue<string>());
+        Assert.True(o["c"]!.GetValue<bool>());
+        Assert.Null(o["d"]);
+        Assert.Equal(1.5, o["e"]!.GetValue<double>());
+        Assert.Equal("yes", o["f"]!.GetValue<string>());
+        Assert.Equal("yes", o["g"]!.GetValue<string>());
+        Assert.Equal(16L, o["h"]!.GetValue<long>());
+    }
+}
