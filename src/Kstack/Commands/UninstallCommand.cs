@@ -59,7 +59,7 @@ public static class UninstallCommand
             {
                 var what = plan.SlotDirs.Count == 0 ? "no skill directories" : $"{plan.SlotDirs.Count} skill director{(plan.SlotDirs.Count == 1 ? "y" : "ies")}";
                 var rootPart = plan.RemovesRoot ? $" and {plan.Target.Root}" : "";
-                prompt.Write($"Remove kstack ({plan.Target.Label}): {what} for {string.Join(", ", plan.Agents.Select(a => a.Name))}{rootPart}? [y/N] ");
+                prompt.Write($"Remove kstack ({plan.Target.Label}): {what} for {plan.AgentsText}{rootPart}? [y/N] ");
                 prompt.Flush();
                 var answer = input.ReadLine()?.Trim();
                 if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))

@@ -9,6 +9,8 @@ public sealed record UninstallPlan(InstallTarget Target, IReadOnlyList<Agent> Ag
     IReadOnlyList<string> SlotDirs, IReadOnlyList<Agent> KeepRootFor)
 {
     public bool RemovesRoot => KeepRootFor.Count == 0;
+
+    public string AgentsText => Agents.Count == AgentTable.All.Count ? "all agents" : string.Join(' ', Agents.Select(a => a.Name));
 }
 
 /// <summary>
@@ -35,7 +37,7 @@ public static class Uninstaller
 
     public static IReadOnlyList<string> Run(UninstallPlan plan)
     {
-        var log = new List<string> { $"🧹 Uninstalling kstack ({plan.Target.Label}) · {string.Join(' ', plan.Agents.Select(a => a.Name))}", "" };
+        var log = new List<string> { $"🧹 Uninstalling kstack ({plan.Target.Label}) · {plan.AgentsText}", "" };
         foreach (var dir in plan.SlotDirs)
         {
             FileSystem.RemoveEntry(dir);

@@ -49,7 +49,7 @@ public class AgentTableTests
             {
                 var f = Path.Combine(dir, name);
                 File.WriteAllText(f, "");
-                File.SetUnixFileMode(f, exec ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100);
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(f, exec ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100);
             }
             Assert.Equal(["factory", "pi"], AgentTable.Detect(a + Path.PathSeparator + b).Select(x => x.Name));
             Assert.Empty(AgentTable.Detect(""));

@@ -48,7 +48,7 @@ public sealed class Sandbox : IDisposable
     {
         var file = Path.Combine(FakeBin, name);
         File.WriteAllText(file, "#!/bin/sh\nexit 0\n");
-        File.SetUnixFileMode(file, executable ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, executable ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100);
     }
 
     public sealed record Result(int Exit, string Stdout, string Stderr, JsonObject Envelope)

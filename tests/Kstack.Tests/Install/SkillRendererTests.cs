@@ -158,6 +158,15 @@ public class SkillRendererTests
         Assert.Contains($"/{slot}", rendered.HelpMd);
     }
 
+    [Fact]
+    public void User_invoked_only_templates_also_say_so_in_the_body()
+    {
+        var userOnly = SkillCatalogue.Names.Where(s => Embedded.ReadText(SkillRenderer.TemplateName(s))!.Contains("\ndisable-model-invocation: true\n")).ToList();
+        Assert.Contains("forget", userOnly);
+        foreach (var skill in userOnly)
+            Assert.Contains("only when the user typed `/{{SKILL_NAME}}`", Embedded.ReadText(SkillRenderer.TemplateName(skill))!.ReplaceLineEndings(" "));
+    }
+
     [Theory]
     [InlineData("forget")]
     public void User_invoked_only_skills_carry_the_flag(string skill)
