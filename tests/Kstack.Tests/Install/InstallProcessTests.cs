@@ -65,6 +65,38 @@ public class InstallProcessTests
     }
 
     [Fact]
+    public void Kstack_root_overrides_the_global_root_and_the_installed_copy_uninstalls_it()
+    {
+        using var box = new Sandbox();
+        var root = Path.Combine(box.Dir, "custom root");
+        var r = box.Run(new[] { "install", "--agent", "codex" }, env: new Dictionary<string, string> { ["KSTACK_ROOT"] = root }).AssertOk();
+        Assert.Contains($"📦 Helpers    → {root}", r.Content);
+        var slot = Path.Combine(box.Home, ".codex", "skills", "kstack-forget");
+        Assert.Contains($"'{Path.Combine(root, "bin", "kstack")}' entrypoint --skill-dir={slot} --", SkillMd(slot));
+        Assert.False(Directory.Exists(box.GlobalRoot));
+
+        box.Run(new[] { "uninstall", "--force" }, binary: Path.Combine(root, "bin", "kstack")).AssertOk();
+        Assert.False(Directory.Exists(slot));
+        Assert.False(Directory.Exists(root));
+    }
+
+    [Fact]
+    public void A_framework_dependent_build_installs_a_copy_that_runs()
+    {
+        using var box = new Sandbox();
+        var fdd = Path.Combine(AppContext.BaseDirectory, "kstack");
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "kstack.dll")), "the test output holds the framework-dependent kstack");
+        var runtime = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        var env = new Dictionary<string, string> { ["DOTNET_ROOT"] = runtime };
+        box.Run(new[] { "install", "--local", "--agent", "claude", "-q" }, binary: fdd, env: env).AssertOk();
+        Assert.True(File.Exists(Path.Combine(box.LocalRoot, "bin", "kstack.dll")));
+
+        var slot = Path.Combine(box.Project, ".claude", "skills", "kstack-forget");
+        var help = box.Run(new[] { "entrypoint", $"--skill-dir={slot}", "--", "-h" }, binary: Path.Combine(box.LocalRoot, "bin", "kstack"), env: env).AssertOk();
+        Assert.StartsWith("/kstack-forget — ", help.Content);
+    }
+
+    [Fact]
     public void Pi_local_dir_has_no_agent_segment_but_the_global_one_does()
     {
         using var box = new Sandbox();

@@ -73,7 +73,7 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>Runs a binary (kstack by default) with HOME and PATH isolated; checks the single envelope.</summary>
-    public Result Run(IEnumerable<string> args, string? cwd = null, string? stdin = null, string? binary = null)
+    public Result Run(IEnumerable<string> args, string? cwd = null, string? stdin = null, string? binary = null, IReadOnlyDictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo(binary ?? KstackBin)
         {
@@ -87,6 +87,7 @@ public sealed class Sandbox : IDisposable
         foreach (var v in new[] { "KSTACK_ROOT", "KSTACK_KUBE_CONTEXT", "KUBECONFIG", "KSTACK_DEBUG" }) psi.Environment.Remove(v);
         psi.Environment["HOME"] = Home;
         psi.Environment["PATH"] = FakeBin;
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         if (stdin is not null) p.StandardInput.Write(stdin);
         p.StandardInput.Close();
