@@ -19,6 +19,10 @@ public static class KstackApp
         {
             case "entrypoint":
                 return await EntrypointCommand.InvokeAsync(rest, ct);
+            case "install":
+                return InstallCommand.Invoke(rest);
+            case "uninstall":
+                return UninstallCommand.Invoke(rest);
         }
         if (SkillCatalogue.Create(args[0]) is { } skill) return await skill.InvokeAsync(args[0], rest, ct);
         return Env.UserError($"Unknown command `{args[0]}`. Run `kstack --help` for usage.");

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Kstack.Tests.Support;
+using Xunit;
+
+namespace Kstack.Tests.Install;
+
+/// <summary>An isolated HOME, project dir and PATH dir for running the built kstack binary.</summary>
+public sealed class Sandbox : IDisposable
+{
+    public string Dir { get; } = Directory.CreateTempSubdirectory("kstack-inst-").FullName;
+    public string Home => Path.Combine(Dir, "home");
+    public string Project => Path.Combine(Dir, "proj");
+    public string FakeBin => Path.Combine(Dir, "fakebin");
+    public string GlobalRoot => Path.Combine(Home, ".config", "kstack");
+    public string LocalRoot => Path.Combine(Project, ".kstack");
+
+    public Sandbox()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Project);
+        Directory.CreateDirectory(FakeBin);
+    }
+
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "Kstack.slnx"))) return d.FullName;
+            throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>KSTACK_BIN, else &lt;repo&gt;/artifacts/bin/kstack; a missing binary fails the test.</summary>
+    public static string KstackBin
+    {
+        get
+        {
+            var bin = Environment.GetEnvironmentVariable("KSTACK_BIN") is { Length: > 0 } b ? b : Path.Combine(RepoRoot, "artifacts", "bin", "kstack");
+            Assert.True(File.Exists(bin), $"kstack binary not found at {bin}: run `make build-kstack` (or set KSTACK_BIN)");
+            return bin;
+        }
+    }
+
+    /// <summary>A fake agent CLI on the sandbox PATH.</summary>
+    public void FakeCli(string name, bool executable = true)
+    {
+        var file = Path.Combine(FakeBin, name);
+        File.WriteAllText(file, "#!/bin/sh\nexit 0\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, executable ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100);
+    }
+
+    public sealed record Result(int Exit, string Stdout, string Stderr, JsonObject Envelope)
+    {
+        public string Content => (string?)Envelope["content"] ?? "";
+        public string Message => (string?)Envelope["message"] ?? "";
+        public bool Ok => (string?)Envelope["status"] == "ok";
+
+        public Result AssertOk()
+        {
+            Assert.True(Ok, $"expected ok, got {Stdout}");
+            return this;
+        }
+
+        public Result AssertUserError(string message)
+        {
+            Assert.Equal("error", (string?)Envelope["status"]);
+            Assert.Equal("user", (string?)Envelope["kind"]);
+            Assert.Equal(message, Message);
+            return this;
+        }
+    }
+
+    /// <summary>Runs a binary (kstack by default) with HOME and PATH isolated; checks the single envelope.</summary>
+    public Result Run(IEnumerable<string> args, string? cwd = null, string? stdin = null, string? binary = null, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo(binary ?? KstackBin)
+        {
+            WorkingDirectory = cwd ?? Project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var v in new[] { "KSTACK_ROOT", "KSTACK_KUBE_CONTEXT", "KUBECONFIG", "KSTACK_DEBUG" }) psi.Environment.Remove(v);
+        psi.Environment["HOME"] = Home;
+        psi.Environment["PATH"] = FakeBin;
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        if (stdin is not null) p.StandardInput.Write(stdin);
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(60_000), "kstack did not exit");
+        var result = new Result(p.ExitCode, stdout.Result, stderr.Result, null!);
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}; stderr: {result.Stderr}");
+        return result with { Envelope = EnvelopeAssert.Valid(result.Stdout) };
+    }
+
+    public Result Run(params string[] args) => Run((IEnumerable<string>)args);
+
+    public Result Install(params string[] args) => Run(new[] { "install" }.Concat(args));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>Runs the skills-ref validator (SKILLS_REF_BIN, else &lt;repo&gt;/tools/node_modules/.bin/skills-ref); missing → failure.</summary>
+public static class SkillsRef
+{
+    public static string Bin
+    {
+        get
+        {
+            var bin = Environment.GetEnvironmentVariable("SKILLS_REF_BIN") is { Length: > 0 } b ? b : Path.Combine(Sandbox.RepoRoot, "tools", "node_modules", ".bin", "skills-ref");
+            Assert.True(File.Exists(bin), $"skills-ref not found at {bin}: run `cd tools && npm install skills-ref@0.1.5` (scripts/test.sh does)");
+            return bin;
+        }
+    }
+
+    public static void AssertValid(string slotDir)
+    {
+        var psi = new ProcessStartInfo(Bin) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("validate");
+        psi.ArgumentList.Add(slotDir);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(60_000), "skills-ref did not exit");
+        Assert.True(p.ExitCode == 0, $"skills-ref validate {slotDir} failed: {stdout.Result}{stderr.Result}");
+    }
+
+    /// <summary>Copies a Claude render, sets aside the Claude-only frontmatter lines, and validates the copy.</summary>
+    public static void AssertValidWithoutClaudeKeys(string slotDir, string scratch)
+    {
+        var copy = Path.Combine(scratch, Path.GetFileName(slotDir));
+        Directory.CreateDirectory(copy);
+        var lines = File.ReadAllLines(Path.Combine(slotDir, "SKILL.md"))
+            .Where(l => !l.StartsWith("disable-model-invocation:", StringComparison.Ordinal));
+        File.WriteAllLines(Path.Combine(copy, "SKILL.md"), lines);
+        AssertValid(copy);
+    }
+}
