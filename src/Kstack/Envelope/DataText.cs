@@ -10,28 +10,51 @@ public static class DataText
 
     public static string Quote(string? value, int max = DefaultMax) => "\"" + Inline(value, max) + "\"";
 
-    /// <summary>Single-line, capped, cleaned text for use in a table cell (names, reasons).</summary>
+    /// <summary>
+    /// Single-line, capped, cleaned text for use in a table cell (names, reasons). The cap counts UTF-16 units of the
+    /// unescaped text and never splits a surrogate pair; a cut is marked with '…'.
+    /// </summary>
     public static string Inline(string? value, int max = DefaultMax)
     {
         if (string.IsNullOrEmpty(value)) return "";
-        var cleaned = TerminalText.Clean(value);
-        var sb = new System.Text.StringBuilder(Math.Min(cleaned.Length, max + 8));
-        var count = 0;
-        var lastWasSpace = false;
-        foreach (var ch in cleaned)
+        var text = OneLine(TerminalText.Clean(value));
+        var cut = text.Length > max;
+        if (cut)
         {
-            var c = ch is '\n' or '\t' ? ' ' : ch;
-            if (c == ' ' && lastWasSpace) continue;
-            lastWasSpace = c == ' ';
-            if (count >= max) { sb.Append('…'); break; }
+            var n = Math.Max(max, 0);
+            if (n > 0 && char.IsHighSurrogate(text[n - 1])) n--;
+            text = text[..n].TrimEnd(' ');
+        }
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
             if (c is '"' or '\\') sb.Append('\\');
             sb.Append(c);
-            count++;
         }
-        return sb.ToString().Trim();
+        if (cut) sb.Append('…');
+        return sb.ToString();
     }
 
-    /// <summary>Pads or cuts to a column width (cut first, then pad), measured in UTF-16 units.</summary>
-    public static string Cell(string value, int width) =>
-        value.Length > width ? value[..width] : value.PadRight(width);
+    /// <summary>Pads or cuts to a column width (cut first, then pad), measured in UTF-16 units; never splits a surrogate pair.</summary>
+    public static string Cell(string value, int width)
+    {
+        if (value.Length <= width) return value.PadRight(width);
+        var n = width;
+        if (n > 0 && char.IsHighSurrogate(value[n - 1])) n--;
+        return value[..n].PadRight(width);
+    }
+
+    /// <summary>Line breaks (including U+2028/U+2029) and tabs become one space; runs of spaces collapse; ends are trimmed.</summary>
+    private static string OneLine(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        foreach (var ch in text)
+        {
+            var c = ch is '\n' or '\t' or '\u2028' or '\u2029' ? ' ' : ch;
+            if (c == ' ' && (sb.Length == 0 || sb[^1] == ' ')) continue;
+            sb.Append(c);
+        }
+        while (sb.Length > 0 && sb[^1] == ' ') sb.Length--;
+        return sb.ToString();
+    }
 }

@@ -35,8 +35,9 @@ public static class EnvelopeWriter
             }
             if (!string.IsNullOrEmpty(envelope.KubeContext))
                 w.WriteString("kube_context", TerminalText.ReplaceInvalid(envelope.KubeContext));
-            if (!string.IsNullOrEmpty(envelope.Notice))
-                w.WriteString("notice", TerminalText.Clean(envelope.Notice));
+            // A notice made only of neutralised characters is dropped: the schema requires a non-empty notice.
+            if (!string.IsNullOrEmpty(envelope.Notice) && TerminalText.Clean(envelope.Notice) is { Length: > 0 } notice)
+                w.WriteString("notice", notice);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

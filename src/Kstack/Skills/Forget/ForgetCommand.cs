@@ -26,8 +26,9 @@ public sealed class ForgetCommand : SkillCommand
         using (await DirectoryLock.AcquireAsync(run.CacheDir, TimeSpan.FromSeconds(30), ct))
         {
             if (DeleteDir(run.CacheDir, keepLock: true)) removed.Add($"  cache  ({run.CacheDir})");
+            // Under the same lock: concurrent runs would otherwise race on the state directory.
+            if (DeleteDir(run.StateDir, keepLock: false)) removed.Add($"  state  ({run.StateDir})");
         }
-        if (DeleteDir(run.StateDir, keepLock: false)) removed.Add($"  state  ({run.StateDir})");
         return Env.Verbatim(removed.Count == 0
             ? $"Nothing to forget for context `{run.Context}` — no local state found."
             : $"Forgot local state for context `{run.Context}`:\n" + string.Join("\n", removed));
@@ -50,14 +51,21 @@ public sealed class ForgetCommand : SkillCommand
     {
         if (!Directory.Exists(dir)) return false;
         var found = false;
-        foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+        try
         {
-            if (Path.GetFileName(entry) == ".lock") continue;
-            found = true;
-            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
-            else File.Delete(entry);
+            foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+            {
+                if (Path.GetFileName(entry) == ".lock") continue;
+                found = true;
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
+            }
+            if (!keepLock) Directory.Delete(dir, recursive: true);
         }
-        if (!keepLock) Directory.Delete(dir, recursive: true);
+        catch (DirectoryNotFoundException)
+        {
+            // Removed concurrently (e.g. by forget --all, which takes no per-context lock): already forgotten.
+        }
         return found;
     }
 }
