@@ -131,3 +131,14 @@ public sealed class KubeApi : IDisposable
 
     public void Dispose() => _client.Dispose();
 }
+
+/// <summary>Builds the API client only when a request is needed, so cache hits skip TLS and credential set-up.</summary>
+public sealed class LazyKubeApi(Func<KubeApi> create) : IDisposable
+{
+    public Lazy<KubeApi> Lazy { get; } = new(create);
+
+    public void Dispose()
+    {
+        if (Lazy.IsValueCreated) Lazy.Value.Dispose();
+    }
+}

@@ -19,8 +19,10 @@ public sealed record FetchResult(ListSpec Spec, FetchOutcome Outcome, string Pat
 /// disk, in parallel, under the context directory's lock. A 403 or an unserved API marks that list unavailable
 /// instead of failing the run; any other failure is an infra error and leaves the previous file intact.
 /// </summary>
-public sealed class SnapshotFetcher(KubeApi api, string dir, TimeSpan ttl)
+public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan ttl)
 {
+    private KubeApi api => lazyApi.Value;
+
     public const int PageSize = 500;
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 

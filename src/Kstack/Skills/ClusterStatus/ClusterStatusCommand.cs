@@ -25,8 +25,9 @@ public sealed class ClusterStatusCommand : SkillCommand
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
         var dir = SnapshotDir.For(run);
-        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(_timeout)) };
-        var results = await new SnapshotFetcher(api, dir, run.Ttl).EnsureAsync(
+        var timeout = RequestTimeout.Parse(run.Get(_timeout));
+        using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
+        var results = await new SnapshotFetcher(api.Lazy, dir, run.Ttl).EnsureAsync(
             [ListSpec.Version, ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], run.Namespace, ct);
 
         var version = results[ListSpec.Version.File];
