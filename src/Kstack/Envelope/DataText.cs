@@ -57,4 +57,31 @@ public static class DataText
         while (sb.Length > 0 && sb[^1] == ' ') sb.Length--;
         return sb.ToString();
     }
+
+    /// <summary>
+    /// A token-like field (reason, kind, name): printed bare when it looks like one (letters, digits, . _ : / -),
+    /// otherwise quoted like any other cluster text, so an abnormal value can never pass for table structure.
+    /// </summary>
+    public static string Token(string? value, int max = DefaultMax)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        if (value.Length <= max && IsTokenLike(value)) return value;
+        return Quote(value, max);
+    }
+
+    /// <summary>A fixed-width table column for a token-like field; an abnormal value is quoted whole and may overflow.</summary>
+    public static string Column(string? value, int width)
+    {
+        value ??= "";
+        if (IsTokenLike(value)) return Cell(value, width);
+        var quoted = Quote(value, Math.Max(1, width - 3));
+        return quoted.Length >= width ? quoted : quoted.PadRight(width);
+    }
+
+    private static bool IsTokenLike(string value)
+    {
+        foreach (var c in value)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '/' or '-')) return false;
+        return true;
+    }
 }

@@ -222,53 +222,12 @@ public sealed class ForgetCommandProcessTests : IDisposable
     /// <summary>Runs kstack with an isolated root, HOME and KUBECONFIG; asserts exit 0, empty stderr and one valid envelope.</summary>
     private JsonObject Run(params string[] args)
     {
-        var psi = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            StandardOutputEncoding = new UTF8Encoding(false, throwOnInvalidBytes: true),
-            UseShellExecute = false,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in new[] { "KSTACK_KUBE_CONTEXT", "KSTACK_DEBUG", "XDG_CONFIG_HOME" }) psi.Environment.Remove(name);
-        psi.Environment["KSTACK_ROOT"] = Root;
-        psi.Environment["HOME"] = Home;
-        psi.Environment["KUBECONFIG"] = KubeconfigPath;
-
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(30_000))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"kstack {string.Join(' ', args)} did not exit within 30 s");
-        }
+        var output = KstackProcess.Run(KstackProcess.KstackBin, args,
+            new Dictionary<string, string?> { ["KSTACK_ROOT"] = Root, ["HOME"] = Home, ["KUBECONFIG"] = KubeconfigPath }, timeoutMs: 30_000);
         var what = $"kstack {string.Join(' ', args.Select(a => a.Length > 40 ? a[..40] + "…" : a))}";
-        Assert.True(stderr.Result.Length == 0, $"{what}: stderr: {stderr.Result}");
-        Assert.True(p.ExitCode == 0, $"{what}: exit code {p.ExitCode}");
-        var output = stdout.Result;
-        Assert.True(output.EndsWith('\n') && output.IndexOf('\n') == output.Length - 1, $"{what}: stdout is not exactly one line");
-        return EnvelopeAssert.Valid(output);
-    }
-
-    private static string Binary
-    {
-        get
-        {
-            var path = Environment.GetEnvironmentVariable("KSTACK_BIN") is { Length: > 0 } env
-                ? env
-                : Path.Combine(RepoRoot(), "artifacts", "bin", "kstack");
-            Assert.True(File.Exists(path), $"kstack binary not found at {path}: run `make build-kstack` first (or set KSTACK_BIN).");
-            return path;
-        }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Kstack.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"no directory above {AppContext.BaseDirectory} contains Kstack.slnx");
+        Assert.True(output.Stderr.Length == 0, $"{what}: stderr: {output.Stderr}");
+        Assert.True(output.Exit == 0, $"{what}: exit code {output.Exit}");
+        Assert.True(output.Stdout.EndsWith('\n') && output.Stdout.IndexOf('\n') == output.Stdout.Length - 1, $"{what}: stdout is not exactly one line");
+        return EnvelopeAssert.Valid(output.Stdout);
     }
 }

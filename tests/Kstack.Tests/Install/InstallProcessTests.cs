@@ -6,6 +6,12 @@ namespace Kstack.Tests.Install;
 /// <summary>Runs the built binary's install/uninstall against an isolated HOME, project and PATH.</summary>
 public class InstallProcessTests
 {
+    private static readonly string[] Slots = Kstack.Commands.SkillCatalogue.Names.Select(n => "kstack-" + n).Order(StringComparer.Ordinal).ToArray();
+    private static string SkillCount => Slots.Length == 1 ? "1 skill" : $"{Slots.Length} skills";
+    private static string ManifestText => ManifestFor("kstack-");
+    private static string ManifestFor(string prefix) =>
+        string.Concat(Kstack.Commands.SkillCatalogue.Names.Select(n => prefix + n).Order(StringComparer.Ordinal).Select(x => x + "\n"));
+
     public static TheoryData<string> AgentNames() => new(AgentTable.All.Select(a => a.Name));
 
     private static string SkillMd(string slotDir) => File.ReadAllText(Path.Combine(slotDir, "SKILL.md"));
@@ -20,9 +26,10 @@ public class InstallProcessTests
 
         var slot = Path.Combine(box.Project, agent.LocalDir, "kstack-forget");
         Assert.Contains($"🤖 {agentName}", r.Content);
-        Assert.Contains($"→ {Path.Combine(box.Project, agent.LocalDir)}  (1 skill)", r.Content);
+        Assert.Contains($"→ {Path.Combine(box.Project, agent.LocalDir)}  ({SkillCount})", r.Content);
         AssertRendered(slot, agent, box.LocalRoot, box);
-        Assert.Equal("kstack-forget\n", File.ReadAllText(Path.Combine(box.LocalRoot, "manifest", "skills")));
+        AssertEverySlotValid(Path.Combine(box.Project, agent.LocalDir), agent, box);
+        Assert.Equal(ManifestText, File.ReadAllText(Path.Combine(box.LocalRoot, "manifest", "skills")));
         Assert.False(Directory.Exists(box.GlobalRoot));
         Assert.Empty(Directory.EnumerateFileSystemEntries(box.Home));
     }
@@ -36,8 +43,23 @@ public class InstallProcessTests
         box.Install("--global", "--agent", agentName, "--quiet").AssertOk();
 
         AssertRendered(Path.Combine(box.Home, agent.GlobalDir, "kstack-forget"), agent, box.GlobalRoot, box);
-        Assert.Equal("kstack-forget\n", File.ReadAllText(Path.Combine(box.GlobalRoot, "manifest", "skills")));
+        AssertEverySlotValid(Path.Combine(box.Home, agent.GlobalDir), agent, box);
+        Assert.Equal(ManifestText, File.ReadAllText(Path.Combine(box.GlobalRoot, "manifest", "skills")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(box.Project));
+    }
+
+    /// <summary>Every catalogue skill is rendered with its slot as name and passes skills-ref.</summary>
+    private static void AssertEverySlotValid(string skillsDir, Agent agent, Sandbox box)
+    {
+        foreach (var name in Slots)
+        {
+            var slot = Path.Combine(skillsDir, name);
+            var md = SkillMd(slot);
+            Assert.StartsWith($"---\nname: {name}\ndescription: ", md);
+            Assert.DoesNotContain("{{", md);
+            if (agent.Name == "claude") SkillsRef.AssertValidWithoutClaudeKeys(slot, Path.Combine(box.Dir, "scratch-" + name));
+            else SkillsRef.AssertValid(slot);
+        }
     }
 
     private static void AssertRendered(string slot, Agent agent, string root, Sandbox box)
@@ -157,7 +179,7 @@ public class InstallProcessTests
         using var box = new Sandbox();
         var r = box.Install("--agent", "claude", "--agent", "codex", "--quiet").AssertOk();
         Assert.DoesNotContain('\n', r.Content);
-        Assert.Equal($"kstack installed (global) for claude, codex: 1 skill (/kstack-forget), root {box.GlobalRoot}", r.Content);
+        Assert.Equal($"kstack installed (global) for claude, codex: {SkillCount} ({string.Join(", ", Slots.Select(x => "/" + x))}), root {box.GlobalRoot}", r.Content);
     }
 
     [Theory]
@@ -207,7 +229,7 @@ public class InstallProcessTests
         box.Install("--local", "--agent", "claude", flag).AssertOk();
         var dir = Path.Combine(box.Project, ".claude", "skills", slot);
         Assert.StartsWith($"---\nname: {slot}\n", SkillMd(dir));
-        Assert.Equal(slot + "\n", File.ReadAllText(Path.Combine(box.LocalRoot, "manifest", "skills")));
+        Assert.Equal(ManifestFor(slot[..^"forget".Length]), File.ReadAllText(Path.Combine(box.LocalRoot, "manifest", "skills")));
         SkillsRef.AssertValidWithoutClaudeKeys(dir, Path.Combine(box.Dir, "scratch"));
     }
 
@@ -227,7 +249,7 @@ public class InstallProcessTests
         Assert.True(File.Exists(Path.Combine(skills, "foo-forget", "SKILL.md")));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(skills, "foo-ghost", "SKILL.md")));
         Assert.True(Directory.Exists(Path.Combine(skills, "user-own")));
-        Assert.Equal("foo-forget\n", File.ReadAllText(Path.Combine(box.LocalRoot, "manifest", "skills")));
+        Assert.Equal(ManifestFor("foo-"), File.ReadAllText(Path.Combine(box.LocalRoot, "manifest", "skills")));
     }
 
     [Fact]
@@ -238,7 +260,7 @@ public class InstallProcessTests
         box.Install("--agent", "claude", "--prefix=new-").AssertOk();
         Assert.False(Directory.Exists(Path.Combine(box.Home, ".claude", "skills", "old-forget")));
         Assert.True(Directory.Exists(Path.Combine(box.Home, ".codex", "skills", "old-forget")));
-        Assert.Equal("new-forget\nold-forget\n", File.ReadAllText(Path.Combine(box.GlobalRoot, "manifest", "skills")));
+        Assert.Equal(ManifestFor("new-") + ManifestFor("old-"), File.ReadAllText(Path.Combine(box.GlobalRoot, "manifest", "skills")));
 
         box.Run("uninstall", "--force").AssertOk();
         Assert.False(Directory.Exists(Path.Combine(box.Home, ".codex", "skills", "old-forget")));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Kstack.Tests.Support;
 using Xunit;
@@ -22,26 +21,9 @@ public sealed class Sandbox : IDisposable
         Directory.CreateDirectory(FakeBin);
     }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "Kstack.slnx"))) return d.FullName;
-            throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepoRoot => KstackProcess.RepoRoot;
 
-    /// <summary>KSTACK_BIN, else &lt;repo&gt;/artifacts/bin/kstack; a missing binary fails the test.</summary>
-    public static string KstackBin
-    {
-        get
-        {
-            var bin = Environment.GetEnvironmentVariable("KSTACK_BIN") is { Length: > 0 } b ? b : Path.Combine(RepoRoot, "artifacts", "bin", "kstack");
-            Assert.True(File.Exists(bin), $"kstack binary not found at {bin}: run `make build-kstack` (or set KSTACK_BIN)");
-            return bin;
-        }
-    }
+    public static string KstackBin => KstackProcess.KstackBin;
 
     /// <summary>A fake agent CLI on the sandbox PATH.</summary>
     public void FakeCli(string name, bool executable = true)
@@ -75,27 +57,11 @@ public sealed class Sandbox : IDisposable
     /// <summary>Runs a binary (kstack by default) with HOME and PATH isolated; checks the single envelope.</summary>
     public Result Run(IEnumerable<string> args, string? cwd = null, string? stdin = null, string? binary = null, IReadOnlyDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo(binary ?? KstackBin)
-        {
-            WorkingDirectory = cwd ?? Project,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var v in new[] { "KSTACK_ROOT", "KSTACK_KUBE_CONTEXT", "KUBECONFIG", "KSTACK_DEBUG" }) psi.Environment.Remove(v);
-        psi.Environment["HOME"] = Home;
-        psi.Environment["PATH"] = FakeBin;
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        if (stdin is not null) p.StandardInput.Write(stdin);
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "kstack did not exit");
-        var result = new Result(p.ExitCode, stdout.Result, stderr.Result, null!);
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}; stderr: {result.Stderr}");
+        var vars = new Dictionary<string, string?> { ["HOME"] = Home, ["PATH"] = FakeBin };
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) vars[k] = v;
+        var output = KstackProcess.Run(binary ?? KstackBin, args, vars, cwd ?? Project, stdin);
+        var result = new Result(output.Exit, output.Stdout, output.Stderr, null!);
+        Assert.True(output.Exit == 0, $"exit {output.Exit}; stderr: {result.Stderr}");
         return result with { Envelope = EnvelopeAssert.Valid(result.Stdout) };
     }
 
@@ -124,14 +90,8 @@ public static class SkillsRef
 
     public static void AssertValid(string slotDir)
     {
-        var psi = new ProcessStartInfo(Bin) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("validate");
-        psi.ArgumentList.Add(slotDir);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "skills-ref did not exit");
-        Assert.True(p.ExitCode == 0, $"skills-ref validate {slotDir} failed: {stdout.Result}{stderr.Result}");
+        var output = KstackProcess.Run(Bin, ["validate", slotDir], new Dictionary<string, string?>());
+        Assert.True(output.Exit == 0, $"skills-ref validate {slotDir} failed: {output.Stdout}{output.Stderr}");
     }
 
     /// <summary>Copies a Claude render, sets aside the Claude-only frontmatter lines, and validates the copy.</summary>

@@ -5,7 +5,7 @@ namespace Kstack.Skills.ClusterStatus;
 
 public sealed record NodeFacts(
     string Name, string ReadyStatus, string? ReadyReason, string? ReadyMessage, IReadOnlyList<string> Pressures,
-    bool Unschedulable, string Role, DateTimeOffset? Created)
+    bool Unschedulable, string Role, DateTimeOffset? Created, string? PressureMessage = null)
 {
     public bool Ready => ReadyStatus == "True";
     public bool ControlPlane => Role.StartsWith("control-plane", StringComparison.Ordinal) || Role == "master";
@@ -15,11 +15,16 @@ public sealed record NodeFacts(
         string status = "Unknown";
         string? reason = null, message = null;
         var pressures = new List<string>();
+        string? pressureMessage = null;
         foreach (var c in node.Array("status", "conditions"))
         {
             var type = c.Str("type");
             if (type == "Ready") { status = c.Str("status") ?? "Unknown"; reason = c.Str("reason"); message = c.Str("message"); }
-            else if (type is "MemoryPressure" or "DiskPressure" or "PIDPressure" && c.Str("status") == "True") pressures.Add(type);
+            else if (type is "MemoryPressure" or "DiskPressure" or "PIDPressure" && c.Str("status") == "True")
+            {
+                pressures.Add(type);
+                pressureMessage ??= c.Str("message");
+            }
         }
         var role = node.Props("metadata", "labels")
             .Select(l => l.Name)
@@ -27,7 +32,7 @@ public sealed record NodeFacts(
             .Select(k => k["node-role.kubernetes.io/".Length..])
             .FirstOrDefault(r => r.Length > 0) ?? "worker";
         return new NodeFacts(node.Str("metadata", "name") ?? "", status, reason, message, pressures,
-            node.Bool("spec", "unschedulable"), role, node.Time("metadata", "creationTimestamp"));
+            node.Bool("spec", "unschedulable"), role, node.Time("metadata", "creationTimestamp"), pressureMessage);
     }
 }
 

@@ -15,8 +15,8 @@ public static class ClusterStatusRenderer
     {
         var sb = new StringBuilder(1024);
         sb.Append("Cluster: ").Append(DataText.Inline(r.Context, 60)).Append(" · Kubernetes ")
-          .Append(DataText.Inline(r.GitVersion, 40)).Append(" · ").Append(DataText.Inline(r.Platform, 30)).Append('\n');
-        if (r.Namespace is not null) sb.Append("Namespace: ").Append(DataText.Inline(r.Namespace, 63)).Append('\n');
+          .Append(DataText.Token(r.GitVersion, 40)).Append(" · ").Append(DataText.Token(r.Platform, 30)).Append('\n');
+        if (r.Namespace is not null) sb.Append("Namespace: ").Append(DataText.Token(r.Namespace, 63)).Append('\n');
         sb.Append('\n');
 
         sb.Append("Nodes  ");
@@ -61,12 +61,12 @@ public static class ClusterStatusRenderer
 
     private static string[] Row(Issue i, DateTimeOffset now)
     {
-        var target = i.Kind == "Node" ? "node/" + DataText.Inline(i.Name, 43) : DataText.Inline(i.Namespace + "/" + i.Name, 48);
+        var target = i.Kind == "Node" ? "node/" + DataText.Token(i.Name, 43) : DataText.Token(i.Namespace + "/" + i.Name, 48);
         var restarts = i.Kind == "Node" ? "" : i.Restarts == 1 ? "1 restart" : $"{i.Restarts} restarts";
         var age = i.Since is { } since ? Duration.Format(now - since) : "?";
-        var tail = i.Owner is not null ? DataText.Inline(i.Owner, 50)
+        var tail = i.Owner is not null ? DataText.Token(i.Owner, 50)
                  : i.Detail is { Length: > 0 } d ? DataText.Quote(d, 60) : "";
-        return [target, DataText.Inline(i.Reason, 44), restarts, age, tail];
+        return [target, i.Reason, restarts, age, tail];
     }
 
     /// <summary>--json content: the same report as a bounded JSON document.</summary>

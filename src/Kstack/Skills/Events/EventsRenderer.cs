@@ -51,16 +51,16 @@ public static class EventsRenderer
     {
         var label = g.Category == EventCategory.Warn ? "WARN" : "NOTE";
         var where = g.Namespace.Length == 0 ? g.Kind : $"{g.Namespace}/{g.Kind}";
-        return $"{label}  {DataText.Cell(DataText.Inline(where, 200), 22)} {DataText.Cell(DataText.Inline(g.Reason, 200), 18)} "
+        return $"{label}  {DataText.Column(where, 22)} {DataText.Column(g.Reason, 18)} "
              + $"{DataText.Cell($"{g.Count}×", 4)}  {DataText.Cell(Ago(g.Last, now), 9)}  {DataText.Quote(g.Message, 80)}";
     }
 
     private static string Detail(EventGroup g, string? owner, DateTimeOffset now)
     {
-        var objects = string.Join(", ", g.Objects.Take(3).Select(o => $"{g.Kind.ToLowerInvariant()}/{DataText.Inline(o, 60)}"));
+        var objects = string.Join(", ", g.Objects.Take(3).Select(o => DataText.Token($"{g.Kind.ToLowerInvariant()}/{o}", 80)));
         if (g.Objects.Count > 3) objects += $" +{g.Objects.Count - 3} more";
         var line = $"      {(objects.Length > 0 ? objects : "(no object)")} · first {Ago(g.First, now)}";
-        if (owner is not null) line += $" · owner {DataText.Inline(owner, 60)}";
+        if (owner is not null) line += $" · owner {DataText.Token(owner, 60)}";
         return line;
     }
 
