@@ -129,7 +129,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
         return resourceVersion;
     }
 
-    /// <summary>Reads one page into memory (bounded by the page size), retrying a page whose body was cut short.</summary>
+    /// <summary>Reads one page into memory (bounded by the page size), retrying a page whose body was cut short or stalled.</summary>
     private async Task<(ListHeader Header, int Items)> ReadPageAsync(ListSpec spec, string query, byte[] prefix,
         ArrayBufferWriter<byte> page, bool first, CancellationToken ct)
     {
@@ -138,26 +138,33 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
             page.ResetWrittenCount();
             var items = 0;
             var needComma = !first;
-            using var pageTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            pageTimeout.CancelAfter(api.Timeout * 2);
+            using var response = await api.GetAsync(query, spec.MetadataOnly ? KubeApi.MetadataListAccept : null, spec.Noun, ct);
+            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bodyTimeout.CancelAfter(api.Timeout);
+            string failure;
             try
             {
-                using var response = await api.GetAsync(query, spec.MetadataOnly ? KubeApi.MetadataListAccept : null, spec.Noun, pageTimeout.Token);
-                await using var body = await response.Content.ReadAsStreamAsync(pageTimeout.Token);
+                await using var body = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
                 var header = await ListStreamReader.ReadAsync(body, item =>
                 {
                     if (needComma) page.Write(","u8);
                     needComma = true;
                     ItemRewriter.Write(item, prefix, page);
                     items++;
-                }, pageTimeout.Token);
+                }, bodyTimeout.Token);
                 return (header, items);
             }
-            catch (Exception e) when ((e is JsonException or IOException or HttpRequestException or OperationCanceledException) && !ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                if (attempt >= api.MaxAttempts) throw Truncated(spec, Kubeconfig.FirstLine(e.Message));
-                await Task.Delay(200 * attempt, ct);
+                failure = $"no complete answer within {Duration.Format(api.Timeout)}";
             }
+            catch (Exception e) when (e is JsonException or IOException or HttpRequestException)
+            {
+                failure = "response body truncated or malformed: " + Kubeconfig.FirstLine(e.Message);
+            }
+            if (attempt >= api.MaxAttempts)
+                throw KstackException.Infra($"Unable to fetch {spec.Noun} for context `{api.ContextName}` ({failure}; {attempt} attempts). The previous cache file was kept.");
+            await Task.Delay(200 * attempt, ct);
         }
     }
 

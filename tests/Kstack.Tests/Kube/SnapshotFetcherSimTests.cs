@@ -1,0 +1,86 @@
+using Kstack.Tests.Support;
+using Xunit;
+
+namespace Kstack.Tests.Kube;
+
+/// <summary>The cluster reader under a sick API server (kstack-sim faults), through the built binary.</summary>
+public class SnapshotFetcherSimTests
+{
+    private const string Pods = "\"^/api/v1/pods\"";
+
+    /// <summary>Fills a kstack root from a healthy simulator, then refreshes it against a faulty one.</summary>
+    private static async Task<(SimCluster.Run Run, string Before, string After, SimCluster Faulty)> RefreshAgainstFaults(string rules, params string[] extra)
+    {
+        string root, podsFile, before;
+        await using (var healthy = await SimCluster.StartAsync("healthy"))
+        {
+            var first = healthy.Kstack("cluster-status").AssertOk();
+            root = Path.Combine(Directory.CreateTempSubdirectory("kstack-faults-").FullName, "root");
+            CopyDir(healthy.Root, root);
+            podsFile = Path.Combine(first.CacheDir.Replace(healthy.Root, root, StringComparison.Ordinal), "pods.json");
+            before = File.ReadAllText(podsFile);
+        }
+        var faulty = await SimCluster.StartAsync("healthy", "rules:\n" + rules);
+        var run = faulty.KstackWith(root, ["cluster-status", "--refresh", .. extra]);
+        return (run, before, File.ReadAllText(podsFile), faulty);
+    }
+
+    private static void CopyDir(string from, string to)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_persistent_500_is_an_infra_error_naming_pods_and_keeps_the_previous_cache()
+    {
+        var (run, before, after, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, status: 500}}\n");
+        await using var _ = sim;
+        Assert.Equal("infra", run.Kind);
+        Assert.StartsWith("Unable to fetch pods for context `sim-admin` (HTTP 500", run.Message);
+        Assert.EndsWith("; 3 attempts).", run.Message);
+        Assert.Equal(before, after);
+        Assert.Equal(3, sim.Audit().Count(e => ((string?)e["path"])!.StartsWith("/api/v1/pods", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_429_with_retry_after_is_retried_and_succeeds()
+    {
+        var (run, _, _, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, status: 429, retryAfter: 1, count: 1}}\n");
+        await using var _ = sim;
+        run.AssertOk();
+        var pods = sim.Audit().Where(e => ((string?)e["path"])!.StartsWith("/api/v1/pods", StringComparison.Ordinal)).ToList();
+        Assert.Equal([429, 200], pods.Select(e => (int)e["status"]!));
+    }
+
+    [Fact]
+    public async Task A_reset_connection_is_retried()
+    {
+        var (run, _, _, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, reset: true, count: 1}}\n");
+        await using var _ = sim;
+        run.AssertOk();
+    }
+
+    [Fact]
+    public async Task A_truncated_body_is_an_infra_error_and_keeps_the_previous_cache()
+    {
+        var (run, before, after, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, truncateAfterBytes: 300}}\n");
+        await using var _ = sim;
+        Assert.Equal("infra", run.Kind);
+        Assert.StartsWith("Unable to fetch pods for context `sim-admin` (response body truncated or malformed", run.Message);
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task A_slow_server_times_out_per_request()
+    {
+        var (run, before, after, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, latencyMs: 4000}}\n", "--timeout", "1s");
+        await using var _ = sim;
+        Assert.Equal("infra", run.Kind);
+        Assert.Contains("pods", run.Message);
+        Assert.Equal(before, after);
+    }
+}
