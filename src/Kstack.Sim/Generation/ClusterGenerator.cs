@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -42,6 +43,7 @@ public sealed class ClusterGenerator
 
     private string NodeName(int i) => $"ip-10-{(i / 250) % 256}-{i % 250}-{(i * 7) % 250 + 1}.ec2.internal";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IEnumerable<(ResourceType Type, StoredObject Obj)> Generate(Func<long> nextRv)
     {
         var rnd = new Random(_seed);
@@ -300,6 +302,7 @@ public sealed class ClusterGenerator
         return results;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StoredObject Event(Utf8JsonWriter w, Func<byte[]> take,
         Func<byte[], string, string, string, long, DateTimeOffset, KeyValuePair<string, string>[], KeyValuePair<string, string>[], StoredObject> stored,
         Func<long> nextRv, Func<string> uid, string ns, string name, string kind, string apiVersion, string objName, string objUid, string fieldPath,
@@ -347,6 +350,7 @@ public sealed class ClusterGenerator
         ]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteWorkload(Utf8JsonWriter w, string kind, string apiVersion, string ns, string name, string uid, long rv, DateTimeOffset created,
         KeyValuePair<string, string>[] labels, (string Kind, string Name, string Uid)? owner, int replicas, int ready, string image, bool sidecar, string hash, object? _)
     {
@@ -442,6 +446,7 @@ public sealed class ClusterGenerator
         w.WriteEndObject();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteOwner(Utf8JsonWriter w, string kind, string name, string uid)
     {
         w.WriteStartArray("ownerReferences");
@@ -456,6 +461,7 @@ public sealed class ClusterGenerator
         w.WriteEndArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteManagedFields(Utf8JsonWriter w, DateTimeOffset created, string specManager, string statusManager)
     {
         w.WriteStartArray("managedFields");
@@ -509,6 +515,7 @@ public sealed class ClusterGenerator
         w.WriteEndArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteContainers(Utf8JsonWriter w, string image, bool sidecar, string app)
     {
         w.WriteStartArray("containers");
@@ -548,6 +555,7 @@ public sealed class ClusterGenerator
         w.WriteEndArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WritePod(Utf8JsonWriter w, Random rnd, string ns, string name, string uid, long rv, DateTimeOffset created, KeyValuePair<string, string>[] labels,
         string rsName, string rsUid, string image, bool sidecar, string nodeName, string ip, PodKind kind, int restarts)
     {

@@ -99,3 +99,19 @@ public sealed class ScenarioLoaderTests
         Assert.Equal(16L, o["h"]!.GetValue<long>());
     }
 }
+
+public sealed class ScenarioSourceTests
+{
+    [Fact]
+    public async Task BuiltinScenariosAreEmbedded()
+    {
+        Assert.Contains("minimal", ScenarioSource.BuiltinNames());
+        var src = ScenarioSource.Resolve("minimal");
+        Assert.Contains(src.Files, f => f.RelativePath == "logs/default/hello/app.log");
+        Assert.DoesNotContain(src.Files, f => f.RelativePath.EndsWith("README.md"));
+        var cwd = Environment.CurrentDirectory;
+        await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = ["minimal"] });
+        Assert.NotNull(server.Store.TryGet("v1", "Pod", "default", "hello"));
+        Assert.Equal(cwd, Environment.CurrentDirectory);
+    }
+}
