@@ -176,7 +176,9 @@ public sealed class SimServer : IAsyncDisposable
             all.Add((type, StoredObject.FromJson(ScenarioLoader.Normalise(type, obj, ++rv, defaultCreation), type.Kind)));
         if (generated != null)
         {
+            var gsw = Stopwatch.StartNew();
             foreach (var (type, obj) in generated.Generate(() => ++rv)) all.Add((type, obj));
+            if (Environment.GetEnvironmentVariable("KSTACK_SIM_TRACE") == "1") Console.Error.WriteLine($"generate {gsw.ElapsedMilliseconds} ms");
             logs.Fallback = generated.LogsFor;
         }
         store.Load(all, rv);

@@ -684,15 +684,15 @@ public sealed class ClusterGenerator
             w.WriteString("reason", kind == PodKind.CrashLoop ? "Error" : "OOMKilled");
             w.WriteString("startedAt", RelativeTime.Format(finished.AddSeconds(-rnd.Next(1, 20))));
             w.WriteString("finishedAt", RelativeTime.Format(finished));
-            w.WriteString("containerID", "containerd://" + Convert.ToHexStringLower(uid.Replace("-", "").Select(c => (byte)c).Take(32).ToArray())[..64]);
+            w.WriteString("containerID", "containerd://" + Hex64(rnd));
             w.WriteEndObject();
         }
         w.WriteEndObject();
         w.WriteBoolean("ready", healthy);
         w.WriteNumber("restartCount", restarts);
         w.WriteString("image", kind == PodKind.ImagePull ? image + "-rc1" : image);
-        w.WriteString("imageID", kind == PodKind.ImagePull ? "" : image[..image.LastIndexOf(':')] + "@sha256:" + Convert.ToHexStringLower(uid.Select(c => (byte)c).Take(32).ToArray()));
-        if (kind != PodKind.ImagePull) w.WriteString("containerID", "containerd://" + Convert.ToHexStringLower(name.Select(c => (byte)c).Concat(uid.Select(c => (byte)c)).Take(32).ToArray()));
+        w.WriteString("imageID", kind == PodKind.ImagePull ? "" : image[..image.LastIndexOf(':')] + "@sha256:" + Hex64(rnd));
+        if (kind != PodKind.ImagePull) w.WriteString("containerID", "containerd://" + Hex64(rnd));
         w.WriteBoolean("started", kind == PodKind.Healthy);
         w.WriteEndObject();
         if (sidecar)
@@ -716,6 +716,13 @@ public sealed class ClusterGenerator
         w.WriteString("qosClass", "Burstable");
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    private static string Hex64(Random rnd)
+    {
+        Span<byte> b = stackalloc byte[32];
+        rnd.NextBytes(b);
+        return Convert.ToHexStringLower(b);
     }
 
     /// <summary>Deterministic container logs for generated pods (crash-looping pods have a previous instance that panicked).</summary>
