@@ -41,6 +41,9 @@ public sealed class ClusterGenerator
 
     public IReadOnlyList<string> Namespaces { get; }
 
+    /// <summary>Names of the generated nodes.</summary>
+    public IEnumerable<string> NodeNames => Enumerable.Range(0, _nodeCount).Select(NodeName);
+
     private string NodeName(int i) => $"ip-10-{(i / 250) % 256}-{i % 250}-{(i * 7) % 250 + 1}.ec2.internal";
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -150,4 +150,14 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
         Assert.Equal("pods", s.GetProperty("details").GetProperty("kind").GetString());
         Assert.Equal(403, s.GetProperty("code").GetInt32());
     }
+
+    [Fact]
+    public async Task LogSinceTimeAndTimestamps()
+    {
+        using var c = TestSupport.Client(fx.Server);
+        var text = await c.GetStringAsync("/api/v1/namespaces/team-a/pods/web-1/log?sinceTime=2024-05-01T10:04:00Z&timestamps=true");
+        Assert.Equal("2024-05-01T10:05:00.000000000Z GET /healthz 200\n2024-05-01T10:06:00.000000000Z GET /api/items 200\n", text);
+        var recent = await c.GetStringAsync("/api/v1/namespaces/team-a/pods/crash-1/log?sinceSeconds=150");
+        Assert.Equal("connecting to db\npanic: connection refused\n", recent);
+    }
 }

@@ -62,6 +62,11 @@ public sealed class ClusterGeneratorTests(ITestOutputHelper output)
         Assert.Equal("ReplicaSet", pod.GetProperty("metadata").GetProperty("ownerReferences")[0].GetProperty("kind").GetString());
         var rs = await TestSupport.GetJson(ca, "/apis/apps/v1/replicasets");
         Assert.All(rs.GetProperty("items").EnumerateArray(), r => Assert.Equal("Deployment", r.GetProperty("metadata").GetProperty("ownerReferences")[0].GetProperty("kind").GetString()));
+        var podName = pod.GetProperty("metadata").GetProperty("name").GetString();
+        var podNs = pod.GetProperty("metadata").GetProperty("namespace").GetString();
+        var log = await ca.GetStringAsync($"/api/v1/namespaces/{podNs}/pods/{podName}/log?container=app&tailLines=3");
+        Assert.Equal(3, log.TrimEnd('\n').Split('\n').Length);
+        Assert.Equal(300 / 30, (await TestSupport.GetJson(ca, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases")).GetProperty("items").GetArrayLength());
         var ev = await TestSupport.GetJson(ca, "/api/v1/events");
         Assert.Contains(ev.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "Warning");
     }
