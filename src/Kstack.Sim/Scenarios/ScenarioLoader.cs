@@ -78,8 +78,14 @@ public static class ScenarioLoader
             var meta = obj["metadata"] as JsonObject ?? throw new ScenarioException(file, doc, "metadata must be a mapping");
             if (meta["name"] is not JsonValue nv || nv.GetValueKind() != JsonValueKind.String || string.IsNullOrEmpty(nv.GetValue<string>()))
                 throw new ScenarioException(file, doc, "metadata.name is required and must be a non-empty string");
+            var objName = nv.GetValue<string>();
+            if (objName.Contains('/') || objName.Contains('%') || objName is "." or "..")
+                throw new ScenarioException(file, doc, $"metadata.name \"{objName}\" may not contain '/' or '%' and may not be '.' or '..'");
             if (type.Namespaced)
             {
+                if (meta["namespace"] is JsonValue nsv && nsv.GetValueKind() == JsonValueKind.String
+                    && (nsv.GetValue<string>() is var nsName && (nsName.Length == 0 || nsName.Contains('/') || nsName.Contains('%'))))
+                    throw new ScenarioException(file, doc, $"metadata.namespace \"{nsv.GetValue<string>()}\" is not a valid namespace name");
                 if (meta["namespace"] is null) meta["namespace"] = "default";
                 else if (meta["namespace"] is not JsonValue ns || ns.GetValueKind() != JsonValueKind.String)
                     throw new ScenarioException(file, doc, "metadata.namespace must be a string");

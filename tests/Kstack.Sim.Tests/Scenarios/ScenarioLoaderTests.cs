@@ -23,6 +23,8 @@ public sealed class ScenarioLoaderTests
     [InlineData("---\napiVersion: v1\nkind: Gizmo\nmetadata: {name: g}\n", 0, "unknown kind \"Gizmo\"")]
     [InlineData("kind: Pod\nmetadata: {name: a}\n", 0, "apiVersion is required")]
     [InlineData("- just\n- a list\n", 0, "must be a mapping")]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a/b}\n", 0, "may not contain '/'")]
+    [InlineData("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: ok}}\n- {kind: ConfigMap}\n", 0, "items[1]: apiVersion is required")]
     public async Task BadFilesNameFileDocumentAndReason(string yaml, int doc, string reason)
     {
         var dir = Scenario(("good.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n"), ("objects.yaml", yaml));
