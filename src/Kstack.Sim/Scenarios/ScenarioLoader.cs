@@ -92,6 +92,7 @@ public static class ScenarioLoader
             }
             else meta.Remove("namespace");
             ResolveRelativeTimes(obj, now, file, doc);
+            CoerceStrings(obj, type);
             var key = (type, (string?)meta["namespace"] ?? "", (string)meta["name"]!);
             if (seen.TryGetValue(key, out var idx))
                 data.Objects[idx] = (type, obj, $"{file} document {doc}");
@@ -183,6 +184,54 @@ public static class ScenarioLoader
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw new ScenarioException(file, doc, "CustomResourceDefinition needs spec.group, spec.names.kind, spec.names.plural, spec.scope and spec.versions[].name");
+        }
+    }
+
+    private static readonly HashSet<string> QuantityMaps = new(StringComparer.Ordinal) { "requests", "limits", "capacity", "allocatable", "hard", "used" };
+
+    /// <summary>
+    /// Writes as strings what the API server always serves as strings, though YAML may type them otherwise: label and
+    /// annotation values, ConfigMap and Secret data, and resource quantities (<c>cpu: 1</c> becomes <c>"1"</c>).
+    /// </summary>
+    private static void CoerceStrings(JsonObject obj, ResourceType type)
+    {
+        if (obj["metadata"] is JsonObject meta)
+        {
+            StringifyValues(meta["labels"] as JsonObject);
+            StringifyValues(meta["annotations"] as JsonObject);
+        }
+        if (type.Group == "" && type.Kind is "ConfigMap" or "Secret")
+        {
+            StringifyValues(obj["data"] as JsonObject);
+            StringifyValues(obj["stringData"] as JsonObject);
+        }
+        Quantities(obj);
+
+        static void Quantities(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var kv in o.ToList())
+                    {
+                        if (QuantityMaps.Contains(kv.Key) && kv.Value is JsonObject q) StringifyValues(q);
+                        else Quantities(kv.Value);
+                    }
+                    break;
+                case JsonArray a:
+                    foreach (var item in a) Quantities(item);
+                    break;
+            }
+        }
+    }
+
+    private static void StringifyValues(JsonObject? map)
+    {
+        if (map == null) return;
+        foreach (var kv in map.ToList())
+        {
+            if (kv.Value is JsonValue v && v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                map[kv.Key] = v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : v.GetValueKind() == JsonValueKind.True ? "true" : "false";
         }
     }
 
