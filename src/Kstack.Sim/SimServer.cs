@@ -166,6 +166,24 @@ public sealed class SimServer : IAsyncDisposable
             }));
         }
 
+        // Every node has its heartbeat Lease in kube-node-lease, as kubelets keep them (kubectl describe node shows it).
+        var leaseType = registry.ByPlural("coordination.k8s.io", "v1", "leases")!;
+        var nodeNames = data.Objects.Where(o => o.Type.Kind == "Node" && o.Type.Group == "").Select(o => (string)o.Obj["metadata"]!["name"]!);
+        if (generated != null) nodeNames = nodeNames.Concat(generated.NodeNames);
+        foreach (var node in nodeNames.Distinct().ToList())
+        {
+            if (present.Contains((leaseType, "kube-node-lease", node))) continue;
+            extra.Add((leaseType, new JsonObject
+            {
+                ["apiVersion"] = "coordination.k8s.io/v1", ["kind"] = "Lease",
+                ["metadata"] = new JsonObject { ["name"] = node, ["namespace"] = "kube-node-lease" },
+                ["spec"] = new JsonObject
+                {
+                    ["holderIdentity"] = node, ["leaseDurationSeconds"] = 40,
+                    ["renewTime"] = RelativeTime.FormatMicro(now.AddSeconds(-7)),
+                },
+            }));
+        }
         ScenarioLoader.LinkEvents(data.Objects);
         var all = new List<(ResourceType, StoredObject)>(data.Objects.Count + extra.Count);
         long rv = 1000;
@@ -176,7 +194,9 @@ public sealed class SimServer : IAsyncDisposable
             all.Add((type, StoredObject.FromJson(ScenarioLoader.Normalise(type, obj, ++rv, defaultCreation), type.Kind)));
         if (generated != null)
         {
+            var gsw = Stopwatch.StartNew();
             foreach (var (type, obj) in generated.Generate(() => ++rv)) all.Add((type, obj));
+            if (Environment.GetEnvironmentVariable("KSTACK_SIM_TRACE") == "1") Console.Error.WriteLine($"generate {gsw.ElapsedMilliseconds} ms");
             logs.Fallback = generated.LogsFor;
         }
         store.Load(all, rv);

@@ -128,6 +128,9 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
                 res.Start(200, "text/plain; charset=utf-8");
                 res.Write("ok"u8);
                 return;
+            case "/api" or "/apis" when WantsAggregated(ctx.Request.Headers.Accept):
+                await WriteAggregatedDiscovery(res, core: path == "/api");
+                return;
             case "/api":
                 await WriteJson(res, 200, w =>
                 {
@@ -185,6 +188,110 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
         }
         await WriteStatus(res, StatusError.NotFoundPath());
     }
+
+    private const string AggregatedContentType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+    /// <summary>True when the client accepts aggregated discovery (apidiscovery.k8s.io/v2) before plain JSON.</summary>
+    private static bool WantsAggregated(string? accept)
+    {
+        if (string.IsNullOrEmpty(accept)) return false;
+        foreach (var raw in accept.Split(','))
+        {
+            var p = raw.Replace(" ", "");
+            if (p.Contains("as=APIGroupDiscoveryList") && p.Contains("g=apidiscovery.k8s.io") && p.Contains("v=v2") && !p.Contains("v=v2beta1")) return true;
+            if (p.StartsWith("application/json", StringComparison.Ordinal) && !p.Contains("as=")) return false;
+            if (p.StartsWith("*/*", StringComparison.Ordinal)) return false;
+        }
+        return false;
+    }
+
+    /// <summary>Aggregated discovery: every group, version and resource in one document, as kubectl asks for first.</summary>
+    private async Task WriteAggregatedDiscovery(Responder res, bool core)
+    {
+        res.Start(200, AggregatedContentType);
+        await using var w = res.Json();
+        w.WriteStartObject();
+        w.WriteString("kind", "APIGroupDiscoveryList");
+        w.WriteString("apiVersion", "apidiscovery.k8s.io/v2");
+        w.WriteStartObject("metadata");
+        w.WriteEndObject();
+        w.WriteStartArray("items");
+        foreach (var g in Registry.GroupVersions.Where(gv => (gv.Group.Length == 0) == core).GroupBy(gv => gv.Group))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("metadata");
+            w.WriteString("name", g.Key);
+            w.WriteEndObject();
+            w.WriteStartArray("versions");
+            foreach (var (group, version) in g)
+            {
+                w.WriteStartObject();
+                w.WriteString("version", version);
+                w.WriteStartArray("resources");
+                foreach (var t in Registry.InGroupVersion(group, version))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("resource", t.Plural);
+                    WriteResponseKind(w, t.Group, t.Version, t.Kind);
+                    w.WriteString("scope", t.Namespaced ? "Namespaced" : "Cluster");
+                    w.WriteString("singularResource", t.Singular);
+                    WriteStrings(w, "verbs", t.Verbs);
+                    if (t.ShortNames.Length > 0) WriteStrings(w, "shortNames", t.ShortNames);
+                    if (t.Categories.Length > 0) WriteStrings(w, "categories", t.Categories);
+                    if (t.Subresources.Length > 0)
+                    {
+                        w.WriteStartArray("subresources");
+                        foreach (var sub in t.Subresources)
+                        {
+                            var (kind, verbs) = SubresourceShape(t, sub);
+                            w.WriteStartObject();
+                            w.WriteString("subresource", sub);
+                            if (sub == "scale") WriteResponseKind(w, "autoscaling", "v1", kind);
+                            else WriteResponseKind(w, sub == "eviction" ? "policy" : sub == "token" ? "authentication.k8s.io" : t.Group, t.Version, kind);
+                            WriteStrings(w, "verbs", verbs);
+                            w.WriteEndObject();
+                        }
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteString("freshness", "Current");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteResponseKind(Utf8JsonWriter w, string group, string version, string kind)
+    {
+        w.WriteStartObject("responseKind");
+        w.WriteString("group", group);
+        w.WriteString("version", version);
+        w.WriteString("kind", kind);
+        w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    private static (string Kind, string[] Verbs) SubresourceShape(ResourceType t, string sub) => sub switch
+    {
+        "log" => ("Pod", ["get"]),
+        "exec" => ("PodExecOptions", ["create", "get"]),
+        "proxy" => (t.Kind + "ProxyOptions", ["create", "delete", "get", "patch", "update"]),
+        "scale" => ("Scale", ["get", "patch", "update"]),
+        "eviction" => ("Eviction", ["create"]),
+        "token" => ("TokenRequest", ["create"]),
+        _ => (t.Kind, ["get", "patch", "update"]),
+    };
 
     private static void WriteGroup(Utf8JsonWriter w, string group, List<string> versions)
     {
@@ -247,12 +354,10 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
                 w.WriteString("name", t.Plural + "/" + sub);
                 w.WriteString("singularName", "");
                 w.WriteBoolean("namespaced", t.Namespaced);
-                w.WriteString("kind", sub switch { "log" => "Pod", "exec" => "PodExecOptions", "proxy" => t.Kind + "ProxyOptions", "scale" => "Scale", "eviction" => "Eviction", "token" => "TokenRequest", _ => t.Kind });
+                var (subKind, subVerbs) = SubresourceShape(t, sub);
+                w.WriteString("kind", subKind);
                 if (sub == "scale") { w.WriteString("group", "autoscaling"); w.WriteString("version", "v1"); }
-                w.WriteStartArray("verbs");
-                foreach (var v in sub switch { "log" => ["get"], "exec" or "eviction" or "token" => new[] { "create" }, "proxy" => ["create", "delete", "get", "patch", "update"], _ => ["get", "patch", "update"] })
-                    w.WriteStringValue(v);
-                w.WriteEndArray();
+                WriteStrings(w, "verbs", subVerbs);
                 w.WriteEndObject();
             }
         }

@@ -28,10 +28,10 @@ public sealed record RequestInfo
         var rest = seg[i..];
         if (rest.Length >= 2 && rest[0] == "namespaces")
         {
-            if (rest.Length == 2 || registry.ByPlural(group, version, rest[2]) == null || rest.Length == 2)
+            if (rest.Length == 2 || (rest.Length == 3 && rest[2] is "status" or "finalize"))
             {
-                // /namespaces/{ns}[/{subresource}] addresses the Namespace object itself.
-                rest = rest.Length >= 3 ? ["namespaces", rest[1], rest[2]] : ["namespaces", rest[1]];
+                // /namespaces/{ns}[/status|/finalize] addresses the Namespace object itself.
+                rest = rest.Length == 3 ? ["namespaces", rest[1], rest[2]] : ["namespaces", rest[1]];
             }
             else
             {

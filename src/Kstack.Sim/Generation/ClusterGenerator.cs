@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -40,8 +41,12 @@ public sealed class ClusterGenerator
 
     public IReadOnlyList<string> Namespaces { get; }
 
+    /// <summary>Names of the generated nodes.</summary>
+    public IEnumerable<string> NodeNames => Enumerable.Range(0, _nodeCount).Select(NodeName);
+
     private string NodeName(int i) => $"ip-10-{(i / 250) % 256}-{i % 250}-{(i * 7) % 250 + 1}.ec2.internal";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IEnumerable<(ResourceType Type, StoredObject Obj)> Generate(Func<long> nextRv)
     {
         var rnd = new Random(_seed);
@@ -300,6 +305,7 @@ public sealed class ClusterGenerator
         return results;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StoredObject Event(Utf8JsonWriter w, Func<byte[]> take,
         Func<byte[], string, string, string, long, DateTimeOffset, KeyValuePair<string, string>[], KeyValuePair<string, string>[], StoredObject> stored,
         Func<long> nextRv, Func<string> uid, string ns, string name, string kind, string apiVersion, string objName, string objUid, string fieldPath,
@@ -347,6 +353,7 @@ public sealed class ClusterGenerator
         ]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteWorkload(Utf8JsonWriter w, string kind, string apiVersion, string ns, string name, string uid, long rv, DateTimeOffset created,
         KeyValuePair<string, string>[] labels, (string Kind, string Name, string Uid)? owner, int replicas, int ready, string image, bool sidecar, string hash, object? _)
     {
@@ -442,6 +449,7 @@ public sealed class ClusterGenerator
         w.WriteEndObject();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteOwner(Utf8JsonWriter w, string kind, string name, string uid)
     {
         w.WriteStartArray("ownerReferences");
@@ -456,6 +464,7 @@ public sealed class ClusterGenerator
         w.WriteEndArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteManagedFields(Utf8JsonWriter w, DateTimeOffset created, string specManager, string statusManager)
     {
         w.WriteStartArray("managedFields");
@@ -509,6 +518,7 @@ public sealed class ClusterGenerator
         w.WriteEndArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteContainers(Utf8JsonWriter w, string image, bool sidecar, string app)
     {
         w.WriteStartArray("containers");
@@ -548,6 +558,7 @@ public sealed class ClusterGenerator
         w.WriteEndArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WritePod(Utf8JsonWriter w, Random rnd, string ns, string name, string uid, long rv, DateTimeOffset created, KeyValuePair<string, string>[] labels,
         string rsName, string rsUid, string image, bool sidecar, string nodeName, string ip, PodKind kind, int restarts)
     {
@@ -676,15 +687,15 @@ public sealed class ClusterGenerator
             w.WriteString("reason", kind == PodKind.CrashLoop ? "Error" : "OOMKilled");
             w.WriteString("startedAt", RelativeTime.Format(finished.AddSeconds(-rnd.Next(1, 20))));
             w.WriteString("finishedAt", RelativeTime.Format(finished));
-            w.WriteString("containerID", "containerd://" + Convert.ToHexStringLower(uid.Replace("-", "").Select(c => (byte)c).Take(32).ToArray())[..64]);
+            w.WriteString("containerID", "containerd://" + Hex64(rnd));
             w.WriteEndObject();
         }
         w.WriteEndObject();
         w.WriteBoolean("ready", healthy);
         w.WriteNumber("restartCount", restarts);
         w.WriteString("image", kind == PodKind.ImagePull ? image + "-rc1" : image);
-        w.WriteString("imageID", kind == PodKind.ImagePull ? "" : image[..image.LastIndexOf(':')] + "@sha256:" + Convert.ToHexStringLower(uid.Select(c => (byte)c).Take(32).ToArray()));
-        if (kind != PodKind.ImagePull) w.WriteString("containerID", "containerd://" + Convert.ToHexStringLower(name.Select(c => (byte)c).Concat(uid.Select(c => (byte)c)).Take(32).ToArray()));
+        w.WriteString("imageID", kind == PodKind.ImagePull ? "" : image[..image.LastIndexOf(':')] + "@sha256:" + Hex64(rnd));
+        if (kind != PodKind.ImagePull) w.WriteString("containerID", "containerd://" + Hex64(rnd));
         w.WriteBoolean("started", kind == PodKind.Healthy);
         w.WriteEndObject();
         if (sidecar)
@@ -708,6 +719,13 @@ public sealed class ClusterGenerator
         w.WriteString("qosClass", "Burstable");
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    private static string Hex64(Random rnd)
+    {
+        Span<byte> b = stackalloc byte[32];
+        rnd.NextBytes(b);
+        return Convert.ToHexStringLower(b);
     }
 
     /// <summary>Deterministic container logs for generated pods (crash-looping pods have a previous instance that panicked).</summary>

@@ -21,7 +21,24 @@ public static partial class RelativeTime
         return true;
     }
 
-    public static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    /// <summary>RFC 3339 in UTC with whole seconds, as the API server writes metav1.Time.</summary>
+    public static string Format(DateTimeOffset t) => string.Create(20, t.UtcDateTime, static (c, d) =>
+    {
+        static void Two(Span<char> s, int at, int v) { s[at] = (char)('0' + v / 10); s[at + 1] = (char)('0' + v % 10); }
+        Two(c, 0, d.Year / 100);
+        Two(c, 2, d.Year % 100);
+        c[4] = '-';
+        Two(c, 5, d.Month);
+        c[7] = '-';
+        Two(c, 8, d.Day);
+        c[10] = 'T';
+        Two(c, 11, d.Hour);
+        c[13] = ':';
+        Two(c, 14, d.Minute);
+        c[16] = ':';
+        Two(c, 17, d.Second);
+        c[19] = 'Z';
+    });
 
     public static string FormatMicro(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 

@@ -78,14 +78,21 @@ public static class ScenarioLoader
             var meta = obj["metadata"] as JsonObject ?? throw new ScenarioException(file, doc, "metadata must be a mapping");
             if (meta["name"] is not JsonValue nv || nv.GetValueKind() != JsonValueKind.String || string.IsNullOrEmpty(nv.GetValue<string>()))
                 throw new ScenarioException(file, doc, "metadata.name is required and must be a non-empty string");
+            var objName = nv.GetValue<string>();
+            if (objName.Contains('/') || objName.Contains('%') || objName is "." or "..")
+                throw new ScenarioException(file, doc, $"metadata.name \"{objName}\" may not contain '/' or '%' and may not be '.' or '..'");
             if (type.Namespaced)
             {
+                if (meta["namespace"] is JsonValue nsv && nsv.GetValueKind() == JsonValueKind.String
+                    && (nsv.GetValue<string>() is var nsName && (nsName.Length == 0 || nsName.Contains('/') || nsName.Contains('%'))))
+                    throw new ScenarioException(file, doc, $"metadata.namespace \"{nsv.GetValue<string>()}\" is not a valid namespace name");
                 if (meta["namespace"] is null) meta["namespace"] = "default";
                 else if (meta["namespace"] is not JsonValue ns || ns.GetValueKind() != JsonValueKind.String)
                     throw new ScenarioException(file, doc, "metadata.namespace must be a string");
             }
             else meta.Remove("namespace");
             ResolveRelativeTimes(obj, now, file, doc);
+            CoerceStrings(obj, type);
             var key = (type, (string?)meta["namespace"] ?? "", (string)meta["name"]!);
             if (seen.TryGetValue(key, out var idx))
                 data.Objects[idx] = (type, obj, $"{file} document {doc}");
@@ -177,6 +184,54 @@ public static class ScenarioLoader
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw new ScenarioException(file, doc, "CustomResourceDefinition needs spec.group, spec.names.kind, spec.names.plural, spec.scope and spec.versions[].name");
+        }
+    }
+
+    private static readonly HashSet<string> QuantityMaps = new(StringComparer.Ordinal) { "requests", "limits", "capacity", "allocatable", "hard", "used" };
+
+    /// <summary>
+    /// Writes as strings what the API server always serves as strings, though YAML may type them otherwise: label and
+    /// annotation values, ConfigMap and Secret data, and resource quantities (<c>cpu: 1</c> becomes <c>"1"</c>).
+    /// </summary>
+    private static void CoerceStrings(JsonObject obj, ResourceType type)
+    {
+        if (obj["metadata"] is JsonObject meta)
+        {
+            StringifyValues(meta["labels"] as JsonObject);
+            StringifyValues(meta["annotations"] as JsonObject);
+        }
+        if (type.Group == "" && type.Kind is "ConfigMap" or "Secret")
+        {
+            StringifyValues(obj["data"] as JsonObject);
+            StringifyValues(obj["stringData"] as JsonObject);
+        }
+        Quantities(obj);
+
+        static void Quantities(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var kv in o.ToList())
+                    {
+                        if (QuantityMaps.Contains(kv.Key) && kv.Value is JsonObject q) StringifyValues(q);
+                        else Quantities(kv.Value);
+                    }
+                    break;
+                case JsonArray a:
+                    foreach (var item in a) Quantities(item);
+                    break;
+            }
+        }
+    }
+
+    private static void StringifyValues(JsonObject? map)
+    {
+        if (map == null) return;
+        foreach (var kv in map.ToList())
+        {
+            if (kv.Value is JsonValue v && v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                map[kv.Key] = v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : v.GetValueKind() == JsonValueKind.True ? "true" : "false";
         }
     }
 

@@ -193,19 +193,6 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Replaces an object in place (same key), emitting MODIFIED.</summary>
-    internal void Replace(ResourceType type, StoredObject updated)
-    {
-        lock (_writeLock)
-        {
-            var c = Get(type);
-            var rv = updated.ResourceVersion;
-            if (rv > _rv) _rv = rv;
-            c.Apply(items => items.Select(o => o.Namespace == updated.Namespace && o.Name == updated.Name ? updated : o).ToArray(),
-                rv, new WatchEvent("MODIFIED", updated, rv));
-        }
-    }
-
     public IEnumerable<Collection> Collections
     {
         get { lock (_collections) return _collections.Values.ToArray(); }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -121,6 +122,7 @@ public sealed class StoredObject
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int Start, int Length) FindMetadata(byte[] json)
     {
         var reader = new Utf8JsonReader(json);

@@ -126,4 +126,38 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
         using var limited = await c.GetAsync("/api/v1/namespaces/team-a/pods/web-1/log?limitBytes=8");
         Assert.Equal("starting", await limited.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/team-a/gizmos")]
+    [InlineData("/apis/apps/v1/namespaces/team-a")]
+    [InlineData("/apis/nope.example.com/v1")]
+    public async Task UnknownPathsAre404Status(string path)
+    {
+        using var c = TestSupport.Client(fx.Server);
+        using var r = await c.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+        Assert.Contains("\"kind\":\"Status\"", await r.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ClusterScopedListNeedsClusterWideRights()
+    {
+        using var dev = TestSupport.Client(fx.Server, "dev-token-7f3a91");
+        using var r = await dev.GetAsync("/api/v1/pods");
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        var s = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("pods is forbidden: User \"dev\" cannot list resource \"pods\" in API group \"\" at the cluster scope", s.GetProperty("message").GetString());
+        Assert.Equal("pods", s.GetProperty("details").GetProperty("kind").GetString());
+        Assert.Equal(403, s.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task LogSinceTimeAndTimestamps()
+    {
+        using var c = TestSupport.Client(fx.Server);
+        var text = await c.GetStringAsync("/api/v1/namespaces/team-a/pods/web-1/log?sinceTime=2024-05-01T10:04:00Z&timestamps=true");
+        Assert.Equal("2024-05-01T10:05:00.000000000Z GET /healthz 200\n2024-05-01T10:06:00.000000000Z GET /api/items 200\n", text);
+        var recent = await c.GetStringAsync("/api/v1/namespaces/team-a/pods/crash-1/log?sinceSeconds=150");
+        Assert.Equal("connecting to db\npanic: connection refused\n", recent);
+    }
 }

@@ -1,3 +1,4 @@
+using k8s;
 using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
@@ -62,7 +63,32 @@ public sealed class ClusterGeneratorTests(ITestOutputHelper output)
         Assert.Equal("ReplicaSet", pod.GetProperty("metadata").GetProperty("ownerReferences")[0].GetProperty("kind").GetString());
         var rs = await TestSupport.GetJson(ca, "/apis/apps/v1/replicasets");
         Assert.All(rs.GetProperty("items").EnumerateArray(), r => Assert.Equal("Deployment", r.GetProperty("metadata").GetProperty("ownerReferences")[0].GetProperty("kind").GetString()));
+        var podName = pod.GetProperty("metadata").GetProperty("name").GetString();
+        var podNs = pod.GetProperty("metadata").GetProperty("namespace").GetString();
+        var log = await ca.GetStringAsync($"/api/v1/namespaces/{podNs}/pods/{podName}/log?container=app&tailLines=3");
+        Assert.Equal(3, log.TrimEnd('\n').Split('\n').Length);
+        Assert.Equal(300 / 30, (await TestSupport.GetJson(ca, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases")).GetProperty("items").GetArrayLength());
         var ev = await TestSupport.GetJson(ca, "/api/v1/events");
         Assert.Contains(ev.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "Warning");
+    }
+
+    [Fact]
+    public async Task GeneratedObjectsDeserialiseWithTheTypedClient()
+    {
+        await using var server = await SimServer.StartAsync(new SimOptions { GeneratePods = 600, GenerateSeed = 11 });
+        using var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
+        var pods = await client.CoreV1.ListPodForAllNamespacesAsync();
+        Assert.Equal(600, pods.Items.Count);
+        Assert.Contains(pods.Items, p => p.Status.ContainerStatuses?.Any(c => c.State.Waiting?.Reason == "CrashLoopBackOff" && c.LastState.Terminated != null) == true);
+        Assert.Contains(pods.Items, p => p.Status.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable") == true);
+        Assert.All(pods.Items, p => Assert.Equal("256Mi", p.Spec.Containers[0].Resources.Requests["memory"].ToString()));
+        var nodes = await client.CoreV1.ListNodeAsync();
+        Assert.Equal(20, nodes.Items.Count);
+        var deployments = await client.AppsV1.ListDeploymentForAllNamespacesAsync();
+        var replicaSets = await client.AppsV1.ListReplicaSetForAllNamespacesAsync();
+        Assert.Equal(deployments.Items.Count, replicaSets.Items.Count);
+        Assert.Equal(600, replicaSets.Items.Sum(r => r.Spec.Replicas));
+        var events = await client.EventsV1.ListEventForAllNamespacesAsync();
+        Assert.All(events.Items, e => Assert.False(string.IsNullOrEmpty(e.Regarding.Uid)));
     }
 }

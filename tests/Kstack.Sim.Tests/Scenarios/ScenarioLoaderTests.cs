@@ -23,6 +23,8 @@ public sealed class ScenarioLoaderTests
     [InlineData("---\napiVersion: v1\nkind: Gizmo\nmetadata: {name: g}\n", 0, "unknown kind \"Gizmo\"")]
     [InlineData("kind: Pod\nmetadata: {name: a}\n", 0, "apiVersion is required")]
     [InlineData("- just\n- a list\n", 0, "must be a mapping")]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a/b}\n", 0, "may not contain '/'")]
+    [InlineData("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: ok}}\n- {kind: ConfigMap}\n", 0, "items[1]: apiVersion is required")]
     public async Task BadFilesNameFileDocumentAndReason(string yaml, int doc, string reason)
     {
         var dir = Scenario(("good.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n"), ("objects.yaml", yaml));
@@ -55,7 +57,8 @@ public sealed class ScenarioLoaderTests
     [Fact]
     public async Task MergesScenariosFillsDefaultsAndResolvesRelativeTimes()
     {
-        var a = Scenario(("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: n1}\ndata: {v: \"1\", n: 007, t: true}\n"));
+        var a = Scenario(("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: n1}\ndata: {v: \"1\", n: 007, t: true}\n"),
+            ("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: n1, labels: {canary: true}}\nspec:\n  containers:\n  - name: app\n    image: x\n    ports: [{containerPort: 8080}]\n    resources: {requests: {cpu: 1}, limits: {cpu: 0.5}}\n"));
         var b = Scenario(("b.json", """{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"n1"},"data":{"v":"2"}}]}"""),
             ("e.yaml", "apiVersion: v1\nkind: Event\nmetadata: {name: e1, namespace: n1}\ninvolvedObject: {kind: ConfigMap, name: c, namespace: n1}\nfirstTimestamp: now-5m\nlastTimestamp: now\n"),
             ("users.yaml", "users:\n- {name: ro, token: ro-token, groups: [readers]}\n"),
@@ -63,6 +66,12 @@ public sealed class ScenarioLoaderTests
         await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = [a, b] });
         var cm = System.Text.Json.JsonDocument.Parse(server.Store.TryGet("v1", "ConfigMap", "n1", "c")!).RootElement;
         Assert.Equal("2", cm.GetProperty("data").GetProperty("v").GetString());
+        var typed = System.Text.Json.JsonDocument.Parse(server.Store.TryGet("v1", "Pod", "n1", "q")!).RootElement;
+        var res = typed.GetProperty("spec").GetProperty("containers")[0].GetProperty("resources");
+        Assert.Equal("1", res.GetProperty("requests").GetProperty("cpu").GetString());
+        Assert.Equal("0.5", res.GetProperty("limits").GetProperty("cpu").GetString());
+        Assert.Equal("true", typed.GetProperty("metadata").GetProperty("labels").GetProperty("canary").GetString());
+        Assert.Equal(8080, typed.GetProperty("spec").GetProperty("containers")[0].GetProperty("ports")[0].GetProperty("containerPort").GetInt32());
         var meta = cm.GetProperty("metadata");
         Assert.Equal(ScenarioLoader.DeterministicUid("v1", "ConfigMap", "n1", "c"), meta.GetProperty("uid").GetString());
         Assert.True(long.Parse(meta.GetProperty("resourceVersion").GetString()!) > 0);
@@ -97,5 +106,21 @@ public sealed class ScenarioLoaderTests
         Assert.Equal("yes", o["f"]!.GetValue<string>());
         Assert.Equal("yes", o["g"]!.GetValue<string>());
         Assert.Equal(16L, o["h"]!.GetValue<long>());
+    }
+}
+
+public sealed class ScenarioSourceTests
+{
+    [Fact]
+    public async Task BuiltinScenariosAreEmbedded()
+    {
+        Assert.Contains("minimal", ScenarioSource.BuiltinNames());
+        var src = ScenarioSource.Resolve("minimal");
+        Assert.Contains(src.Files, f => f.RelativePath == "logs/default/hello/app.log");
+        Assert.DoesNotContain(src.Files, f => f.RelativePath.EndsWith("README.md"));
+        var cwd = Environment.CurrentDirectory;
+        await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = ["minimal"] });
+        Assert.NotNull(server.Store.TryGet("v1", "Pod", "default", "hello"));
+        Assert.Equal(cwd, Environment.CurrentDirectory);
     }
 }
