@@ -76,7 +76,7 @@ public sealed class LogStore
     /// Parses a log file. A line may start with an RFC 3339 timestamp or a relative one (<c>now-5m</c>) followed by a space;
     /// other lines inherit the previous line's time, or are spaced one second apart ending at <paramref name="now"/>.
     /// </summary>
-    public static List<LogLine> ParseFile(string text, DateTimeOffset now)
+    public static List<LogLine> ParseFile(string text, DateTimeOffset now, TimeSpan shift = default)
     {
         var raw = text.Replace("\r\n", "\n").Split('\n').ToList();
         if (raw.Count > 0 && raw[^1].Length == 0) raw.RemoveAt(raw.Count - 1);
@@ -88,6 +88,7 @@ public sealed class LogStore
             var sp = line.IndexOf(' ');
             if (sp > 0 && TryParseTime(line[..sp], now, out var t))
             {
+                if (!Scenarios.RelativeTime.TryParse(line[..sp], now, out _)) t += shift;
                 last = t;
                 result.Add(new LogLine(t, line[(sp + 1)..]));
             }
@@ -96,9 +97,12 @@ public sealed class LogStore
         return result;
     }
 
-    public static bool TryParseTime(string s, DateTimeOffset now, out DateTimeOffset t)
+    public static bool TryParseTime(string s, DateTimeOffset now, out DateTimeOffset t) =>
+        Scenarios.RelativeTime.TryParse(s, now, out t) || TryParseAbsolute(s, out t);
+
+    /// <summary>An absolute RFC 3339 time such as 2026-01-01T10:05:00Z or 2026-01-01T10:05:00.123456Z.</summary>
+    public static bool TryParseAbsolute(string s, out DateTimeOffset t)
     {
-        if (Scenarios.RelativeTime.TryParse(s, now, out t)) return true;
         if (s.Length >= 20 && char.IsDigit(s[0]) && s[4] == '-' && s.Contains('T')
             && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out t))
             return true;

@@ -16,6 +16,9 @@ public sealed record ClusterSettings
 {
     public string GitVersion { get; init; } = "v1.31.2";
     public string Platform { get; init; } = "linux/amd64";
+
+    /// <summary>The instant the scenario's absolute timestamps were written for; they are shifted so it becomes start-up time.</summary>
+    public DateTimeOffset? Now { get; init; }
 }
 
 /// <summary>Everything the scenarios hold, merged, validated and normalised, before it enters the store.</summary>
@@ -43,20 +46,26 @@ public static class ScenarioLoader
     {
         var data = new ScenarioData();
         var raw = new List<(JsonObject Obj, string File, int Doc)>();
-        foreach (var src in sources)
+        var sourceList = sources.ToList();
+        foreach (var src in sourceList)
+            foreach (var (rel, read) in src.Files)
+                if (rel.ToLowerInvariant() is "cluster.yaml" or "cluster.yml") LoadCluster(data, Display(src, rel), read());
+        var shift = data.Cluster.Now is { } anchor ? now - anchor : TimeSpan.Zero;
+        foreach (var src in sourceList)
         {
             foreach (var (rel, read) in src.Files)
             {
-                var display = src.Name.StartsWith("builtin:", StringComparison.Ordinal) ? $"{src.Name}/{rel}" : Path.Combine(src.Name, rel);
+                var display = Display(src, rel);
                 var lower = rel.ToLowerInvariant();
                 if (lower.StartsWith("logs/", StringComparison.Ordinal))
                 {
-                    LoadLog(data, rel, display, read(), now);
+                    LoadLog(data, rel, display, read(), now, shift);
                     continue;
                 }
                 if (!(lower.EndsWith(".yaml") || lower.EndsWith(".yml") || lower.EndsWith(".json"))) continue;
                 if (lower == "users.yaml" || lower == "users.yml") { LoadUsers(data, display, read()); continue; }
-                if (lower == "cluster.yaml" || lower == "cluster.yml") { LoadCluster(data, display, read()); continue; }
+                if (lower is "cluster.yaml" or "cluster.yml") continue;
+                if (lower is "metrics.yaml" or "metrics.yml") continue; // usage data for metrics, not objects
                 foreach (var (obj, doc) in ParseObjects(display, read(), lower.EndsWith(".json")))
                     raw.Add((obj, display, doc));
             }
@@ -91,7 +100,7 @@ public static class ScenarioLoader
                     throw new ScenarioException(file, doc, "metadata.namespace must be a string");
             }
             else meta.Remove("namespace");
-            ResolveRelativeTimes(obj, now, file, doc);
+            ResolveRelativeTimes(obj, now, shift, file, doc);
             CoerceStrings(obj, type);
             var key = (type, (string?)meta["namespace"] ?? "", (string)meta["name"]!);
             if (seen.TryGetValue(key, out var idx))
@@ -104,6 +113,9 @@ public static class ScenarioLoader
         }
         return data;
     }
+
+    private static string Display(ScenarioSource src, string rel) =>
+        src.Name.StartsWith("builtin:", StringComparison.Ordinal) ? $"{src.Name}/{rel}" : Path.Combine(src.Name, rel);
 
     private static IEnumerable<(JsonObject Obj, int Doc)> ParseObjects(string file, string text, bool isJson)
     {
@@ -235,24 +247,31 @@ public static class ScenarioLoader
         }
     }
 
-    private static void ResolveRelativeTimes(JsonNode? node, DateTimeOffset now, string file, int doc)
+    /// <summary>
+    /// Resolves relative times ("now-5m") and, when cluster.yaml sets an anchor, shifts absolute timestamps (time fields,
+    /// taint timeAdded, timestamp-valued annotations) so the scenario's "now" becomes start-up time.
+    /// </summary>
+    private static void ResolveRelativeTimes(JsonNode? node, DateTimeOffset now, TimeSpan shift, string file, int doc, bool annotations = false)
     {
         switch (node)
         {
             case JsonObject o:
                 foreach (var kv in o.ToList())
                 {
-                    if (TimeKeys.Contains(kv.Key) && kv.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+                    if ((annotations || TimeKeys.Contains(kv.Key) || kv.Key == "timeAdded") && kv.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
                     {
                         var s = v.GetValue<string>();
+                        var micro = kv.Key is "eventTime" or "lastObservedTime" or "renewTime" or "acquireTime" || s.Contains('.');
                         if (RelativeTime.TryParse(s, now, out var t))
-                            o[kv.Key] = kv.Key is "eventTime" or "lastObservedTime" or "renewTime" or "acquireTime" ? RelativeTime.FormatMicro(t) : RelativeTime.Format(t);
+                            o[kv.Key] = micro ? RelativeTime.FormatMicro(t) : RelativeTime.Format(t);
+                        else if (shift != TimeSpan.Zero && LogStore.TryParseAbsolute(s, out t))
+                            o[kv.Key] = micro ? RelativeTime.FormatMicro(t + shift) : RelativeTime.Format(t + shift);
                     }
-                    else ResolveRelativeTimes(kv.Value, now, file, doc);
+                    else ResolveRelativeTimes(kv.Value, now, shift, file, doc, kv.Key == "annotations");
                 }
                 break;
             case JsonArray a:
-                foreach (var item in a) ResolveRelativeTimes(item, now, file, doc);
+                foreach (var item in a) ResolveRelativeTimes(item, now, shift, file, doc);
                 break;
         }
     }
@@ -291,13 +310,15 @@ public static class ScenarioLoader
             var s = data.Cluster;
             if (o["kubernetesVersion"] is JsonValue kv) s = s with { GitVersion = kv.ToString() };
             if (o["platform"] is JsonValue pv) s = s with { Platform = pv.ToString() };
+            if (o["now"] is JsonValue nowValue)
+                s = s with { Now = LogStore.TryParseAbsolute(nowValue.ToString(), out var anchor) ? anchor : throw new ScenarioException(file, d.Index, "now must be an RFC 3339 time such as 2026-01-01T10:05:00Z") };
             if (!s.GitVersion.StartsWith('v') || s.GitVersion.Split('.').Length < 3)
                 throw new ScenarioException(file, d.Index, "kubernetesVersion must look like v1.31.2");
             data.Cluster = s;
         }
     }
 
-    private static void LoadLog(ScenarioData data, string rel, string file, string text, DateTimeOffset now)
+    private static void LoadLog(ScenarioData data, string rel, string file, string text, DateTimeOffset now, TimeSpan shift)
     {
         var parts = rel.Split('/');
         if (parts.Length != 4 || !parts[3].EndsWith(".log", StringComparison.Ordinal))
@@ -306,7 +327,7 @@ public static class ScenarioLoader
         var previous = fn.EndsWith(".previous", StringComparison.Ordinal);
         if (previous) fn = fn[..^9];
         data.Logs.RemoveAll(l => l.Ns == parts[1] && l.Pod == parts[2] && l.Container == fn && l.Previous == previous);
-        data.Logs.Add((parts[1], parts[2], fn, previous, LogStore.ParseFile(text, now)));
+        data.Logs.Add((parts[1], parts[2], fn, previous, LogStore.ParseFile(text, now, shift)));
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public class EventsSimTests
         Assert.Equal("sim-dev", (string?)wide.Envelope["kube_context"]);
 
         var scoped = sim.Kstack("events", "--context", "sim-dev", "--namespace", "team-a").AssertOk();
-        Assert.Contains("WARN  team-a/Pod              BackOff            61×", scoped.Content);
+        Assert.Contains("WARN  team-a/Pod             BackOff            61×", scoped.Content);
         Assert.DoesNotContain("team-b", scoped.Content);
     }
 
