@@ -160,4 +160,25 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
         var recent = await c.GetStringAsync("/api/v1/namespaces/team-a/pods/crash-1/log?sinceSeconds=150");
         Assert.Equal("connecting to db\npanic: connection refused\n", recent);
     }
+
+    [Fact]
+    public async Task AggregatedDiscoveryWhenAskedLegacyOtherwise()
+    {
+        using var c = TestSupport.Client(fx.Server);
+        using var req = new HttpRequestMessage(HttpMethod.Get, "/apis");
+        req.Headers.TryAddWithoutValidation("Accept",
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json");
+        using var resp = await c.SendAsync(req);
+        Assert.Equal("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList", resp.Content.Headers.ContentType!.ToString().Replace(" ", ""));
+        var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("APIGroupDiscoveryList", doc.GetProperty("kind").GetString());
+        var apps = doc.GetProperty("items").EnumerateArray().Single(g => g.GetProperty("metadata").GetProperty("name").GetString() == "apps");
+        var deploy = apps.GetProperty("versions")[0].GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("resource").GetString() == "deployments");
+        Assert.Equal("Namespaced", deploy.GetProperty("scope").GetString());
+        Assert.Equal("deploy", deploy.GetProperty("shortNames")[0].GetString());
+        Assert.Contains(doc.GetProperty("items").EnumerateArray(), g => g.GetProperty("metadata").GetProperty("name").GetString() == "karpenter.sh");
+
+        var legacy = await TestSupport.GetJson(c, "/apis", "application/json");
+        Assert.Equal("APIGroupList", legacy.GetProperty("kind").GetString());
+    }
 }
