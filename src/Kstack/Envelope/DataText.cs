@@ -1,7 +1,7 @@
 namespace Kstack.Envelope;
 
 /// <summary>
-/// Frames cluster-derived text as data inside content: one line, length-capped, in double quotes,
+/// Frames cluster-derived text as data inside content: credentials redacted, one line, length-capped, in double quotes,
 /// with embedded quotes and backslashes escaped so the frame cannot be closed from inside.
 /// </summary>
 public static class DataText
@@ -17,7 +17,7 @@ public static class DataText
     public static string Inline(string? value, int max = DefaultMax)
     {
         if (string.IsNullOrEmpty(value)) return "";
-        var text = OneLine(TerminalText.Clean(value));
+        var text = OneLine(Redaction.Redactor.Redact(TerminalText.Clean(value)));
         var cut = text.Length > max;
         if (cut)
         {
