@@ -20,8 +20,8 @@ public sealed class KubeApi : IDisposable
 {
     public const string MetadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
-    private readonly Kubernetes _client;
-    private readonly string? _tlsServerName;
+    private readonly HttpClient _http;
+    private readonly k8s.Authentication.ServiceClientCredentials? _credentials;
     private readonly Uri _base;
 
     public string ContextName { get; }
@@ -36,16 +36,15 @@ public sealed class KubeApi : IDisposable
         try
         {
             config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig.Merged, context);
+            // The exec plugin already ran while building the config; reuse its token instead of running it again.
+            config.TokenProvider = null;
+            (_http, _base) = KubeTransport.Create(config);
+            _credentials = Kubernetes.CreateCredentials(config);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException and not KstackException)
         {
             throw KstackException.User($"Unable to use context `{context}` from kubeconfig: {Kubeconfig.FirstLine(e.Message)}");
         }
-        // The exec plugin already ran while building the config; reuse its token instead of running it again.
-        config.TokenProvider = null;
-        _tlsServerName = config.TlsServerName;
-        _client = new Kubernetes(config);
-        _base = _client.BaseUri;
     }
 
     /// <summary>Sends a GET and returns the response with headers read; the caller owns and disposes it.</summary>
@@ -63,9 +62,8 @@ public sealed class KubeApi : IDisposable
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, pathAndQuery.TrimStart('/')));
                 request.Headers.Accept.ParseAdd(accept ?? "application/json");
                 request.Headers.UserAgent.Add(new ProductInfoHeaderValue("kstack", Cli.KstackApp.Version));
-                if (!string.IsNullOrEmpty(_tlsServerName)) request.Headers.Host = _tlsServerName;
-                if (_client.Credentials is not null) await _client.Credentials.ProcessHttpRequestAsync(request, timeout.Token);
-                response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                if (_credentials is not null) await _credentials.ProcessHttpRequestAsync(request, timeout.Token);
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 if (response.IsSuccessStatusCode) return response;
 
                 var code = response.StatusCode;
@@ -86,6 +84,11 @@ public sealed class KubeApi : IDisposable
             {
                 response?.Dispose();
                 failure = $"no answer within {Cache.Duration.Format(Timeout)}";
+            }
+            catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException auth)
+            {
+                response?.Dispose();
+                throw KstackException.Infra($"Unable to fetch {noun} for context `{ContextName}`: the API server's TLS certificate is not trusted by the kubeconfig's certificate authority ({Kubeconfig.FirstLine(auth.Message)}).");
             }
             catch (HttpRequestException e)
             {
@@ -129,7 +132,7 @@ public sealed class KubeApi : IDisposable
         return Kubeconfig.FirstLine(text.Trim());
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _http.Dispose();
 }
 
 /// <summary>Builds the API client only when a request is needed, so cache hits skip TLS and credential set-up.</summary>

@@ -84,4 +84,25 @@ public class SnapshotFetcherSimTests
         Assert.Contains("pods", run.Message);
         Assert.Equal(before, after);
     }
+
+    [Fact]
+    public async Task A_server_certificate_not_signed_by_the_kubeconfig_ca_is_refused()
+    {
+        await using var sim = await SimCluster.StartAsync("healthy");
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var req = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=other-ca", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        req.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var otherCa = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var otherPem = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(otherCa.ExportCertificatePem()));
+        var lines = File.ReadAllLines(sim.Server.KubeconfigPath).Select(l =>
+            l.TrimStart().StartsWith("certificate-authority-data:", StringComparison.Ordinal)
+                ? l[..l.IndexOf("certificate-authority-data:", StringComparison.Ordinal)] + "certificate-authority-data: " + otherPem
+                : l);
+        File.WriteAllLines(sim.Server.KubeconfigPath, lines);
+        var run = sim.Kstack("cluster-status");
+        Assert.Equal("infra", run.Kind);
+        Assert.StartsWith("Unable to fetch ", run.Message);
+        Assert.Contains("TLS certificate is not trusted by the kubeconfig's certificate authority", run.Message);
+        Assert.DoesNotContain(sim.Audit(), e => (int)e["status"]! == 200);
+    }
 }
