@@ -47,24 +47,26 @@ for n in "${sizes[@]}"; do
   t0=$(date +%s.%N)
   start_sim "$kc" --scenario healthy --generate "pods=$n,seed=1"
   export KUBECONFIG=$kc
-  token=$(grep -m1 'token:' "$kc" | awk '{print $2}')
+  token=$(grep -m1 'token:' "$kc" | awk '{print $2}' | tr -d '"')
   grep -m1 'certificate-authority-data' "$kc" | awk '{print $2}' | base64 -d >"$work/ca.crt"
   root="$work/root-$n"
   runs=5; [ "$n" -ge 50000 ] && runs=3
   hyperfine -N --runs "$runs" --export-json "$work/h-$n.json" \
     --prepare "rm -rf $root" -n cold-cluster-status "env KSTACK_ROOT=$root $K cluster-status" \
     --prepare "rm -rf $root" -n cold-events "env KSTACK_ROOT=$root $K events" \
-    -n floor "$work/floor.sh $SIM_URL $token $work/ca.crt" \
-    -n kubectl-jq "$work/kubectl-jq.sh" >/dev/null
+    --prepare true -n floor "$work/floor.sh $SIM_URL $token $work/ca.crt" >/dev/null
+  kruns=$runs; [ "$n" -ge 50000 ] && kruns=1
+  hyperfine -N --runs "$kruns" --export-json "$work/k-$n.json" -n kubectl-jq "$work/kubectl-jq.sh" >/dev/null
   KSTACK_ROOT=$root $K cluster-status >/dev/null; KSTACK_ROOT=$root $K events >/dev/null
   hyperfine -N --warmup 2 --runs 20 --export-json "$work/w-$n.json" \
     -n warm-cluster-status "env KSTACK_ROOT=$root $K cluster-status" -n warm-events "env KSTACK_ROOT=$root $K events" >/dev/null
   median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median' "$1"; }
   cold_cs=$(median "$work/h-$n.json" cold-cluster-status); cold_ev=$(median "$work/h-$n.json" cold-events)
-  floor=$(median "$work/h-$n.json" floor); kj=$(median "$work/h-$n.json" kubectl-jq)
+  floor=$(median "$work/h-$n.json" floor); kj=$(median "$work/k-$n.json" kubectl-jq)
   warm_cs=$(median "$work/w-$n.json" warm-cluster-status); warm_ev=$(median "$work/w-$n.json" warm-events)
   rm -rf "$root"; rss_cold=$(KSTACK_ROOT=$root peak_rss_mb $K cluster-status); rss_warm=$(KSTACK_ROOT=$root peak_rss_mb $K cluster-status)
   rss_kj=$(peak_rss_mb "$work/kubectl-jq.sh")
+  rss_sim=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SIM_PID/status" 2>/dev/null || echo "?")
   size_cs=$(KSTACK_ROOT=$root $K cluster-status | jq -r .content | wc -c); size_ev=$(KSTACK_ROOT=$root $K events | jq -r .content | wc -c)
   ms() { awk -v s="$1" 'BEGIN { printf "%.0f", s * 1000 }'; }
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", a / b }'; }

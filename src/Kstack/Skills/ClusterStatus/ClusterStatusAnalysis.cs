@@ -6,10 +6,14 @@ public sealed record NodeSummary(int Total, int Ready, int Pressure, int Unsched
 
 public sealed record PodSummary(int Total, int Ready, int WithRestarts);
 
+/// <summary>The analysed snapshot. Issues holds the top <see cref="MaxKeptIssues"/>; IssuesTotal counts them all.</summary>
 public sealed record ClusterStatusReport(
     string Context, string GitVersion, string Platform, string? Namespace,
     NodeSummary? Nodes, string? NodesUnreadable, PodSummary? Pods, string? PodsUnreadable,
-    IReadOnlyList<Issue> Issues);
+    IReadOnlyList<Issue> Issues, int IssuesTotal, int PodsListed)
+{
+    public const int MaxKeptIssues = 25;
+}
 
 /// <summary>Pure analysis: facts in, a deterministic ranked report out.</summary>
 public static class ClusterStatusAnalysis
@@ -49,7 +53,8 @@ public static class ClusterStatusAnalysis
             .ThenBy(i => i.Name, StringComparer.Ordinal)
             .ToList();
         return new ClusterStatusReport(context, gitVersion, Platform(gitVersion, context, serverPlatform), ns,
-            nodeSummary, nodesUnreadable, podSummary, podsUnreadable, ranked);
+            nodeSummary, nodesUnreadable, podSummary, podsUnreadable, ranked.Take(ClusterStatusReport.MaxKeptIssues).ToList(),
+            ranked.Count, pods?.Count ?? 0);
     }
 
     /// <summary>Distribution from the version string, else from the context name, else the server platform.</summary>

@@ -18,6 +18,8 @@ public sealed class ClusterStatusCommand : SkillCommand
 
     private readonly Option<string?> _timeout = RequestTimeout.Option();
 
+    public const string ReportFile = "cluster-status.report.json";
+
     public override string Name => "cluster-status";
     public override string? DefaultTtl => "15m";
     protected override IEnumerable<Option> SkillOptions => [_timeout];
@@ -30,6 +32,33 @@ public sealed class ClusterStatusCommand : SkillCommand
         var results = await new SnapshotFetcher(api.Lazy, dir, run.Ttl).EnsureAsync(
             [ListSpec.Version, ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], run.Namespace, ct);
 
+        var reportPath = Path.Combine(dir, ReportFile);
+        var stamps = ReportCache.Stamp(results.Values);
+        ClusterStatusReport report;
+        using (var cached = ReportCache.TryLoad(reportPath, stamps))
+        {
+            report = cached is null ? await AnalyseAsync(run, results, ct) : ClusterStatusReportJson.Read(cached.RootElement.GetProperty("report"));
+            if (cached is null) await ReportCache.SaveAsync(reportPath, stamps, w => ClusterStatusReportJson.Write(w, report));
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var fromCache = results.Values.Any(r => r.Outcome == FetchOutcome.Cached);
+        var agentContext = AgentContext.Build(w =>
+        {
+            AgentContext.WriteCache(w, dir, results, Roles);
+            w.WriteStartObject("counts");
+            w.WriteNumber("nodes", report.Nodes?.Total ?? 0);
+            w.WriteNumber("pods", report.PodsListed);
+            w.WriteNumber("issues", report.IssuesTotal);
+            w.WriteEndObject();
+        });
+        return run.Json
+            ? Env.Agent(ClusterStatusRenderer.Json(report, dir, fromCache, now), agentContext)
+            : Env.Verbatim(ClusterStatusRenderer.Text(report, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), now), agentContext);
+    }
+
+    private static async Task<ClusterStatusReport> AnalyseAsync(SkillRun run, IReadOnlyDictionary<string, FetchResult> results, CancellationToken ct)
+    {
         var version = results[ListSpec.Version.File];
         string gitVersion = "unknown", serverPlatform = "";
         if (version.Available)
@@ -44,25 +73,9 @@ public sealed class ClusterStatusCommand : SkillCommand
         var podFacts = pods.Available ? await CachedList.MapAsync(pods.Path, PodFacts.From, ct) : null;
         var owners = await OwnerIndex.LoadAsync(
             new[] { ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available).Select(r => (r.Path, r.Spec.ItemKind)), ct);
-
-        var report = ClusterStatusAnalysis.Analyse(run.Context, gitVersion, serverPlatform, run.Namespace,
+        return ClusterStatusAnalysis.Analyse(run.Context, gitVersion, serverPlatform, run.Namespace,
             nodeFacts, nodes.Available ? null : AgentContext.Unreadable(nodes),
             podFacts, pods.Available ? null : AgentContext.Unreadable(pods, run.Namespace is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {run.Namespace}"),
             owners);
-
-        var now = DateTimeOffset.UtcNow;
-        var fromCache = results.Values.Any(r => r.Outcome == FetchOutcome.Cached);
-        var agentContext = AgentContext.Build(w =>
-        {
-            AgentContext.WriteCache(w, dir, results, Roles);
-            w.WriteStartObject("counts");
-            w.WriteNumber("nodes", nodeFacts?.Count ?? 0);
-            w.WriteNumber("pods", podFacts?.Count ?? 0);
-            w.WriteNumber("issues", report.Issues.Count);
-            w.WriteEndObject();
-        });
-        return run.Json
-            ? Env.Agent(ClusterStatusRenderer.Json(report, dir, fromCache, now), agentContext)
-            : Env.Verbatim(ClusterStatusRenderer.Text(report, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), now), agentContext);
     }
 }

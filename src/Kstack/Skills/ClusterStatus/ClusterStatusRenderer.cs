@@ -9,7 +9,7 @@ namespace Kstack.Skills.ClusterStatus;
 public static class ClusterStatusRenderer
 {
     public const int MaxIssueRows = 5;
-    public const int MaxJsonIssues = 25;
+    public const int MaxJsonIssues = ClusterStatusReport.MaxKeptIssues;
 
     public static string Text(ClusterStatusReport r, string freshness, DateTimeOffset now)
     {
@@ -31,7 +31,7 @@ public static class ClusterStatusRenderer
         else sb.Append("not readable: ").Append(r.PodsUnreadable);
         sb.Append("\n\n");
 
-        if (r.Issues.Count == 0)
+        if (r.IssuesTotal == 0)
         {
             sb.Append(r.Pods is null && r.Nodes is null
                 ? "Issues: unknown — nothing was readable."
@@ -40,7 +40,7 @@ public static class ClusterStatusRenderer
         }
         else
         {
-            sb.Append($"Issues ({r.Issues.Count}):\n");
+            sb.Append($"Issues ({r.IssuesTotal}):\n");
             var rows = r.Issues.Take(MaxIssueRows).Select(i => Row(i, now)).ToList();
             var w0 = rows.Max(x => x[0].Length);
             var w1 = rows.Max(x => x[1].Length);
@@ -51,7 +51,7 @@ public static class ClusterStatusRenderer
                 var line = $"  {x[0].PadRight(w0)}  {x[1].PadRight(w1)}  {x[2].PadRight(w2)}  {x[3].PadRight(w3)}  {x[4]}";
                 sb.Append(line.TrimEnd()).Append('\n');
             }
-            if (r.Issues.Count > MaxIssueRows) sb.Append($"  …and {r.Issues.Count - MaxIssueRows} more\n");
+            if (r.IssuesTotal > MaxIssueRows) sb.Append($"  …and {r.IssuesTotal - MaxIssueRows} more\n");
             sb.Append('\n');
         }
         sb.Append(freshness)
@@ -99,7 +99,7 @@ public static class ClusterStatusRenderer
             }
             else w.WriteNull("pods");
             if (r.PodsUnreadable is not null) w.WriteString("podsUnreadable", C(r.PodsUnreadable));
-            w.WriteNumber("issuesTotal", r.Issues.Count);
+            w.WriteNumber("issuesTotal", r.IssuesTotal);
             w.WriteStartArray("issues");
             foreach (var i in r.Issues.Take(MaxJsonIssues))
             {

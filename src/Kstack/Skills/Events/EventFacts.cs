@@ -6,7 +6,7 @@ namespace Kstack.Skills.Events;
 /// <summary>One event, normalised across core v1 and events.k8s.io/v1 (eventTime/series as well as lastTimestamp).</summary>
 public sealed record EventFacts(
     string Type, string Reason, string Kind, string Namespace, string ObjectNamespace, string ObjectName,
-    long Count, DateTimeOffset? First, DateTimeOffset? Last, string Message)
+    long Count, DateTimeOffset? First, DateTimeOffset? Last, string Message, string ApiVersion = "")
 {
     public static EventFacts From(JsonElement e)
     {
@@ -21,6 +21,6 @@ public sealed record EventFacts(
         return new EventFacts(
             e.Str("type") ?? "Unknown", e.Str("reason") ?? "Unknown",
             regarding?.Str("kind") ?? "Unknown", ns, regarding?.Str("namespace") ?? ns, regarding?.Str("name") ?? "",
-            Math.Max(1, count), first, last, e.Str("note") ?? e.Str("message") ?? "");
+            Math.Max(1, count), first, last, e.Str("note") ?? e.Str("message") ?? "", e.Str("apiVersion") ?? "");
     }
 }

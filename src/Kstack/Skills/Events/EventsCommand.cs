@@ -12,6 +12,7 @@ namespace Kstack.Skills.Events;
 public sealed class EventsCommand : SkillCommand
 {
     public const string OwnersFile = "event-owners.json";
+    public const string ReportFile = "events.report.json";
 
     private static readonly IReadOnlyDictionary<string, string> Roles = new Dictionary<string, string>
     {
@@ -39,27 +40,22 @@ public sealed class EventsCommand : SkillCommand
             return Env.UserError($"Events are not readable: {AgentContext.Unreadable(events, hint)}.");
         }
 
-        var facts = await CachedList.MapAsync(events.Path, EventFacts.From, ct);
-        var owners = await OwnerIndex.LoadAsync(
-            new[] { ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available)
-                .Select(r => (r.Path, r.Spec.ItemKind)), ct);
-        var now = DateTimeOffset.UtcNow;
-        var report = EventsAnalysis.Analyse(run.Context, run.Namespace, facts, now);
         var ownersPath = Path.Combine(dir, OwnersFile);
-        await WriteOwnerWalkAsync(ownersPath, facts, owners);
-
-        string? OwnerOf(EventGroup g)
+        var reportPath = Path.Combine(dir, ReportFile);
+        var stamps = ReportCache.Stamp(results.Values);
+        EventsReport report;
+        using (var cached = ReportCache.TryLoad(reportPath, stamps))
         {
-            var tops = g.Objects.Select(o => owners.Chain(g.Namespace, g.Kind, o, null)).Where(c => c.Count > 0)
-                .Select(c => c[^1].ToString()).Distinct().Take(2).ToList();
-            return tops.Count == 1 ? tops[0] : null;
+            report = cached is null ? await AnalyseAsync(run, results, events, ownersPath, ct) : EventsReportJson.Read(cached.RootElement.GetProperty("report"));
+            if (cached is null) await ReportCache.SaveAsync(reportPath, stamps, w => EventsReportJson.Write(w, report));
         }
+        var now = DateTimeOffset.UtcNow;
 
         var agentContext = AgentContext.Build(w =>
         {
             AgentContext.WriteCache(w, dir, results, Roles);
             w.WriteString("owners_file", ownersPath);
-            w.WriteString("events_api", events.Detail is null ? ListSpec.Events.ItemApiVersion : ListSpec.CoreEvents.ItemApiVersion);
+            w.WriteString("events_api", report.EventsApi);
             w.WriteStartObject("counts");
             w.WriteNumber("events", report.TotalEvents);
             w.WriteNumber("warning_groups", report.WarningGroups);
@@ -68,8 +64,32 @@ public sealed class EventsCommand : SkillCommand
             w.WriteEndObject();
         });
         return run.Json
-            ? Env.Agent(EventsRenderer.Json(report, OwnerOf, now), agentContext)
-            : Env.Verbatim(EventsRenderer.Text(report, OwnerOf, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), now), agentContext);
+            ? Env.Agent(EventsRenderer.Json(report, now), agentContext)
+            : Env.Verbatim(EventsRenderer.Text(report, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), now), agentContext);
+    }
+
+    /// <summary>Reads the cached lists, groups the events, resolves each shown group's owner and writes the owner walk.</summary>
+    private static async Task<EventsReport> AnalyseAsync(SkillRun run, IReadOnlyDictionary<string, FetchResult> results, FetchResult events,
+        string ownersPath, CancellationToken ct)
+    {
+        var facts = await CachedList.MapAsync(events.Path, EventFacts.From, ct);
+        var owners = await OwnerIndex.LoadAsync(
+            new[] { ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available)
+                .Select(r => (r.Path, r.Spec.ItemKind)), ct);
+        await WriteOwnerWalkAsync(ownersPath, facts, owners);
+        var report = EventsAnalysis.Analyse(run.Context, run.Namespace, facts);
+
+        string? OwnerOf(EventGroup g)
+        {
+            var tops = g.Objects.Select(o => owners.Chain(g.Namespace, g.Kind, o, null)).Where(c => c.Count > 0)
+                .Select(c => c[^1].ToString()).Distinct().Take(2).ToList();
+            return tops.Count == 1 ? tops[0] : null;
+        }
+
+        return report with
+        {
+            Shown = report.Shown.Select(g => g with { Owner = OwnerOf(g), Objects = g.Objects.Take(EventsRenderer.ObjectsShown).ToList() }).ToList(),
+        };
     }
 
     /// <summary>

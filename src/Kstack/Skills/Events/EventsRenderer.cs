@@ -8,7 +8,9 @@ namespace Kstack.Skills.Events;
 /// <summary>Text and JSON renderings of an events report; rows keep the original's column layout.</summary>
 public static class EventsRenderer
 {
-    public static string Text(EventsReport r, Func<EventGroup, string?> ownerOf, string freshness, DateTimeOffset now)
+    public const int ObjectsShown = 3;
+
+    public static string Text(EventsReport r, string freshness, DateTimeOffset now)
     {
         var sb = new StringBuilder(2048);
         sb.Append("Events: ").Append(DataText.Inline(r.Context, 60));
@@ -16,7 +18,7 @@ public static class EventsRenderer
         if (r.TotalEvents == 0) sb.Append(" · none");
         else
         {
-            if (r.Span is { } span) sb.Append(" · ").Append(Duration.Format(span));
+            if (r.Span(now) is { } span) sb.Append(" · ").Append(Duration.Format(span));
             var parts = new List<string>();
             if (r.WarningGroups > 0) parts.Add(r.WarningGroups == 1 ? "1 warning group" : $"{r.WarningGroups} warning groups");
             if (r.NotableGroups > 0) parts.Add($"{r.NotableGroups} notable");
@@ -33,7 +35,7 @@ public static class EventsRenderer
                 if (previous is { } p && p != g.Category) sb.Append('\n');
                 previous = g.Category;
                 sb.Append(Row(g, now)).Append('\n');
-                sb.Append(Detail(g, ownerOf(g), now)).Append('\n');
+                sb.Append(Detail(g, now)).Append('\n');
             }
             if (r.HiddenGroups > 0) sb.Append($"…and {r.HiddenGroups} more groups (all groups are in events.json).\n");
         }
@@ -55,12 +57,12 @@ public static class EventsRenderer
              + $"{DataText.Cell($"{g.Count}×", 4)}  {DataText.Cell(Ago(g.Last, now), 9)}  {DataText.Quote(g.Message, 80)}";
     }
 
-    private static string Detail(EventGroup g, string? owner, DateTimeOffset now)
+    private static string Detail(EventGroup g, DateTimeOffset now)
     {
-        var objects = string.Join(", ", g.Objects.Take(3).Select(o => DataText.Token($"{g.Kind.ToLowerInvariant()}/{o}", 80)));
-        if (g.Objects.Count > 3) objects += $" +{g.Objects.Count - 3} more";
+        var objects = string.Join(", ", g.Objects.Take(ObjectsShown).Select(o => DataText.Token($"{g.Kind.ToLowerInvariant()}/{o}", 80)));
+        if (g.ObjectCount > ObjectsShown) objects += $" +{g.ObjectCount - ObjectsShown} more";
         var line = $"      {(objects.Length > 0 ? objects : "(no object)")} · first {Ago(g.First, now)}";
-        if (owner is not null) line += $" · owner {DataText.Token(owner, 60)}";
+        if (g.Owner is not null) line += $" · owner {DataText.Token(g.Owner, 60)}";
         return line;
     }
 
@@ -71,7 +73,7 @@ public static class EventsRenderer
         return age <= TimeSpan.Zero ? "?" : Duration.Format(age) + " ago";
     }
 
-    public static string Json(EventsReport r, Func<EventGroup, string?> ownerOf, DateTimeOffset now)
+    public static string Json(EventsReport r, DateTimeOffset now)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -97,11 +99,11 @@ public static class EventsRenderer
                 if (g.First is { } f) w.WriteString("first", f.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"));
                 if (g.Last is { } l) w.WriteString("last", l.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"));
                 w.WriteString("message", DataText.Inline(g.Message, 200));
-                w.WriteNumber("objectCount", g.Objects.Count);
+                w.WriteNumber("objectCount", g.ObjectCount);
                 w.WriteStartArray("objects");
-                foreach (var o in g.Objects.Take(3)) w.WriteStringValue(TerminalText.Clean(o));
+                foreach (var o in g.Objects.Take(ObjectsShown)) w.WriteStringValue(TerminalText.Clean(o));
                 w.WriteEndArray();
-                if (ownerOf(g) is { } owner) w.WriteString("owner", TerminalText.Clean(owner));
+                if (g.Owner is { } owner) w.WriteString("owner", TerminalText.Clean(owner));
                 w.WriteEndObject();
             }
             w.WriteEndArray();

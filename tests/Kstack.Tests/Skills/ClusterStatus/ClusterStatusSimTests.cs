@@ -46,22 +46,37 @@ public class ClusterStatusSimTests
         Assert.Equal(5, (int)ctx["counts"]!["nodes"]!);
         Assert.Equal(38, (int)ctx["counts"]!["pods"]!);
 
-        using var pods = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "pods.json")));
-        Assert.Equal("List", pods.RootElement.GetProperty("kind").GetString());
-        var items = pods.RootElement.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(38, items.Count);
-        Assert.All(items, p =>
+        using (var pods = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "pods.json"))))
         {
-            Assert.Equal("Pod", p.GetProperty("kind").GetString());
-            Assert.Equal("v1", p.GetProperty("apiVersion").GetString());
-            Assert.False(p.GetProperty("metadata").TryGetProperty("managedFields", out _));
-        });
+            Assert.Equal("List", pods.RootElement.GetProperty("kind").GetString());
+            var podItems = pods.RootElement.GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(38, podItems.Count);
+            Assert.All(podItems, p =>
+            {
+                Assert.Equal("Pod", p.GetProperty("kind").GetString());
+                Assert.Equal("v1", p.GetProperty("apiVersion").GetString());
+                Assert.False(p.GetProperty("metadata").TryGetProperty("managedFields", out _));
+            });
+        }
         Assert.Empty(Directory.EnumerateFiles(dir, "*.tmp", SearchOption.AllDirectories));
 
         var requests = sim.Audit().Count;
         var second = sim.Kstack("cluster-status").AssertOk();
         Assert.Equal(requests, sim.Audit().Count);
         Assert.StartsWith("Used cached snapshot (", second.Content.Split('\n')[^1]);
+        Assert.Equal(first.Content.Split('\n')[..^1], second.Content.Split('\n')[..^1]);
+        Assert.True(File.Exists(Path.Combine(dir, "cluster-status.report.json")));
+
+        // A changed input invalidates the cached report: drop every pod but one and the summary follows.
+        var podsPath = Path.Combine(dir, "pods.json");
+        var list = JsonNode.Parse(File.ReadAllText(podsPath))!.AsObject();
+        var items = list["items"]!.AsArray();
+        while (items.Count > 1) items.RemoveAt(items.Count - 1);
+        File.WriteAllText(podsPath, list.ToJsonString());
+        var third = sim.Kstack("cluster-status").AssertOk();
+        Assert.Contains("\nPods   ", third.Content);
+        Assert.DoesNotContain("29/37 Ready", third.Content);
+        Assert.Equal(1, (int)third.AgentContext["counts"]!["pods"]!);
 
         sim.Kstack("cluster-status", "--refresh").AssertOk();
         Assert.True(sim.Audit().Count > requests);

@@ -18,7 +18,7 @@ public class EventsAnalysisTests
         })).RootElement);
 
     private static string Render(IReadOnlyList<EventFacts> events) =>
-        EventsRenderer.Text(EventsAnalysis.Analyse("test-ctx", null, events, Now), _ => null, Fresh, Now);
+        EventsRenderer.Text(EventsAnalysis.Analyse("test-ctx", null, events), Fresh, Now);
 
     [Fact]
     public void Golden_mixed_events_keep_the_reference_rows_and_add_object_lines()
@@ -85,10 +85,10 @@ public class EventsAnalysisTests
     public void Output_is_bounded_to_25_groups_with_an_honest_tail()
     {
         var events = Enumerable.Range(0, 40).Select(i => Core("Warning", $"Reason{i}", "ns", "Pod", "p", 1, "2026-01-01T10:00:00Z", "m")).ToList();
-        var report = EventsAnalysis.Analyse("c", null, events, Now);
+        var report = EventsAnalysis.Analyse("c", null, events);
         Assert.Equal(25, report.Shown.Count);
         Assert.Equal(15, report.HiddenGroups);
-        Assert.Contains("…and 15 more groups", EventsRenderer.Text(report, _ => null, Fresh, Now));
+        Assert.Contains("…and 15 more groups", EventsRenderer.Text(report, Fresh, Now));
     }
 
     [Fact]
