@@ -42,7 +42,7 @@ public static class EventsRenderer
         if (r.SuppressedCount > 0)
             sb.Append($"\n…and {r.SuppressedCount} Normal events (Pulled, Created, Started, Scheduled) suppressed.\n");
         if (r.OtherTypeCount > 0)
-            sb.Append($"\n…and {r.OtherTypeCount} events of a type other than Normal or Warning hidden.\n");
+            sb.Append($"\n…and {r.OtherTypeCount} {(r.OtherTypeCount == 1 ? "event" : "events")} of a type other than Normal or Warning hidden.\n");
         sb.Append('\n').Append(freshness)
           .Append(" Ask to drill in — e.g. \"only payments\", \"events on pod/checkout-7c9\", \"show suppressed\".");
         return sb.ToString();
