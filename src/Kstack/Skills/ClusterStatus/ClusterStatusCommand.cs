@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Kstack.Cache;
 using Kstack.Commands;
 using Kstack.Kube;
@@ -8,7 +7,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Skills.ClusterStatus;
 
 /// <summary>/cluster-status: nodes, pods and a ranked Issues block from a cached snapshot.</summary>
-public sealed class ClusterStatusCommand : SkillCommand
+public sealed class ClusterStatusCommand : SnapshotSkillCommand
 {
     private static readonly IReadOnlyDictionary<string, string> Roles = new Dictionary<string, string>
     {
@@ -16,30 +15,17 @@ public sealed class ClusterStatusCommand : SkillCommand
         ["replicasets"] = ListSpec.ReplicaSetsMeta.File, ["jobs"] = ListSpec.JobsMeta.File,
     };
 
-    private readonly Option<string?> _timeout = RequestTimeout.Option();
-
     public const string ReportFile = "cluster-status.report.json";
 
     public override string Name => "cluster-status";
     public override string? DefaultTtl => "15m";
-    protected override IEnumerable<Option> SkillOptions => [_timeout];
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
-        var dir = SnapshotDir.For(run);
-        var timeout = RequestTimeout.Parse(run.Get(_timeout));
-        using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
-        var results = await new SnapshotFetcher(api.Lazy, dir, run.Ttl).EnsureAsync(
-            [ListSpec.Version, ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], run.Namespace, ct);
-
-        var reportPath = Path.Combine(dir, ReportFile);
-        var stamps = ReportCache.Stamp(results.Values);
-        ClusterStatusReport report;
-        using (var cached = ReportCache.TryLoad(reportPath, stamps))
-        {
-            report = cached is null ? await AnalyseAsync(run, results, ct) : ClusterStatusReportJson.Read(cached.RootElement.GetProperty("report"));
-            if (cached is null) await ReportCache.SaveAsync(reportPath, stamps, w => ClusterStatusReportJson.Write(w, report));
-        }
+        var (dir, results) = await FetchAsync(run,
+            [ListSpec.Version, ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], ct);
+        var report = await CachedReportAsync(Path.Combine(dir, ReportFile), results,
+            () => AnalyseAsync(run, results, ct), ClusterStatusReportJson.Write, ClusterStatusReportJson.Read);
 
         var now = DateTimeOffset.UtcNow;
         var fromCache = results.Values.Any(r => r.Outcome == FetchOutcome.Cached);

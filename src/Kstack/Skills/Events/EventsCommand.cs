@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using Kstack.Cache;
 using Kstack.Commands;
@@ -9,7 +8,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Skills.Events;
 
 /// <summary>/events: recent events grouped, ranked and deduplicated, with the owner walk cached for follow-ups.</summary>
-public sealed class EventsCommand : SkillCommand
+public sealed class EventsCommand : SnapshotSkillCommand
 {
     public const string OwnersFile = "event-owners.json";
     public const string ReportFile = "events.report.json";
@@ -20,19 +19,12 @@ public sealed class EventsCommand : SkillCommand
         ["replicasets"] = ListSpec.ReplicaSetsMeta.File, ["jobs"] = ListSpec.JobsMeta.File,
     };
 
-    private readonly Option<string?> _timeout = RequestTimeout.Option();
-
     public override string Name => "events";
     public override string? DefaultTtl => "5m";
-    protected override IEnumerable<Option> SkillOptions => [_timeout];
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
-        var dir = SnapshotDir.For(run);
-        var timeout = RequestTimeout.Parse(run.Get(_timeout));
-        using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
-        var results = await new SnapshotFetcher(api.Lazy, dir, run.Ttl).EnsureAsync(
-            [ListSpec.Events, ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], run.Namespace, ct);
+        var (dir, results) = await FetchAsync(run, [ListSpec.Events, ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], ct);
         var events = results[ListSpec.Events.File];
         if (!events.Available)
         {
@@ -41,14 +33,8 @@ public sealed class EventsCommand : SkillCommand
         }
 
         var ownersPath = Path.Combine(dir, OwnersFile);
-        var reportPath = Path.Combine(dir, ReportFile);
-        var stamps = ReportCache.Stamp(results.Values);
-        EventsReport report;
-        using (var cached = ReportCache.TryLoad(reportPath, stamps))
-        {
-            report = cached is null ? await AnalyseAsync(run, results, events, ownersPath, ct) : EventsReportJson.Read(cached.RootElement.GetProperty("report"));
-            if (cached is null) await ReportCache.SaveAsync(reportPath, stamps, w => EventsReportJson.Write(w, report));
-        }
+        var report = await CachedReportAsync(Path.Combine(dir, ReportFile), results,
+            () => AnalyseAsync(run, results, events, ownersPath, ct), EventsReportJson.Write, EventsReportJson.Read);
         var now = DateTimeOffset.UtcNow;
 
         var agentContext = AgentContext.Build(w =>

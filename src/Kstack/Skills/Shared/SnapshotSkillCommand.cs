@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Text.Json;
+using Kstack.Commands;
+using Kstack.Kube;
+
+namespace Kstack.Skills.Shared;
+
+/// <summary>A skill that reads cached list snapshots and caches the report it computes from them.</summary>
+public abstract class SnapshotSkillCommand : SkillCommand
+{
+    private readonly Option<string?> _timeout = RequestTimeout.Option();
+
+    protected sealed override IEnumerable<Option> SkillOptions => [_timeout, .. ExtraOptions];
+
+    protected virtual IEnumerable<Option> ExtraOptions => [];
+
+    /// <summary>Brings the given lists up to the run's TTL in the run's snapshot directory (the API client is built only if needed).</summary>
+    protected async Task<(string Dir, IReadOnlyDictionary<string, FetchResult> Results)> FetchAsync(
+        SkillRun run, IReadOnlyList<ListSpec> specs, CancellationToken ct)
+    {
+        var dir = SnapshotDir.For(run);
+        var timeout = RequestTimeout.Parse(run.Get(_timeout));
+        using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
+        return (dir, await new SnapshotFetcher(api.Lazy, dir, run.Ttl).EnsureAsync(specs, run.Namespace, ct));
+    }
+
+    /// <summary>The report cached for exactly these inputs, or a fresh analysis that is then cached.</summary>
+    protected static async Task<T> CachedReportAsync<T>(string path, IReadOnlyDictionary<string, FetchResult> results,
+        Func<Task<T>> analyse, Action<Utf8JsonWriter, T> write, Func<JsonElement, T> read)
+    {
+        var stamps = ReportCache.Stamp(results.Values);
+        using (var cached = ReportCache.TryLoad(path, stamps))
+            if (cached is not null) return read(cached.RootElement.GetProperty("report"));
+        var report = await analyse();
+        await ReportCache.SaveAsync(path, stamps, w => write(w, report));
+        return report;
+    }
+}
