@@ -114,7 +114,7 @@ public static partial class Findings
             if (!looping && t is not { ExitCode: > 0 }) continue;
             var (line, _) = LogLine(inv, p, c, l => l.MarkerLine ?? (l.Lines.Count > 0 ? l.Lines[^1] : null));
             var head = looping ? "CrashLoopBackOff" : "terminated";
-            var exit = t?.ExitCode is { } code ? $"exit {code} ({ExitCodes.Explain(code, t.Reason)})" : "no termination recorded";
+            var exit = t?.ExitCode is { } code ? $"exit {code} = {ExitCodes.Explain(code, t.Reason)}" : "no termination recorded";
             var summary = $"container {T(c.Name)} {head}: {exit}, restarted {c.Restarts}×" + (line is null ? "" : $" — log: {Q(line)}");
             var evidence = new List<string>();
             if (t is not null)
@@ -166,17 +166,17 @@ public static partial class Findings
         {
             var msg = p.ConditionOf("PodScheduled")!.Message ?? "";
             var wanted = Insufficient().Matches(msg).Select(m => m.Groups[1].Value).Distinct()
-                .Select(r => p.RequestTotals.TryGetValue(r, out var v) ? $"{r} {v}" : null).OfType<string>().ToList();
-            var summary = $"Pending: {Q(msg, 200)}" + (wanted.Count > 0 ? $" — requests {string.Join(", ", wanted.Select(T))}" : "");
+                .Select(r => p.RequestTotals.TryGetValue(r, out var v) ? $"{T(r)} {T(v)}" : null).OfType<string>().ToList();
+            var summary = $"Pending: {Q(msg, 200)}" + (wanted.Count > 0 ? $" — requests {string.Join(", ", wanted)}" : "");
             var evidence = new List<string>();
             if (EventLine(inv, p, "FailedScheduling") is { } ev) evidence.Add(ev);
             if (p.RequestTotals.Count > 0)
-                evidence.Add("pod requests: " + string.Join(", ", p.RequestTotals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => T($"{r.Key}={r.Value}"))));
+                evidence.Add("pod requests: " + string.Join(", ", p.RequestTotals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{T(r.Key)} {T(r.Value)}")));
             yield return new Finding("INV-UNSCHEDULABLE", 13, PodSubject(p), summary, evidence);
         }
     }
 
-    [GeneratedRegex(@"Insufficient ([A-Za-z0-9./\-]+)")]
+    [GeneratedRegex(@"Insufficient ([A-Za-z0-9/\-]+(?:\.[A-Za-z0-9/\-]+)*)")]
     private static partial Regex Insufficient();
 
     private static IEnumerable<Finding> ContainerConfig(Investigation inv)

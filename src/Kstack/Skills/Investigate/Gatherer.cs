@@ -64,7 +64,7 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
 
     private static ObjectView PodObject(PodView p) =>
         new("Pod", p.Namespace, p.Name, p.Uid, p.Owner,
-            $"{p.Phase} · ready {p.Containers.Count(c => !c.Init && c.Ready)}/{p.Containers.Count(c => !c.Init)} · restarts {p.Restarts}", p.Conditions);
+            $"{Envelope.DataText.Token(p.Phase, 30)} · ready {p.Containers.Count(c => !c.Init && c.Ready)}/{p.Containers.Count(c => !c.Init)} · restarts {p.Restarts}", p.Conditions);
 
     private static JsonElement? TemplateSpec(JsonElement o) =>
         o.Get("spec", "template", "spec") ?? o.Get("spec", "jobTemplate", "spec", "template", "spec");

@@ -38,7 +38,7 @@ public static class InvestigateRenderer
     {
         var sb = new StringBuilder();
         sb.Append($"Investigation: {inv.Kind.Kind} {Token(inv.Namespace)}/{Token(inv.Name)} · context {Token(inv.Context)}\n");
-        sb.Append($"Chain: {Token(inv.ChainText, 400)}\n");
+        sb.Append($"Chain: {string.Join(" → ", inv.ChainParts.Select(p => p.Contains(' ') ? Inline(p, 200) : Token(p, 120)))}\n");
         sb.Append($"Status: {Inline(inv.Target.Status, 200)}");
         if (inv.Kind == KindInfo.Pod && inv.Pods.Count > 0)
             sb.Append($" · node {Token(inv.Pods[0].NodeName ?? "none")} · age {Ago(inv.Pods[0].Created, inv.Now).Replace(" ago", "")}");
@@ -125,8 +125,8 @@ public static class InvestigateRenderer
         if (c.Reason is { } r) sb.Append(' ').Append(Token(r, 40));
         sb.Append($" · ready {(c.Ready ? "yes" : "no")} · restarts {c.Restarts}");
         if (c.Crash is { ExitCode: { } code } t)
-            sb.Append($" · {(c.Terminated is null ? "last" : "now")} {Token(t.Reason ?? "terminated", 30)} exit {code} ({ExitCodes.Explain(code, t.Reason)})");
-        if (c.Limits.Count > 0) sb.Append(" · limits " + string.Join(" ", c.Limits.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => Token($"{l.Key}={l.Value}"))));
+            sb.Append($" · {(c.Terminated is null ? "last" : "now")} {Token(t.Reason ?? "terminated", 30)} exit {code} = {ExitCodes.Explain(code, t.Reason)}");
+        if (c.Limits.Count > 0) sb.Append(" · limits " + string.Join(" ", c.Limits.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{Token(l.Key)} {Token(l.Value)}")));
         return sb.ToString();
     }
 

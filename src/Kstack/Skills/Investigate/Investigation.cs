@@ -26,7 +26,7 @@ public sealed record ObjectView(string Kind, string Namespace, string Name, stri
             "StatefulSet" => $"ready {N("status", "readyReplicas")}/{o.Long("spec", "replicas") ?? 1}",
             "DaemonSet" => $"ready {N("status", "numberReady")}/{N("status", "desiredNumberScheduled")} · unavailable {N("status", "numberUnavailable")}",
             "Job" => $"active {N("status", "active")} · succeeded {N("status", "succeeded")} · failed {N("status", "failed")}",
-            "CronJob" => $"schedule {o.Str("spec", "schedule") ?? "?"}{(o.Bool("spec", "suspend") ? " (suspended)" : "")} · active {o.Array("status", "active").Count()}"
+            "CronJob" => $"schedule {Envelope.DataText.Token(o.Str("spec", "schedule") ?? "?", 60)}{(o.Bool("spec", "suspend") ? " (suspended)" : "")} · active {o.Array("status", "active").Count()}"
                          + (o.Time("status", "lastScheduleTime") is { } t ? " · last scheduled " + t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : ""),
             _ => "",
         };
@@ -63,7 +63,20 @@ public sealed record Investigation(
     IReadOnlyList<RefView> Refs, IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Unreadable> Unreadable, DateTimeOffset Now)
 {
     /// <summary>Top owner first, down to the target: Deployment/x → ReplicaSet/y → Pod/z.</summary>
-    public string ChainText => string.Join(" → ", Owners.Reverse().Select(o => o.Ref).Append(Target.Ref));
+    public string ChainText => string.Join(" → ", ChainParts);
+
+    /// <summary>Owners above the target, the target, and for a workload what it runs: ReplicaSets/Jobs and the pod count.</summary>
+    public IEnumerable<string> ChainParts
+    {
+        get
+        {
+            var parts = Owners.Reverse().Select(o => o.Ref).Append(Target.Ref).ToList();
+            if (Kind == KindInfo.Pod) return parts;
+            if (Intermediates.Count > 0) parts.Add(string.Join(" + ", Intermediates.Select(o => o.Ref)));
+            parts.Add(PodsTotal == 1 ? "1 pod" : $"{PodsTotal} pods");
+            return parts;
+        }
+    }
 
     public IEnumerable<ChainEvent> EventsOn(string kind, string name, string? uid) =>
         Events.Where(e => e.Facts.Kind == kind && e.Facts.ObjectName == name && (uid is null || e.Uid is null || e.Uid == uid));

@@ -20,6 +20,8 @@ public sealed class TargetResolver(ClusterReader reader, string? contextNamespac
 {
     public const int MaxListed = 10;
     private readonly List<string> _notes = [];
+    private readonly HashSet<string> _clusterDenied = [];
+    private readonly HashSet<string> _namespaceDenied = [];
 
     public async Task<Resolved> ResolveAsync(TargetSpec spec, CancellationToken ct)
     {
@@ -77,28 +79,34 @@ public sealed class TargetResolver(ClusterReader reader, string? contextNamespac
         var list = await reader.ListAsync(kind.ListPath(ns), kind.Plural, ct, accept: KubeApi.MetadataListAccept);
         if (!list.Ok && ns is null && list.Outcome == ReadOutcome.Forbidden)
         {
-            var fallback = contextNamespace ?? "default";
-            Note($"RBAC denies list {kind.Plural} at the cluster scope, so only namespace {fallback} was searched; pass -n <namespace>");
-            return await NamesAsync(kind, fallback, ct);
+            lock (_notes) _clusterDenied.Add(kind.Plural);
+            return await NamesAsync(kind, FallbackNamespace, ct);
         }
         if (!list.Ok)
         {
-            if (list.Outcome == ReadOutcome.Forbidden) Note($"RBAC denies list {kind.Plural} in namespace {ns}");
-            else if (list.Outcome != ReadOutcome.NotFound) Note($"{kind.Plural} could not be listed ({Kubeconfig.FirstLine(list.Error ?? "")})");
+            if (list.Outcome == ReadOutcome.Forbidden) lock (_notes) _namespaceDenied.Add(kind.Plural);
+            else if (list.Outcome != ReadOutcome.NotFound) lock (_notes) _notes.Add($"{kind.Plural} could not be listed ({Kubeconfig.FirstLine(list.Error ?? "")})");
             return [];
         }
         return list.Value!.Select(i => new Candidate(kind, i.Str("metadata", "namespace") ?? ns ?? "", i.Str("metadata", "name") ?? ""))
             .Where(c => c.Name.Length > 0).ToList();
     }
 
-    private void Note(string text)
-    {
-        lock (_notes) if (!_notes.Contains(text)) _notes.Add(text);
-    }
+    private string FallbackNamespace => contextNamespace ?? "default";
 
     private string Notes()
     {
-        lock (_notes) return _notes.Count == 0 ? "" : " Note: " + string.Join("; ", _notes.Take(4)) + ".";
+        lock (_notes)
+        {
+            var parts = new List<string>(_notes.Distinct().Take(3));
+            if (_clusterDenied.Count > 0)
+                parts.Add($"RBAC denies listing {string.Join(", ", _clusterDenied.Order(StringComparer.Ordinal))} at the cluster scope, so only namespace {FallbackNamespace} was searched; pass -n <namespace>");
+            else if (_namespaceDenied.Count > 0)
+                parts.Add($"RBAC denies listing {string.Join(", ", _namespaceDenied.Order(StringComparer.Ordinal))} there");
+            if (_clusterDenied.Count > 0 && _namespaceDenied.Count > 0)
+                parts.Add($"in {FallbackNamespace} RBAC also denies listing {string.Join(", ", _namespaceDenied.Order(StringComparer.Ordinal))}");
+            return parts.Count == 0 ? "" : " Note: " + string.Join("; ", parts) + ".";
+        }
     }
 
     private static string Closest(string name, IEnumerable<Candidate> all)
