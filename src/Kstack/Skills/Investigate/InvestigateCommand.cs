@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Kstack.Cache;
+using Kstack.Commands;
+using Kstack.Kube;
+using Kstack.Skills.Shared;
+using Env = Kstack.Envelope.Envelope;
+
+namespace Kstack.Skills.Investigate;
+
+/// <summary>
+/// /investigate: resolves one pod or workload, gathers a read-only evidence bundle around it, runs the findings checklist,
+/// saves the redacted bundle in the cache and returns a bounded, framed summary for the agent.
+/// </summary>
+public sealed class InvestigateCommand : SkillCommand
+{
+    public const string BundleDir = "investigate";
+
+    private readonly Option<string?> _timeout = RequestTimeout.Option();
+
+    public override string Name => "investigate";
+    protected override IEnumerable<Option> SkillOptions => [_timeout];
+
+    protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
+    {
+        var spec = TargetSpec.Parse(run.FreeText, run.Namespace);
+        var timeout = RequestTimeout.Parse(run.Get(_timeout));
+        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout };
+        var reader = new ClusterReader(api);
+        var resolved = await new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context)).ResolveAsync(spec, ct);
+        var inv = await new Gatherer(reader, run.Context, () => DateTimeOffset.UtcNow).GatherAsync(resolved, ct);
+        var findings = Findings.Evaluate(inv);
+
+        var path = BundlePath(run.CacheDir, inv.Kind.Kind, inv.Namespace, inv.Name);
+        await AtomicFile.WriteAsync(path, stream =>
+        {
+            BundleWriter.Write(stream, inv, findings, path);
+            return Task.CompletedTask;
+        });
+
+        var agentContext = AgentContext.Build(w =>
+        {
+            w.WriteString("bundle", path);
+            w.WriteString("cache_dir", run.CacheDir);
+            w.WriteString("bundle_schema", BundleWriter.Schema);
+            w.WriteStartObject("target");
+            w.WriteString("kind", inv.Kind.Kind);
+            w.WriteString("namespace", inv.Namespace);
+            w.WriteString("name", inv.Name);
+            w.WriteEndObject();
+            w.WriteStartArray("findings");
+            foreach (var id in findings.Select(f => f.Id).Distinct()) w.WriteStringValue(id);
+            w.WriteEndArray();
+            w.WriteStartArray("unreadable");
+            foreach (var u in inv.Unreadable) w.WriteStringValue(u.Part);
+            w.WriteEndArray();
+            w.WriteStartObject("counts");
+            w.WriteNumber("pods", inv.PodsTotal);
+            w.WriteNumber("events", inv.Events.Count);
+            w.WriteNumber("logs", inv.Logs.Count(l => l.Log is not null));
+            w.WriteNumber("references", inv.Refs.Count);
+            w.WriteEndObject();
+        });
+        var content = run.Json ? InvestigateRenderer.Json(inv, findings, path) : InvestigateRenderer.Text(inv, findings, path);
+        return Env.Agent(content, agentContext);
+    }
+
+    /// <summary>&lt;cache&gt;/investigate/&lt;kind&gt;_&lt;ns&gt;_&lt;name&gt;.json (names are validated DNS names; lower-cased kind).</summary>
+    public static string BundlePath(string cacheDir, string kind, string ns, string name) =>
+        Path.Combine(cacheDir, BundleDir, $"{kind.ToLowerInvariant()}_{Safe(ns)}_{Safe(name)}.json");
+
+    private static string Safe(string s) => new(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').Take(253).ToArray());
+}
