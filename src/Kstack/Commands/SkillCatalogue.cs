@@ -10,6 +10,8 @@ public static class SkillCatalogue
         ["forget"] = () => new ForgetCommand(),
         ["cluster-status"] = () => new Skills.ClusterStatus.ClusterStatusCommand(),
         ["events"] = () => new Skills.Events.EventsCommand(),
+        ["logs"] = () => new Skills.Logs.LogsCommand(),
+        ["exec"] = () => new Skills.Exec.ExecCommand(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);
