@@ -116,6 +116,7 @@ public sealed class SimServer : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var handler = new ApiHandler(store, new Authorizer(store), logs, data.Cluster, () => DateTimeOffset.UtcNow) { Stopping = stopping.Token };
         var server = new SimServer(app, certs, audit, faults, store, logs, users, handler, stopping, tempDir) { LoadTime = loadTime };
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Run(server.HandleAsync);
         await app.StartAsync(ct);
         var address = app.Urls.First();

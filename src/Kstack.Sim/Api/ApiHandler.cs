@@ -72,6 +72,9 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
                 case "list": await List(ctx, type, info, res); break;
                 case "watch": await Watch(ctx, type, info, res); break;
                 case "get" when info.Subresource == "log" && type.Kind == "Pod" && type.Group == "": await PodLog(ctx, info, res); break;
+                case "get" or "create" when info.Subresource is "exec" or "attach" && type.Kind == "Pod" && type.Group == "":
+                    await new Exec.ExecEndpoint(store, authorizer).HandleAsync(ctx, info, id, res, Stopping);
+                    break;
                 case "get" when info.Subresource is "" or "status": await Get(ctx, type, info, res); break;
                 case "create" when info.Subresource == "" && type.ViewOf == null: await Create(ctx, type, info, res); break;
                 case "delete" when info.Subresource == "" && type.ViewOf == null: await Delete(ctx, type, info, res); break;
@@ -738,9 +741,15 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
             }
             meta["namespace"] = info.Namespace;
             var nsType = Registry.ByPlural("", "v1", "namespaces")!;
-            if (store.Get(nsType).Current.Find("", info.Namespace) == null)
+            var nsObj = store.Get(nsType).Current.Find("", info.Namespace);
+            if (nsObj == null)
             {
                 await WriteStatus(res, StatusError.NotFound("namespaces", "", info.Namespace));
+                return;
+            }
+            if (type.Kind == "Pod" && type.Group == "" && Exec.PodSecurity.Check(JsonNode.Parse(nsObj.Json)?["metadata"]?["labels"] as JsonObject, obj) is { } denied)
+            {
+                await WriteStatus(res, new StatusError(403, "Forbidden", denied, (string?)meta["name"], null, "pods"));
                 return;
             }
         }
@@ -761,7 +770,7 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
             meta["creationTimestamp"] = RelativeTime.Format(now);
             meta.Remove("resourceVersion");
             meta.Remove("deletionTimestamp");
-            if (type.Kind == "Pod" && type.Group == "" && obj["status"] is null) obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+            if (type.Kind == "Pod" && type.Group == "" && obj["status"] is null) obj["status"] = Exec.PodSecurity.InitialStatus(obj, now);
             if (dry)
             {
                 if (store.Get(type).Current.Find(info.Namespace, finalName) != null)

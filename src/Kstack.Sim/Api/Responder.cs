@@ -71,6 +71,8 @@ public sealed class Responder : IBufferWriter<byte>
 
     public async Task CompleteAsync()
     {
+        // An upgraded connection (exec/attach WebSocket) has no response body left to complete.
+        if (_ctx.Response.StatusCode == StatusCodes.Status101SwitchingProtocols) return;
         if (_held != null)
         {
             var n = (int)Math.Min(_held.WrittenCount, TruncateAfter!.Value);

@@ -23,6 +23,12 @@ public static class KstackApp
                 return InstallCommand.Invoke(rest);
             case "uninstall":
                 return UninstallCommand.Invoke(rest);
+            case "pane":
+                return await Panes.PaneCommand.InvokeAsync(rest, ct);
+            case "logs" when rest is ["follow", ..]:
+                // The pane's log stream: lines go to the terminal, not an envelope; the process ends with the stream.
+                Environment.Exit(await Skills.Logs.FollowCommand.RunAsync(rest[1..], ct));
+                break;
         }
         if (SkillCatalogue.Create(args[0]) is { } skill) return await skill.InvokeAsync(args[0], rest, ct);
         return Env.UserError($"Unknown command `{args[0]}`. Run `kstack --help` for usage.");
@@ -32,7 +38,8 @@ public static class KstackApp
         $"kstack {Version} — safe Kubernetes monitoring, troubleshooting and auditing for AI agents.\n\n"
         + "Usage: kstack <skill> [flags] [free text]\n"
         + "       kstack install [--global|--local] [--agent <name>]... [--prefix <p>|--no-prefix] [--quiet]\n"
-        + "       kstack uninstall [--agent <name>] [--force]\n\n"
+        + "       kstack uninstall [--agent <name>] [--force]\n"
+        + "       kstack pane list | read <session> [--lines N] [--grep RE] | send <session> <text> | stop <session>\n\n"
         + "Skills: " + string.Join(", ", SkillCatalogue.Names) + "\n\n"
         + "Every command prints exactly one JSON response envelope on stdout. Run `kstack <skill> --help` for a skill's flags.";
 }

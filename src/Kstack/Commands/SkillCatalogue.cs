@@ -11,6 +11,8 @@ public static class SkillCatalogue
         ["cluster-status"] = () => new Skills.ClusterStatus.ClusterStatusCommand(),
         ["events"] = () => new Skills.Events.EventsCommand(),
         ["investigate"] = () => new Skills.Investigate.InvestigateCommand(),
+        ["logs"] = () => new Skills.Logs.LogsCommand(),
+        ["exec"] = () => new Skills.Exec.ExecCommand(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);

@@ -107,6 +107,53 @@ public sealed class KubeApi : IDisposable
         }
     }
 
+    /// <summary>
+    /// One write request (POST, DELETE, PATCH) with a JSON body; not retried, since a write may have landed.
+    /// Returns the status code and body; transport failures become infra errors.
+    /// </summary>
+    public async Task<(HttpStatusCode Code, string Body)> SendAsync(HttpMethod method, string pathAndQuery, string? json, string noun, CancellationToken ct,
+        string contentType = "application/json")
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(method, new Uri(_base, pathAndQuery.TrimStart('/')));
+            request.Headers.Accept.ParseAdd("application/json");
+            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("kstack", Cli.KstackApp.Version));
+            if (!string.IsNullOrEmpty(_tlsServerName)) request.Headers.Host = _tlsServerName;
+            if (json is not null)
+                request.Content = new StringContent(json, System.Text.Encoding.UTF8, new MediaTypeHeaderValue(contentType));
+            if (_client.Credentials is not null) await _client.Credentials.ProcessHttpRequestAsync(request, timeout.Token);
+            using var response = await _client.HttpClient.SendAsync(request, timeout.Token);
+            if (response.IsSuccessStatusCode) return (response.StatusCode, await response.Content.ReadAsStringAsync(timeout.Token));
+            return (response.StatusCode, await ReadStatusMessage(response, timeout.Token));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw KstackException.Infra($"Unable to {noun} in context `{ContextName}` (no answer within {Cache.Duration.Format(Timeout)}).");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw KstackException.Infra($"Unable to {noun} in context `{ContextName}` ({Kubeconfig.FirstLine(e.InnerException?.Message ?? e.Message)}).");
+        }
+    }
+
+    /// <summary>A GET whose body is small JSON: parsed, or null on 404.</summary>
+    public async Task<System.Text.Json.JsonDocument?> GetJsonAsync(string pathAndQuery, string noun, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await GetAsync(pathAndQuery, null, noun, ct);
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            return await System.Text.Json.JsonDocument.ParseAsync(body, cancellationToken: ct);
+        }
+        catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     private static TimeSpan? RetryAfter(HttpResponseHeaders headers)
     {
         if (headers.RetryAfter?.Delta is { } delta) return delta;

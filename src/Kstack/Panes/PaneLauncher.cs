@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Kstack.Cache;
+using Kstack.Envelope;
+
+namespace Kstack.Panes;
+
+/// <summary>Starts recorded tmux sessions and words what the user and the agent get for each trust setting.</summary>
+public static class PaneLauncher
+{
+    /// <summary>Environment a pane command needs from this process (tmux children inherit the server's, not ours).</summary>
+    public static Dictionary<string, string> PaneEnvironment()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var k in new[] { "KUBECONFIG", "KSTACK_ROOT", "HOME", "PATH" })
+            if (Environment.GetEnvironmentVariable(k) is { Length: > 0 } v) env[k] = v;
+        return env;
+    }
+
+    public static void RequireTmux()
+    {
+        if (!Tmux.Available())
+            throw KstackException.User("tmux is not installed or not on PATH. Install it (apt install tmux / brew install tmux) and run the skill again; kstack never falls back to an unshared terminal.");
+    }
+
+    /// <summary>Records the session, then starts it; the record is removed again if tmux fails.</summary>
+    public static void Start(PaneStore store, PaneRecord record, IReadOnlyList<string> argv)
+    {
+        store.Save(record);
+        try { Tmux.NewSession(record.Session, argv, PaneEnvironment()); }
+        catch
+        {
+            store.Delete(record.Session);
+            throw;
+        }
+    }
+
+    public static PaneTrust TrustFrom(bool trustPane, bool detach)
+    {
+        if (trustPane && detach) throw KstackException.User("--trust-pane and --detach contradict each other: --detach gives the agent no access at all. Pick one.");
+        return detach ? PaneTrust.Detached : trustPane ? PaneTrust.Trusted : PaneTrust.Default;
+    }
+
+    public static string TrustLine(PaneTrust trust) => trust switch
+    {
+        PaneTrust.Trusted => "trusted (--trust-pane) — the agent may type into the pane and read bounded, redacted slices of it",
+        PaneTrust.Detached => "detached (--detach) — kstack gives the agent no way to read or type into this pane; only your terminal can",
+        _ => "default — the agent may type into the pane but kstack refuses to let it read the pane (start with --trust-pane to allow reads)",
+    };
+
+    /// <summary>agent_context for a started pane: the handle only when the agent may use it.</summary>
+    public static string? AgentContext(PaneRecord record, Action<Utf8JsonWriter>? extra = null)
+    {
+        if (record.Trust == PaneTrust.Detached) return null;
+        return Skills.Shared.AgentContext.Build(w =>
+        {
+            w.WriteString("session", record.Session);
+            w.WriteString("trust", PaneRecord.TrustName(record.Trust));
+            w.WriteBoolean("pane_read", record.Trust == PaneTrust.Trusted);
+            w.WriteBoolean("pane_send", true);
+            extra?.Invoke(w);
+        });
+    }
+
+    /// <summary>
+    /// Opens a terminal window attached to the session when a display is present; never required and never fatal.
+    /// Returns a line for the banner.
+    /// </summary>
+    public static string TryOpenWindow(string session)
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
+            return "No display found: open the session in your terminal with the tmux command above.";
+        foreach (var (exe, args) in new (string, string[])[]
+                 {
+                     ("x-terminal-emulator", ["-e", "tmux", "attach", "-t", session]),
+                     ("gnome-terminal", ["--", "tmux", "attach", "-t", session]),
+                 })
+        {
+            if (Tmux.Which(exe) is null) continue;
+            try
+            {
+                var psi = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in args) psi.ArgumentList.Add(a);
+                using var p = Process.Start(psi);
+                return $"Opened a terminal window ({exe}) attached to the session.";
+            }
+            catch (System.ComponentModel.Win32Exception) { }
+        }
+        return "Could not open a terminal window: use the tmux command above.";
+    }
+
+    /// <summary>Quotes argv for display the way a POSIX shell would read it back.</summary>
+    public static string ShellJoin(IEnumerable<string> argv) => string.Join(' ', argv.Select(ShellQuote));
+
+    public static string ShellQuote(string a) =>
+        a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '=' or '/' or '.' or ':' or ',' or '@' or '+')
+            ? a : "'" + a.Replace("'", "'\\''") + "'";
+}

@@ -1,0 +1,338 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Kstack.Commands;
+using Kstack.Envelope;
+using Kstack.Kube;
+using Kstack.Panes;
+using Kstack.Skills.Logs;
+using Kstack.Skills.Shared;
+using Env = Kstack.Envelope.Envelope;
+
+namespace Kstack.Skills.Exec;
+
+/// <summary>
+/// /exec: the first call only resolves and returns a plan (target, mode, privileges, exact command, node pod spec) with a
+/// 10-minute id; `--confirm &lt;id&gt;` is the only path that creates a pod or opens a shell.
+/// </summary>
+public sealed class ExecCommand : SkillCommand
+{
+    /// <summary>Runs bash when the image has it, else sh; one command, no second round-trip.</summary>
+    public const string ShellScript = "command -v bash >/dev/null && exec bash; exec sh";
+
+    private readonly Option<string?> _container = new("--container", "-c") { Description = "Container to open the shell in" };
+    private readonly Option<bool> _debug = new("--debug") { Description = "Ephemeral debug container sharing the target's process namespace" };
+    private readonly Option<string?> _node = new("--node") { Description = "Privileged shell pod on this node" };
+    private readonly Option<string?> _image = new("--image") { Description = $"Image for node and debug modes (default {NodeShell.DefaultImage})" };
+    private readonly Option<bool> _attach = new("--attach") { Description = "Print how to open an existing kstack exec session" };
+    private readonly Option<bool> _detach = new("--detach") { Description = "Start a session only you can reach" };
+    private readonly Option<bool> _trustPane = new("--trust-pane") { Description = "Let the agent read bounded, redacted pane slices" };
+    private readonly Option<string?> _confirm = new("--confirm") { Description = "Carry out the plan with this id" };
+    private readonly Option<bool> _writableHost = new("--writable-host") { Description = "Node mode: mount /host read-write" };
+    private readonly Option<bool> _runtimeSocket = new("--runtime-socket") { Description = "Node mode: mount the containerd socket" };
+    private readonly Option<string?> _deadline = new("--deadline") { Description = "Node mode: activeDeadlineSeconds as a duration (default 4h)" };
+    private readonly Option<string?> _timeout = RequestTimeout.Option();
+
+    public override string Name => "exec";
+
+    protected override IEnumerable<Option> SkillOptions =>
+        [_container, _debug, _node, _image, _attach, _detach, _trustPane, _confirm, _writableHost, _runtimeSocket, _deadline, _timeout];
+
+    protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
+    {
+        var store = new PaneStore(run.Root);
+        var text = string.Join(' ', run.FreeText).Trim();
+        if (run.Get(_attach)) return LogsCommand.Attach(store, "exec", text);
+        var plans = new PlanStore(run.Root, () => DateTimeOffset.UtcNow);
+        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(_timeout)) };
+        if (run.Get(_confirm) is { } id) return await ConfirmAsync(run, api, store, plans, id, text.Length == 0 ? null : text, ct);
+        return await PlanAsync(run, api, store, plans, text, ct);
+    }
+
+    // ------------------------------------------------------------------ plan
+
+    private async Task<Env> PlanAsync(SkillRun run, KubeApi api, PaneStore store, PlanStore plans, string text, CancellationToken ct)
+    {
+        var trust = PaneLauncher.TrustFrom(run.Get(_trustPane), run.Get(_detach));
+        PaneLauncher.RequireTmux();
+        if (Tmux.Which("kubectl") is null) throw KstackException.User("kubectl is not on PATH; /exec opens the shell with `kubectl exec` in a tmux pane. Install kubectl and run the skill again.");
+        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var node = run.Get(_node);
+        if (node is null && words is ["node", var n]) node = n;
+        if (node is null && words.Count == 1 && words[0].StartsWith("node/", StringComparison.Ordinal)) node = words[0][5..];
+        var debug = run.Get(_debug);
+        if (words is ["debug", var t]) { debug = true; words = [t]; }
+
+        var plan = new JsonObject { ["trust"] = PaneRecord.TrustName(trust) };
+        List<string> lines;
+        if (node is not null)
+        {
+            if (debug) throw KstackException.User("--debug and node mode exclude each other: pick one.");
+            lines = await PlanNodeAsync(run, api, store, plan, node, ct);
+        }
+        else
+        {
+            if (words.Count != 1)
+                throw KstackException.User("Name one target: a pod, POD/CONTAINER, deployment/NAME, `node NAME` (or --node NAME), or `debug POD`.");
+            lines = await PlanPodAsync(run, api, store, plan, words[0], debug, ct);
+        }
+        var (planId, expires) = plans.Create(run.Context, text, plan);
+        var head = $"Exec plan {planId} — nothing has been run or created yet. It expires in {PlanStore.Lifetime.TotalMinutes:0} minutes (at {expires:HH:mm:ss}Z).";
+        lines.Insert(0, head);
+        lines.Insert(1, $"  Context:    {DataText.Token(run.Context)}");
+        lines.Add($"  Pane:       {(string)plan["session"]!} · trust: {PaneLauncher.TrustLine(trust)}");
+        lines.Add($"To go ahead, the user confirms: /{run.Slot} --confirm {planId}");
+        lines.Add($"The id works once, only for context {DataText.Token(run.Context)} and this target.");
+        return Env.Verbatim(string.Join('\n', lines), AgentContext.Build(w =>
+        {
+            w.WriteString("plan_id", planId);
+            w.WriteString("expires", expires.ToString("O"));
+            w.WriteString("mode", (string)plan["mode"]!);
+        }));
+    }
+
+    private async Task<List<string>> PlanPodAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, string target, bool debug, CancellationToken ct)
+    {
+        var ns = run.Namespace ?? run.Kubeconfig.NamespaceOf(run.Context) ?? "default";
+        string? container = run.Get(_container);
+        var parts = target.Split('/');
+        JsonDocument pod;
+        if (parts.Length == 2 && !IsKind(parts[0]))
+        {
+            container ??= parts[1];
+            pod = await TargetResolver.GetAsync(api, TargetResolver.PodPath(ns, parts[0]), "pod", ct)
+                  ?? throw KstackException.User($"Pod {TerminalText.Clean(ns)}/{TerminalText.Clean(parts[0])} not found in context `{run.Context}`.");
+        }
+        else
+        {
+            var q = await TargetResolver.ResolveAsync(api, target, ns, ct);
+            pod = await PickPodAsync(api, q, ct);
+        }
+        using var _ = pod;
+        var root = pod.RootElement;
+        var podName = root.Str("metadata", "name")!;
+        var phase = root.Str("status", "phase");
+        if (phase is "Succeeded" or "Failed") throw KstackException.User($"Pod {podName} has finished ({phase}); there is no running container to open a shell in.");
+        var names = root.Array("spec", "containers").Select(c => c.Str("name") ?? "").ToList();
+        string note = "";
+        if (container is not null)
+        {
+            if (!names.Contains(container))
+                throw KstackException.User($"Pod {podName} has no container `{TerminalText.Clean(container)}`; it has: {string.Join(", ", names)}.");
+        }
+        else if (names.Count == 1) container = names[0];
+        else
+        {
+            var workload = target.Contains('/') ? target[(target.IndexOf('/') + 1)..] : target;
+            container = names.FirstOrDefault(n => n == workload) ?? names.FirstOrDefault(n => n is "app" or "server" or "main") ?? names[0];
+            note = $" (picked from {string.Join(", ", names)}; pass --container to choose)";
+        }
+        var session = store.NewSessionName("exec", podName);
+        List<string> argv;
+        string mode, privileges;
+        if (debug)
+        {
+            var image = run.Get(_image) ?? NodeShell.DefaultImage;
+            var debugName = "kstack-debug-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+            argv = ["kubectl", $"--context={run.Context}", "debug", "-it", "-n", ns, podName, $"--target={container}", $"--image={image}",
+                    $"--container={debugName}", "--profile=general", "--", "sh"];
+            mode = "ephemeral debug container";
+            privileges = $"adds container {debugName} ({image}, profile general: SYS_PTRACE) to the pod; it shares {container}'s process namespace "
+                         + "(its files under /proc/1/root) and the pod's network. Ephemeral containers cannot be removed: it stays in the pod spec until the pod is replaced";
+            plan["debug_container"] = debugName;
+        }
+        else
+        {
+            argv = ["kubectl", $"--context={run.Context}", "exec", "-it", "-n", ns, podName, "-c", container, "--", "sh", "-c", ShellScript];
+            mode = "pod container shell";
+            privileges = "the container's own user, filesystem, network and mounted service-account token; no new pod or container";
+        }
+        plan["mode"] = debug ? "debug" : "pod";
+        plan["namespace"] = ns;
+        plan["pod"] = podName;
+        plan["container"] = container;
+        plan["session"] = session;
+        plan["argv"] = new JsonArray(argv.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
+        return
+        [
+            $"  Target:     pod {DataText.Token(ns)}/{DataText.Token(podName)}, container {DataText.Token(container)}{note}",
+            $"  Mode:       {mode}",
+            $"  Privileges: {privileges}",
+            $"  Command:    {PaneLauncher.ShellJoin(argv)}",
+        ];
+    }
+
+    private static bool IsKind(string s) => s is "pod" or "pods" or "po" or "deployment" or "deployments" or "deploy" or "statefulset" or "statefulsets"
+        or "sts" or "daemonset" or "daemonsets" or "ds" or "replicaset" or "replicasets" or "rs" or "job" or "jobs";
+
+    /// <summary>The named pod, or the first running pod of a workload (by name, for a stable choice).</summary>
+    private static async Task<JsonDocument> PickPodAsync(KubeApi api, LogQuery q, CancellationToken ct)
+    {
+        var path = $"/api/v1/namespaces/{Uri.EscapeDataString(q.Namespace)}/pods";
+        if (q.Selector is null)
+            return (await TargetResolver.GetAsync(api, $"{path}/{Uri.EscapeDataString(q.Pods[0])}", "pod", ct))!;
+        if (q.Selector.Length == 0) throw KstackException.User("A namespace is not an exec target: name a pod or a workload.");
+        using var list = await TargetResolver.GetAsync(api, $"{path}?labelSelector={Uri.EscapeDataString(q.Selector)}", "pods", ct);
+        var pods = (list?.RootElement.Array("items") ?? []).OrderBy(p => p.Str("metadata", "name"), StringComparer.Ordinal).ToList();
+        var running = pods.FirstOrDefault(p => p.Str("status", "phase") == "Running");
+        if (running.ValueKind != JsonValueKind.Object)
+            throw KstackException.User($"{TerminalText.Clean(q.Target)} has no running pod to open a shell in.");
+        return JsonDocument.Parse(running.GetRawText());
+    }
+
+    private async Task<List<string>> PlanNodeAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, string node, CancellationToken ct)
+    {
+        using var nodeDoc = await TargetResolver.GetAsync(api, $"/api/v1/nodes/{Uri.EscapeDataString(node)}", "node", ct)
+                            ?? throw KstackException.User($"Node {TerminalText.Clean(node)} not found in context `{run.Context}`.");
+        var ns = run.Namespace ?? "default";
+        using (var nsDoc = await TargetResolver.GetAsync(api, $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}", "namespace", ct)
+                           ?? throw KstackException.User($"Namespace {TerminalText.Clean(ns)} not found in context `{run.Context}`."))
+        {
+            var enforce = nsDoc.RootElement.Str("metadata", "labels", "pod-security.kubernetes.io/enforce");
+            if (enforce is not null && enforce != "privileged")
+                throw KstackException.User(
+                    $"Namespace {ns} enforces Pod Security level `{TerminalText.Clean(enforce)}`, which rejects the privileged node-shell pod (hostPID, hostNetwork, hostPath, privileged). "
+                    + "Pick a namespace labelled pod-security.kubernetes.io/enforce=privileged with -n <namespace>; kstack does not relabel namespaces.");
+        }
+        var deadline = run.Get(_deadline) is { } d ? Cache.Duration.Parse("--deadline", d) : NodeShell.DefaultDeadline;
+        if (deadline <= TimeSpan.Zero) throw KstackException.User("--deadline must be greater than 0s.");
+        var session = store.NewSessionName("exec", "node-" + node);
+        var slug = PaneStore.Slug(node);
+        if (slug.Length > 30) slug = slug[..30].TrimEnd('-');
+        var podName = $"kstack-node-shell-{slug}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+        var options = new NodeShell.Options(node, ns, podName, session, run.Get(_image) ?? NodeShell.DefaultImage, deadline, run.Get(_writableHost), run.Get(_runtimeSocket));
+        var taints = nodeDoc.RootElement.Array("spec", "taints").ToList();
+        var pod = NodeShell.Pod(options, taints);
+        List<string> argv = ["kubectl", $"--context={run.Context}", "exec", "-it", "-n", ns, podName, "-c", NodeShell.ContainerName, "--", "sh", "-c", ShellScript];
+        plan["mode"] = "node";
+        plan["namespace"] = ns;
+        plan["pod"] = podName;
+        plan["node"] = node;
+        plan["session"] = session;
+        plan["posture"] = NodeShell.Posture(options);
+        plan["pod_spec"] = pod;
+        plan["argv"] = new JsonArray(argv.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
+        var tolerations = taints.Count == 0 ? "none needed (node has no taints)"
+            : string.Join(", ", taints.Select(t => DataText.Token($"{t.Str("key")}:{t.Str("effect")}")));
+        return
+        [
+            $"  Target:     node {DataText.Token(node)}",
+            "  Mode:       node shell (privileged pod on the node)",
+            "  Privileges: root on the node: privileged container with hostPID, hostNetwork and hostIPC sees every process and interface on the node and can leave the container (nsenter); the read-only /host mount guards against accidents, not against intent",
+            $"  Pod spec:   {DataText.Token(ns)}/{podName} · nodeName {DataText.Token(node)} · image {DataText.Token(options.Image)} · privileged, hostPID, hostNetwork, hostIPC · restartPolicy Never · no service-account token",
+            $"              {NodeShell.Posture(options)}",
+            $"              tolerations: {tolerations}",
+            $"              label and annotation {NodeShell.OwnedByKey}={NodeShell.OwnedByValue}, label {NodeShell.SessionKey}={session}",
+            $"  Command:    create the pod above, then {PaneLauncher.ShellJoin(argv)}",
+        ];
+    }
+
+    // ------------------------------------------------------------------ confirm
+
+    private async Task<Env> ConfirmAsync(SkillRun run, KubeApi api, PaneStore store, PlanStore plans, string id, string? target, CancellationToken ct)
+    {
+        var plan = plans.Take(id, run.Context, target);
+        PaneLauncher.RequireTmux();
+        var session = (string)plan["session"]!;
+        if (Tmux.HasSession(session) || store.Load(session) is not null)
+            throw KstackException.User($"Session {session} already exists, so plan {id} cannot open it. Stop it (`kstack pane stop {session}`) or make a new plan.");
+        var mode = (string)plan["mode"]!;
+        var ns = (string)plan["namespace"]!;
+        var pod = (string)plan["pod"]!;
+        var argv = plan["argv"]!.AsArray().Select(a => (string)a!).ToList();
+        var trust = (string?)plan["trust"] switch { "trusted" => PaneTrust.Trusted, "detached" => PaneTrust.Detached, _ => PaneTrust.Default };
+        var record = new PaneRecord
+        {
+            Session = session, Mode = "exec", Context = run.Context, Target = mode == "node" ? $"node/{(string)plan["node"]!}" : $"pod/{ns}/{pod}",
+            Trust = trust, Command = PaneLauncher.ShellJoin(argv),
+            Pods = mode == "node" ? [new PodRef(ns, pod)] : [],
+        };
+        var extra = new List<string>();
+        if (mode == "node")
+        {
+            // Recorded before the create, so `pane stop` can always find what this session made.
+            store.Save(record);
+            await CreateNodePodAsync(api, plan, ct);
+            extra.Add($"  Posture: {(string)plan["posture"]!}");
+            extra.Add($"  Pod:     {DataText.Token(ns)}/{pod} (deleted by `kstack pane stop {session}`)");
+        }
+        else if (mode == "pod")
+        {
+            var container = (string)plan["container"]!;
+            if (!await ProbeShellAsync(run.Context, ns, pod, container, ct))
+                throw KstackException.User($"Container {container} in pod {ns}/{pod} has no shell (distroless or scratch image). Nothing was opened. "
+                                           + $"An ephemeral debug container can look inside it: /{run.Slot} debug {pod} (a new plan to confirm).");
+        }
+        try { PaneLauncher.Start(store, record, argv); }
+        catch (KstackException) when (mode == "node")
+        {
+            throw KstackException.User($"tmux could not start {session}; pod {ns}/{pod} was created and stays recorded: run `kstack pane stop {session}` to delete it.");
+        }
+        var lines = new List<string>
+        {
+            "Session ready.",
+            $"  Target:  {DataText.Token(record.Target, 120)} ({ModeName(mode)})",
+            $"  Command: {record.Command}",
+        };
+        lines.AddRange(extra);
+        lines.Add($"  Trust:   {PaneLauncher.TrustLine(trust)}");
+        lines.Add($"  tmux:    {Tmux.AttachCommand(session)}");
+        lines.Add("  " + (trust == PaneTrust.Detached ? "Open it yourself in a terminal with the tmux command above; the agent has no handle to it." : PaneLauncher.TryOpenWindow(session)));
+        lines.Add($"  End it:  kstack pane stop {session}");
+        return Env.Verbatim(string.Join('\n', lines), PaneLauncher.AgentContext(record, w => w.WriteString("mode", mode)));
+    }
+
+    private static string ModeName(string mode) => mode switch { "node" => "node shell", "debug" => "ephemeral debug container", _ => "pod container shell" };
+
+    private static async Task CreateNodePodAsync(KubeApi api, JsonObject plan, CancellationToken ct)
+    {
+        var ns = (string)plan["namespace"]!;
+        var pod = (string)plan["pod"]!;
+        var (code, body) = await api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/pods", plan["pod_spec"]!.ToJsonString(), "create the node-shell pod", ct);
+        if (code == HttpStatusCode.Forbidden)
+            throw KstackException.User($"The cluster refused the node-shell pod in namespace {ns}: {TerminalText.Clean(Kubeconfig.FirstLine(body))}");
+        if (!((int)code is >= 200 and < 300))
+            throw KstackException.User($"Creating the node-shell pod failed (HTTP {(int)code}): {TerminalText.Clean(Kubeconfig.FirstLine(body))}");
+        var path = TargetResolver.PodPath(ns, pod);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            using var doc = await api.GetJsonAsync(path, "node-shell pod", ct);
+            var phase = doc?.RootElement.Str("status", "phase");
+            if (phase == "Running") return;
+            if (phase is "Failed" or "Succeeded" || doc is null)
+                throw KstackException.User($"Node-shell pod {ns}/{pod} did not start ({phase ?? "gone"}). `kstack pane stop` deletes what is left.");
+            await Task.Delay(500, ct);
+        }
+        throw KstackException.User($"Node-shell pod {ns}/{pod} was not Running after 90s (image pull?). Check it, then `kstack pane stop` to delete it.");
+    }
+
+    /// <summary>One round-trip: does the container have a POSIX shell? kubectl carries the pinned context before `--`.</summary>
+    private static async Task<bool> ProbeShellAsync(string context, string ns, string pod, string container, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in new[] { $"--context={context}", "exec", "-n", ns, pod, "-c", container, "--", "sh", "-c", "command -v bash || command -v sh" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try { await p.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw KstackException.Infra($"The shell probe in {ns}/{pod} did not answer within 30s.");
+        }
+        var output = (await stdout).Trim();
+        if (p.ExitCode == 0 && output.Length > 0) return true;
+        var err = (await stderr).Trim();
+        if (err.Contains("executable file not found", StringComparison.Ordinal) || err.Contains("no such file", StringComparison.OrdinalIgnoreCase) || p.ExitCode is 126 or 127)
+            return false;
+        throw KstackException.User($"kubectl exec into {ns}/{pod} failed: {TerminalText.Clean(Kubeconfig.FirstLine(err.Length > 0 ? err : $"exit {p.ExitCode}"))}");
+    }
+}

@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Kstack.Envelope;
+using Kstack.Kube;
+using Kstack.Skills.Shared;
+
+namespace Kstack.Skills.Logs;
+
+/// <summary>
+/// `kstack logs follow`: the process that runs in a logs pane. Streams every matching pod/container over the API
+/// (follow=true), prefixes each line with namespace/pod/container, filters with --grep client-side, reconnects when a
+/// stream ends, and picks up new pods through a watch on the selector.
+/// </summary>
+public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
+{
+    private readonly Dictionary<(string Pod, string Container), Task> _streams = new();
+    private readonly object _outLock = new();
+    private readonly Regex? _grep = query.Grep is null ? null : LogQuery.CompileGrep(query.Grep);
+    private readonly TimeSpan? _since = query.Since is null ? null : Cache.Duration.Parse("--since", query.Since);
+
+    /// <summary>Lines shown per container when no --since is given.</summary>
+    public const int DefaultTail = 50;
+
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    private string PodsPath => $"/api/v1/namespaces/{Uri.EscapeDataString(query.Namespace)}/pods";
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        Status($"following {Describe()} — Ctrl-C or `kstack pane stop` ends it");
+        if (query.Selector is null)
+        {
+            foreach (var pod in query.Pods)
+            {
+                using var doc = await api.GetJsonAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}", "pod", ct);
+                if (doc is null) { Status($"pod {query.Namespace}/{pod} not found"); continue; }
+                StartPod(doc.RootElement, ct);
+            }
+        }
+        else
+        {
+            await WatchSelectorAsync(ct);
+        }
+        if (query.FollowsNewPods)
+        {
+            // New pods may appear at any time: run until stopped.
+            try { await Task.Delay(Timeout.Infinite, ct); } catch (OperationCanceledException) { }
+            return;
+        }
+        while (!ct.IsCancellationRequested)
+        {
+            Task[] running;
+            lock (_streams) running = _streams.Values.Where(t => !t.IsCompleted).ToArray();
+            if (running.Length == 0) break;
+            try { await Task.WhenAny(Task.WhenAll(running), Task.Delay(Timeout.Infinite, ct)); }
+            catch (OperationCanceledException) { break; }
+        }
+        Status("no more streams to follow");
+    }
+
+    private string Describe()
+    {
+        var what = query.Selector is null ? string.Join(", ", query.Pods.Select(p => $"{query.Namespace}/{p}"))
+            : query.Selector.Length == 0 ? $"every pod in namespace {query.Namespace}" : $"pods in {query.Namespace} matching {query.Selector}";
+        var window = query.Previous ? "previous instance" : _since is { } s ? $"since {Cache.Duration.Format(s)}" : $"last {DefaultTail} lines per container";
+        return $"{what} ({window}{(query.Grep is null ? "" : $", grep /{query.Grep}/")}{(query.Container is null ? "" : $", container {query.Container}")})";
+    }
+
+    /// <summary>List then watch from the list's resourceVersion; a new pod starts streams; an ended watch is resumed.</summary>
+    private async Task WatchSelectorAsync(CancellationToken ct)
+    {
+        var selector = query.Selector!.Length == 0 ? "" : "labelSelector=" + Uri.EscapeDataString(query.Selector);
+        string rv;
+        using (var list = await api.GetJsonAsync($"{PodsPath}?{selector}", "pods", ct)
+                          ?? throw KstackException.User($"Namespace {query.Namespace} not found."))
+        {
+            rv = list.RootElement.Str("metadata", "resourceVersion") ?? "0";
+            foreach (var pod in list.RootElement.Array("items")) StartPod(pod, ct);
+        }
+        if (query.Previous) return;
+        _ = Task.Run(async () =>
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    var amp = selector.Length == 0 ? "" : "&" + selector;
+                    using var response = await api.GetAsync($"{PodsPath}?watch=true&allowWatchBookmarks=true&resourceVersion={rv}{amp}", null, "pod watch", ct);
+                    using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+                    while (await reader.ReadLineAsync(ct) is { } line)
+                    {
+                        using var ev = JsonDocument.Parse(line);
+                        var type = ev.RootElement.Str("type");
+                        if (ev.RootElement.Get("object") is not { } obj) continue;
+                        if (obj.Str("metadata", "resourceVersion") is { } newRv) rv = newRv;
+                        if (type == "ERROR") { rv = "0"; break; }
+                        if (type is "ADDED" or "MODIFIED") StartPod(obj, ct);
+                    }
+                }
+                catch (OperationCanceledException) { return; }
+                catch (Exception e) when (e is ApiStatusException or KstackException or IOException or HttpRequestException or JsonException)
+                {
+                    Status($"pod watch interrupted ({Kubeconfig.FirstLine(e.Message)}); retrying");
+                }
+                if (rv == "0")
+                {
+                    // Expired resourceVersion: re-list to catch up, then watch again.
+                    try { await WatchRelistAsync(ct); } catch (Exception e) when (e is not OperationCanceledException) { }
+                }
+                await Task.Delay(RetryDelay, ct).ContinueWith(_ => { });
+            }
+        }, ct);
+
+        async Task WatchRelistAsync(CancellationToken c)
+        {
+            using var list = await api.GetJsonAsync($"{PodsPath}?{selector}", "pods", c);
+            if (list is null) return;
+            rv = list.RootElement.Str("metadata", "resourceVersion") ?? "0";
+            foreach (var pod in list.RootElement.Array("items")) StartPod(pod, c);
+        }
+    }
+
+    private void StartPod(JsonElement pod, CancellationToken ct)
+    {
+        var name = pod.Str("metadata", "name") ?? "";
+        if (pod.Str("metadata", "deletionTimestamp") is not null) return;
+        foreach (var c in pod.Array("spec", "containers"))
+        {
+            var container = c.Str("name") ?? "";
+            if (query.Container is not null && container != query.Container) continue;
+            lock (_streams)
+            {
+                if (_streams.TryGetValue((name, container), out var t) && !t.IsCompleted) continue;
+                var announce = _streams.Count > 0 || query.Selector is not null;
+                _streams[(name, container)] = Task.Run(() => FollowContainerAsync(name, container, announce, ct), ct);
+            }
+        }
+    }
+
+    /// <summary>One container's stream, reconnecting with sinceTime after the last line seen until the pod is gone.</summary>
+    private async Task FollowContainerAsync(string pod, string container, bool announce, CancellationToken ct)
+    {
+        var prefix = $"{query.Namespace}/{pod}/{container}";
+        if (announce) Status($"streaming {prefix}");
+        DateTimeOffset? last = null;
+        var first = true;
+        while (!ct.IsCancellationRequested)
+        {
+            var q = $"container={Uri.EscapeDataString(container)}&timestamps=true";
+            if (query.Previous) q += "&previous=true";
+            else q += "&follow=true";
+            if (last is { } l) q += "&sinceTime=" + Uri.EscapeDataString(l.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            else if (_since is { } s) q += "&sinceSeconds=" + (long)s.TotalSeconds;
+            else if (first) q += "&tailLines=" + DefaultTail;
+            first = false;
+            try
+            {
+                using var response = await api.GetAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}/log?{q}", "text/plain", "container log", ct);
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+                while (await reader.ReadLineAsync(ct) is { } raw)
+                {
+                    var (time, text) = SplitTimestamp(raw);
+                    if (time is { } t)
+                    {
+                        if (last is { } seen && t <= seen) continue;
+                        last = t;
+                    }
+                    if (_grep is not null && !Matches(text)) continue;
+                    Write($"{prefix} | {TerminalText.Clean(text)}");
+                }
+            }
+            catch (OperationCanceledException) { return; }
+            catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound)
+            {
+                Status($"{prefix}: pod is gone");
+                return;
+            }
+            catch (ApiStatusException e) when (e.Code == HttpStatusCode.BadRequest)
+            {
+                if (query.Previous) { Status($"{prefix}: {Kubeconfig.FirstLine(e.Message)}"); return; }
+                // Waiting to start (ContainerCreating, image pull): try again shortly.
+            }
+            catch (Exception e) when (e is KstackException or IOException or HttpRequestException or ApiStatusException)
+            {
+                Status($"{prefix}: stream interrupted ({Kubeconfig.FirstLine(e.Message)}); reconnecting");
+            }
+            if (query.Previous) return;
+            if (!await PodExistsAsync(pod, ct))
+            {
+                Status($"{prefix}: pod is gone");
+                return;
+            }
+            try { await Task.Delay(RetryDelay, ct); } catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task<bool> PodExistsAsync(string pod, CancellationToken ct)
+    {
+        try
+        {
+            using var doc = await api.GetJsonAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}", "pod", ct);
+            return doc is not null && doc.RootElement.Str("metadata", "deletionTimestamp") is null;
+        }
+        catch (Exception e) when (e is KstackException or ApiStatusException) { return true; }
+    }
+
+    private bool Matches(string text)
+    {
+        try { return _grep!.IsMatch(text); }
+        catch (RegexMatchTimeoutException) { return false; }
+    }
+
+    /// <summary>Splits the RFC 3339 timestamp the API prepends with timestamps=true.</summary>
+    public static (DateTimeOffset? Time, string Text) SplitTimestamp(string raw)
+    {
+        var sp = raw.IndexOf(' ');
+        if (sp > 0 && DateTimeOffset.TryParse(raw[..sp], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+            return (t, raw[(sp + 1)..]);
+        return (null, raw);
+    }
+
+    private void Status(string text) => Write($"# kstack: {text}");
+
+    private void Write(string line)
+    {
+        lock (_outLock)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+}
