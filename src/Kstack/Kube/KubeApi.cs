@@ -59,10 +59,7 @@ public sealed class KubeApi : IDisposable
             string failure;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, pathAndQuery.TrimStart('/')));
-                request.Headers.Accept.ParseAdd(accept ?? "application/json");
-                request.Headers.UserAgent.Add(new ProductInfoHeaderValue("kstack", Cli.KstackApp.Version));
-                if (_credentials is not null) await _credentials.ProcessHttpRequestAsync(request, timeout.Token);
+                using var request = await NewRequestAsync(HttpMethod.Get, pathAndQuery, accept, null, null, timeout.Token);
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 if (response.IsSuccessStatusCode) return response;
 
@@ -118,14 +115,8 @@ public sealed class KubeApi : IDisposable
         timeout.CancelAfter(Timeout);
         try
         {
-            using var request = new HttpRequestMessage(method, new Uri(_base, pathAndQuery.TrimStart('/')));
-            request.Headers.Accept.ParseAdd("application/json");
-            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("kstack", Cli.KstackApp.Version));
-            if (!string.IsNullOrEmpty(_tlsServerName)) request.Headers.Host = _tlsServerName;
-            if (json is not null)
-                request.Content = new StringContent(json, System.Text.Encoding.UTF8, new MediaTypeHeaderValue(contentType));
-            if (_client.Credentials is not null) await _client.Credentials.ProcessHttpRequestAsync(request, timeout.Token);
-            using var response = await _client.HttpClient.SendAsync(request, timeout.Token);
+            using var request = await NewRequestAsync(method, pathAndQuery, null, json, contentType, timeout.Token);
+            using var response = await _http.SendAsync(request, timeout.Token);
             if (response.IsSuccessStatusCode) return (response.StatusCode, await response.Content.ReadAsStringAsync(timeout.Token));
             return (response.StatusCode, await ReadStatusMessage(response, timeout.Token));
         }
@@ -137,6 +128,19 @@ public sealed class KubeApi : IDisposable
         {
             throw KstackException.Infra($"Unable to {noun} in context `{ContextName}` ({Kubeconfig.FirstLine(e.InnerException?.Message ?? e.Message)}).");
         }
+    }
+
+    /// <summary>A request with kstack's headers and the context's credentials applied.</summary>
+    private async Task<HttpRequestMessage> NewRequestAsync(HttpMethod method, string pathAndQuery, string? accept, string? json,
+        string? contentType, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(method, new Uri(_base, pathAndQuery.TrimStart('/')));
+        request.Headers.Accept.ParseAdd(accept ?? "application/json");
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("kstack", Cli.KstackApp.Version));
+        if (json is not null)
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, new MediaTypeHeaderValue(contentType ?? "application/json"));
+        if (_credentials is not null) await _credentials.ProcessHttpRequestAsync(request, ct);
+        return request;
     }
 
     /// <summary>A GET whose body is small JSON: parsed, or null on 404.</summary>
