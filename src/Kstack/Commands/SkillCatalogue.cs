@@ -10,6 +10,7 @@ public static class SkillCatalogue
         ["forget"] = () => new ForgetCommand(),
         ["cluster-status"] = () => new Skills.ClusterStatus.ClusterStatusCommand(),
         ["events"] = () => new Skills.Events.EventsCommand(),
+        ["metrics"] = () => new Skills.Metrics.MetricsCommand(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);
