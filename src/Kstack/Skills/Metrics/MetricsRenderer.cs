@@ -75,7 +75,11 @@ public static class MetricsRenderer
     private static string TotalLine(string label, MetricKind kind, UsageStats? s, MetricsReport r, double? limit)
     {
         if (s is null) return $"  {label.PadRight(7)} no samples\n";
-        var ofLimit = limit is > 0 ? $" ({Math.Round(s.Max / limit.Value * 100).ToString(CultureInfo.InvariantCulture)}% of the {UsageFormat.Of(kind, limit.Value)} limit{(r.Target.Kind == TargetKind.Workload && r.Target.Pods.Count > 1 ? " per pod" : "")})" : "";
+        // The whole target is compared with the sum of its pods' limits (shown only when every pod has the same limit).
+        var pods = r.Target.Kind == TargetKind.Workload ? r.Target.Pods.Count : 1;
+        var combined = limit * pods;
+        var ofLimit = combined is > 0 && r.Resources is { Uniform: true }
+            ? $" ({Math.Round(s.Max / combined.Value * 100).ToString(CultureInfo.InvariantCulture)}% of the {(pods > 1 ? "combined " : "")}{UsageFormat.Of(kind, combined.Value)} limit)" : "";
         if (r.PointInTime) return $"  {label.PadRight(7)} {UsageFormat.Of(kind, s.Max)}{ofLimit}\n";
         return $"  {label.PadRight(7)} p50 {UsageFormat.Of(kind, s.P50).PadRight(8)} p95 {UsageFormat.Of(kind, s.P95).PadRight(8)} max {UsageFormat.Of(kind, s.Max).PadRight(8)}"
                + $"{s.Samples} samples  {s.Trend}{ofLimit}\n";
