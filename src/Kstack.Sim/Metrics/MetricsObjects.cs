@@ -39,15 +39,18 @@ public static class MetricsObjects
         foreach (var (type, obj) in objects)
         {
             if (type.Group != "" || type.Kind is not ("Pod" or "Node")) continue;
-            var node = JsonNode.Parse(obj.Json)!;
-            var labels = node["metadata"]?["labels"] as JsonObject;
+            // Only labels are copied; pods already covered by metrics.yaml or not on a generated node need nothing more.
+            var labels = obj.Labels.Length == 0 ? null : new JsonObject(obj.Labels.Select(l => new KeyValuePair<string, JsonNode?>(l.Key, l.Value)));
             if (type.Kind == "Node") { nodeLabels[obj.Name] = labels; continue; }
             podLabels[obj.Key] = labels;
-            if (scenario?.Pods.ContainsKey(obj.Key) == true || (string?)node["status"]?["phase"] != "Running") continue;
-            var nodeName = (string?)node["spec"]?["nodeName"] ?? "";
-            if (!generatedNodes.Contains(nodeName)) continue;
-            var running = (node["status"]?["containerStatuses"] as JsonArray ?? [])
-                .Where(c => c?["state"]?["running"] is not null).Select(c => (string)c!["name"]!).ToList();
+            if (generatedNodes.Count == 0 || scenario?.Pods.ContainsKey(obj.Key) == true) continue;
+            var nodeName = obj.Field("spec.nodeName") ?? "";
+            if (obj.Field("status.phase") != "Running" || !generatedNodes.Contains(nodeName)) continue;
+            using var doc = JsonDocument.Parse(obj.Json);
+            var running = new List<string>();
+            if (doc.RootElement.TryGetProperty("status", out var status) && status.TryGetProperty("containerStatuses", out var cs) && cs.ValueKind == JsonValueKind.Array)
+                foreach (var c in cs.EnumerateArray())
+                    if (c.TryGetProperty("state", out var st) && st.TryGetProperty("running", out _) && c.TryGetProperty("name", out var n)) running.Add(n.GetString() ?? "");
             if (running.Count > 0) generatedPods.Add((obj.Namespace, obj.Name, nodeName, running));
         }
 
