@@ -8,6 +8,7 @@ using Kstack.Sim.Audit;
 using Kstack.Sim.Faults;
 using Kstack.Sim.Generation;
 using Kstack.Sim.Logs;
+using Kstack.Sim.Metrics;
 using Kstack.Sim.Rbac;
 using Kstack.Sim.Scenarios;
 using Kstack.Sim.Security;
@@ -78,10 +79,11 @@ public sealed class SimServer : IAsyncDisposable
         var registry = new ResourceRegistry();
         var sources = options.Scenarios.Select(ScenarioSource.Resolve).ToList();
         var data = ScenarioLoader.Load(sources, registry, now);
+        var metrics = MetricsScenario.Load(sources);
         var faults = options.FaultsPath != null ? FaultInjector.Load(options.FaultsPath) : FaultInjector.Empty;
         var store = new ObjectStore(registry);
         var logs = new LogStore();
-        BuildStore(store, logs, data, options, now);
+        BuildStore(store, logs, data, options, now, metrics);
         var loadTime = sw.Elapsed;
 
         var adminToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -114,7 +116,7 @@ public sealed class SimServer : IAsyncDisposable
             kubeconfig = Path.Combine(tempDir, "kubeconfig");
         }
         var stopping = new CancellationTokenSource();
-        var handler = new ApiHandler(store, new Authorizer(store), logs, data.Cluster, () => DateTimeOffset.UtcNow) { Stopping = stopping.Token };
+        var handler = new ApiHandler(store, new Authorizer(store), logs, data.Cluster, () => DateTimeOffset.UtcNow) { Stopping = stopping.Token, Prometheus = PrometheusFor(metrics, store, now) };
         var server = new SimServer(app, certs, audit, faults, store, logs, users, handler, stopping, tempDir) { LoadTime = loadTime };
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Run(server.HandleAsync);
@@ -136,7 +138,17 @@ public sealed class SimServer : IAsyncDisposable
         return (ip, port);
     }
 
-    private static void BuildStore(ObjectStore store, LogStore logs, ScenarioData data, SimOptions options, DateTimeOffset now)
+    /// <summary>The Prometheus behind the service proxy when metrics.yaml declares one; series labels take node from the pod.</summary>
+    private static PrometheusApi? PrometheusFor(MetricsScenario? metrics, ObjectStore store, DateTimeOffset now)
+    {
+        if (metrics?.Prometheus is not { } prom) return null;
+        var podType = store.Registry.ByPlural("", "v1", "pods")!;
+        string? NodeOf(string ns, string pod) =>
+            store.Get(podType).Current.Find(ns, pod) is { } o ? System.Text.Json.Nodes.JsonNode.Parse(o.Json)?["spec"]?["nodeName"]?.ToString() : null;
+        return new PrometheusApi(prom, new PromEvaluator(prom, NodeOf, now, () => DateTimeOffset.UtcNow), () => DateTimeOffset.UtcNow);
+    }
+
+    private static void BuildStore(ObjectStore store, LogStore logs, ScenarioData data, SimOptions options, DateTimeOffset now, MetricsScenario? metrics)
     {
         var registry = store.Registry;
         var present = new HashSet<(ResourceType, string, string)>(data.Objects.Select(o =>
@@ -200,6 +212,8 @@ public sealed class SimServer : IAsyncDisposable
             if (Environment.GetEnvironmentVariable("KSTACK_SIM_TRACE") == "1") Console.Error.WriteLine($"generate {gsw.ElapsedMilliseconds} ms");
             logs.Fallback = generated.LogsFor;
         }
+        if (metrics != null || generated != null)
+            all.AddRange(MetricsObjects.Build(registry, metrics, all, generated?.NodeNames.ToHashSet(StringComparer.Ordinal) ?? [], now, () => ++rv));
         store.Load(all, rv);
         foreach (var (ns, pod, container, previous, lines) in data.Logs) logs.Replace(ns, pod, container, previous, lines);
     }

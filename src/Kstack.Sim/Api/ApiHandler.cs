@@ -45,6 +45,11 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
                 await WriteStatus(res, StatusError.NotFoundPath());
                 return;
             }
+            if (IsServiceProxy(info))
+            {
+                await ServiceProxy(ctx, info, id, res);
+                return;
+            }
             var attrs = new RequestAttributes
             {
                 User = id.User, Groups = id.Groups, Verb = info.Verb, ApiGroup = info.Group, Resource = info.Plural, Subresource = info.Subresource,
@@ -65,6 +70,11 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
             {
                 if (info.Verb != "create") { await WriteStatus(res, StatusError.MethodNotAllowed($"the server does not allow this method on the requested resource")); return; }
                 await Review(ctx, type, id, info, res);
+                return;
+            }
+            if (Metrics.MetricsObjects.IsMetricsType(type) && (info.Subresource.Length > 0 || !type.Verbs.Contains(info.Verb)))
+            {
+                await WriteStatus(res, StatusError.MethodNotAllowed("the server does not allow this method on the requested resource"));
                 return;
             }
             switch (info.Verb)

@@ -65,7 +65,7 @@ public static class ScenarioLoader
                 if (!(lower.EndsWith(".yaml") || lower.EndsWith(".yml") || lower.EndsWith(".json"))) continue;
                 if (lower == "users.yaml" || lower == "users.yml") { LoadUsers(data, display, read()); continue; }
                 if (lower is "cluster.yaml" or "cluster.yml") continue;
-                if (lower is "metrics.yaml" or "metrics.yml") continue; // usage data for metrics, not objects
+                if (lower is "metrics.yaml" or "metrics.yml") continue; // usage data, loaded by Metrics/MetricsScenario
                 foreach (var (obj, doc) in ParseObjects(display, read(), lower.EndsWith(".json")))
                     raw.Add((obj, display, doc));
             }

@@ -13,6 +13,7 @@ public static class SkillCatalogue
         ["investigate"] = () => new Skills.Investigate.InvestigateCommand(),
         ["logs"] = () => new Skills.Logs.LogsCommand(),
         ["exec"] = () => new Skills.Exec.ExecCommand(),
+        ["metrics"] = () => new Skills.Metrics.MetricsCommand(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);

@@ -18,6 +18,11 @@ public sealed record ListSpec(string File, string Noun, string ClusterPath, stri
         "/apis/apps/v1/namespaces/{ns}/replicasets", "apps/v1", "ReplicaSet", MetadataOnly: true);
     public static readonly ListSpec JobsMeta = new("jobs.meta.json", "jobs", "/apis/batch/v1/jobs",
         "/apis/batch/v1/namespaces/{ns}/jobs", "batch/v1", "Job", MetadataOnly: true);
+    public static readonly ListSpec Services = new("services.json", "services", "/api/v1/services", "/api/v1/namespaces/{ns}/services", "v1", "Service");
+    public static readonly ListSpec PodMetrics = new("podmetrics.json", "pods.metrics.k8s.io", "/apis/metrics.k8s.io/v1beta1/pods",
+        "/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods", "metrics.k8s.io/v1beta1", "PodMetrics");
+    public static readonly ListSpec NodeMetrics = new("nodemetrics.json", "nodes.metrics.k8s.io", "/apis/metrics.k8s.io/v1beta1/nodes", null,
+        "metrics.k8s.io/v1beta1", "NodeMetrics");
     public static readonly ListSpec CoreEvents = new("events.json", "events", "/api/v1/events", "/api/v1/namespaces/{ns}/events", "v1", "Event");
     public static readonly ListSpec Events = new("events.json", "events", "/apis/events.k8s.io/v1/events",
         "/apis/events.k8s.io/v1/namespaces/{ns}/events", "events.k8s.io/v1", "Event", Fallback: CoreEvents);

@@ -1,0 +1,314 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using Kstack.Cache;
+using Kstack.Commands;
+using Kstack.Envelope;
+using Kstack.Kube;
+using Kstack.Skills.Shared;
+using Env = Kstack.Envelope.Envelope;
+
+namespace Kstack.Skills.Metrics;
+
+/// <summary>
+/// /metrics: CPU and memory usage for a pod, workload, node, namespace or the cluster, from Prometheus through the API
+/// server's service proxy (p50/p95/max over a window) or metrics-server (point-in-time). Read-only GETs only.
+/// </summary>
+public sealed class MetricsCommand : SkillCommand
+{
+    public const string InstallHint = "kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml";
+
+    private readonly Option<string?> _timeout = RequestTimeout.Option();
+    private readonly Option<string?> _since = new("--since") { Description = "Window for Prometheus (default 1h)" };
+    private readonly Option<int?> _top = new("--top") { Description = "Rows in the table, at most 10 (default 10)" };
+    private readonly Option<string?> _by = new("--by") { Description = "Rank by cpu or memory (default cpu)" };
+    private readonly Option<string?> _prometheus = new("--prometheus") { Description = "Prometheus service <ns>/<svc>:<port>" };
+    private readonly Option<string?> _source = new("--source") { Description = "auto, prometheus or metrics-server (default auto)" };
+
+    public override string Name => "metrics";
+    public override string? DefaultTtl => "1m";
+    protected override IEnumerable<Option> SkillOptions => [_timeout, _since, _top, _by, _prometheus, _source];
+
+    protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
+    {
+        var req = TargetRequest.Parse(run.FreeText, run.Namespace, out var byWord, out var sinceWord, out var topWord);
+        var byText = run.Get(_by) ?? byWord ?? "cpu";
+        var by = byText.ToLowerInvariant() switch
+        {
+            "cpu" => MetricKind.Cpu, "memory" or "mem" => MetricKind.Memory,
+            _ => throw KstackException.User($"Flag --by must be cpu or memory, got {DataText.Quote(byText)}."),
+        };
+        var sinceText = run.Get(_since) ?? sinceWord ?? "1h";
+        var since = Duration.Parse("--since", sinceText);
+        if (since < TimeSpan.FromMinutes(5) || since > TimeSpan.FromDays(31)) throw KstackException.User("Flag --since must be between 5m and 31d.");
+        var top = run.Get(_top) ?? topWord ?? MetricsAnalysis.MaxTop;
+        if (top < 1) throw KstackException.User("Flag --top must be at least 1.");
+        var notes = new List<string>();
+        if (top > MetricsAnalysis.MaxTop) { notes.Add($"--top {top} capped at {MetricsAnalysis.MaxTop} rows."); top = MetricsAnalysis.MaxTop; }
+        var sourceMode = (run.Get(_source) ?? "auto").ToLowerInvariant();
+        if (sourceMode is not ("auto" or "prometheus" or "metrics-server")) throw KstackException.User("Flag --source must be auto, prometheus or metrics-server.");
+        PrometheusTarget? forced = null;
+        if (run.Get(_prometheus) is { } promText)
+            forced = PrometheusTarget.TryParse(promText) ?? throw KstackException.User($"Flag --prometheus must be <namespace>/<service>:<port>, got {DataText.Quote(promText)}.");
+
+        var timeout = RequestTimeout.Parse(run.Get(_timeout));
+        using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
+        var dir = DirFor(run, req.Namespace);
+        var fetcher = new SnapshotFetcher(api.Lazy, dir, run.Ttl);
+
+        // Pods (requests, limits, placement) and owners, for target resolution and the workload column.
+        var lists = await fetcher.EnsureAsync([ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], req.Namespace, ct);
+        var podsResult = lists[ListSpec.Pods.File];
+        var pods = podsResult.Available ? await CachedList.MapAsync(podsResult.Path, p => MetricsPod.From(p), ct) : [];
+        var owners = await OwnerIndex.LoadAsync(new[] { ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => lists[s.File]).Where(r => r.Available)
+            .Select(r => (r.Path, r.Spec.ItemKind)), ct);
+        IReadOnlyList<OwnerRef> ChainOf(MetricsPod p) => owners.Chain(p.Namespace, "Pod", p.Name, p.Owner, p.PodTemplateHash);
+        var workloadByPod = pods.ToDictionary(p => p.Key, p => ChainOf(p) is { Count: > 0 } c ? c[^1].ToString() : null, StringComparer.Ordinal);
+        string? WorkloadOf(string ns, string pod) => workloadByPod.GetValueOrDefault(ns + "/" + pod);
+        if (!podsResult.Available)
+        {
+            var why = AgentContext.Unreadable(podsResult, req.Namespace is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {req.Namespace}");
+            if (req.Names.Count > 0) throw KstackException.User($"Cannot resolve the target: {why}.");
+            notes.Add($"Pods are not readable ({why}): no workload column.");
+        }
+        var target = TargetResolver.Resolve(req, pods, ChainOf, pods.Select(p => p.Node).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal));
+
+        var sources = await SourcesAsync(run, api.Lazy, req.Namespace, forced, ct);
+        var usePrometheus = sourceMode switch
+        {
+            "prometheus" => true,
+            "metrics-server" => false,
+            _ => sources.Prometheus is not null,
+        };
+        if (usePrometheus && sources.Prometheus is null)
+            return Env.UserError($"No Prometheus detected for context `{run.Context}`{(sources.PrometheusNote is null ? "" : $" ({sources.PrometheusNote})")}. Pass --prometheus <ns>/<svc>:<port>.");
+        if (!usePrometheus && !sources.MetricsServer)
+        {
+            if (sourceMode == "metrics-server")
+                return Env.UserError($"metrics-server is not available for context `{run.Context}` (metrics.k8s.io is not served). Install it with `{InstallHint}` (ask the user first).");
+            return NoSource(run, target, sources);
+        }
+
+        var queries = new List<string>();
+        MetricsReport report;
+        if (usePrometheus)
+        {
+            var collected = await PrometheusAsync(api.Lazy.Value, sources.Prometheus!, target, since, by, top, WorkloadOf, run, queries, notes, ct);
+            if (collected.Denied is { } denied)
+            {
+                if (sourceMode == "auto" && forced is null && sources.MetricsServer)
+                {
+                    notes.Add($"Prometheus {sources.Prometheus} not used: {denied}");
+                    report = await MetricsServerAsync(fetcher, lists, target, by, top, WorkloadOf, run, notes, ct);
+                }
+                else return Env.UserError($"Cannot query Prometheus {sources.Prometheus} for context `{run.Context}`: {denied}");
+            }
+            else report = collected.Report!;
+        }
+        else report = await MetricsServerAsync(fetcher, lists, target, by, top, WorkloadOf, run, notes, ct);
+
+        var agentContext = AgentContext.Build(w =>
+        {
+            w.WriteString("cache_dir", dir);
+            w.WriteString("source", report.Source);
+            if (report.Prometheus is not null) w.WriteString("prometheus", report.Prometheus);
+            w.WriteString("sources_state", Path.Combine(run.StateDir, DetectedSources.StateKey));
+            w.WriteStartObject("files");
+            if (podsResult.Available) w.WriteString("pods", ListSpec.Pods.File);
+            if (report.PointInTime) w.WriteString(target.Kind == TargetKind.Nodes ? "nodemetrics" : "podmetrics", target.Kind == TargetKind.Nodes ? ListSpec.NodeMetrics.File : ListSpec.PodMetrics.File);
+            w.WriteEndObject();
+            w.WriteStartArray("queries");
+            foreach (var q in queries) w.WriteStringValue(q);
+            w.WriteEndArray();
+            w.WriteNumber("rows_total", report.RowCount);
+        });
+        var content = run.Json ? MetricsRenderer.Json(report) : MetricsRenderer.Text(report);
+        return Env.Agent(content, agentContext);
+    }
+
+    private static Env NoSource(SkillRun run, ResolvedTarget target, DetectedSources sources)
+    {
+        var text = $"Metrics: {run.Context} · {target.Label} · source: none\n\n"
+                   + $"No metrics source is available for context `{run.Context}`:\n"
+                   + $"- metrics-server: unavailable — install with `{InstallHint}`\n"
+                   + $"- prometheus: not detected{(sources.PrometheusNote is null ? "" : $" ({sources.PrometheusNote})")}\n\n"
+                   + "Installing metrics-server changes the cluster: ask the user before doing it. If Prometheus runs under another name, pass --prometheus <ns>/<svc>:<port>.";
+        if (run.Json)
+        {
+            text = AgentContext.Build(w =>
+            {
+                w.WriteString("context", run.Context);
+                w.WriteString("source", "none");
+                w.WriteBoolean("metricsServer", false);
+                w.WriteNull("prometheus");
+                if (sources.PrometheusNote is not null) w.WriteString("prometheusNote", sources.PrometheusNote);
+                w.WriteString("install", InstallHint);
+            });
+        }
+        return Env.Agent(text, AgentContext.Build(w => { w.WriteString("source", "none"); w.WriteString("sources_state", Path.Combine(run.StateDir, DetectedSources.StateKey)); }));
+    }
+
+    private static string DirFor(SkillRun run, string? ns) =>
+        ns is null ? run.CacheDir
+            : Path.Combine(run.CacheDir, "ns", InstallRoot.ShortSha(ns) + "-" + new string(ns.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').Take(63).ToArray()));
+
+    /// <summary>Detects the sources once per context (state), again on --refresh; --prometheus overrides detection of Prometheus.</summary>
+    private static async Task<DetectedSources> SourcesAsync(SkillRun run, Lazy<KubeApi> api, string? ns, PrometheusTarget? forced, CancellationToken ct)
+    {
+        var state = new StateStore(run.Root);
+        var cached = run.Refresh ? null : DetectedSources.TryParse(state.GetForContext(run.Context, DetectedSources.StateKey));
+        if (cached is null)
+        {
+            var metricsServer = await ServesMetricsAsync(api.Value, ct);
+            var (prom, note) = await DetectPrometheusAsync(run, api, ns, ct);
+            cached = new DetectedSources(metricsServer, prom, note, DateTimeOffset.UtcNow);
+            // A search limited by RBAC is not remembered: another namespace or more rights may find more next time.
+            if (note is null) state.SetForContext(run.Context, DetectedSources.StateKey, cached.Serialize());
+        }
+        return forced is null ? cached : cached with { Prometheus = forced, PrometheusNote = null };
+    }
+
+    private static async Task<bool> ServesMetricsAsync(KubeApi api, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await api.GetAsync("/apis/metrics.k8s.io/v1beta1", null, "metrics.k8s.io discovery", ct);
+            return true;
+        }
+        catch (ApiStatusException e) when (e.Code is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.ServiceUnavailable)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<(PrometheusTarget?, string?)> DetectPrometheusAsync(SkillRun run, Lazy<KubeApi> api, string? ns, CancellationToken ct)
+    {
+        var fetcher = new SnapshotFetcher(api, run.CacheDir, run.Ttl);
+        var all = (await fetcher.EnsureAsync([ListSpec.Services], null, ct))[ListSpec.Services.File];
+        if (all.Available) return (PrometheusDetection.Pick(await CachedList.MapAsync(all.Path, s => ServiceFacts.From(s), ct)), null);
+        if (ns is null) return (null, $"{AgentContext.Unreadable(all)} at the cluster scope, so only --prometheus or -n <ns> can find it");
+        var scoped = (await new SnapshotFetcher(api, DirFor(run, ns), run.Ttl).EnsureAsync([ListSpec.Services], ns, ct))[ListSpec.Services.File];
+        if (!scoped.Available) return (null, $"{AgentContext.Unreadable(scoped)} in namespace {ns}");
+        return (PrometheusDetection.Pick(await CachedList.MapAsync(scoped.Path, s => ServiceFacts.From(s), ct)),
+            $"searched namespace {ns} only: {AgentContext.Unreadable(all)} at the cluster scope");
+    }
+
+    private sealed record PromOutcome(MetricsReport? Report, string? Denied);
+
+    private static async Task<PromOutcome> PrometheusAsync(KubeApi api, PrometheusTarget prom, ResolvedTarget target, TimeSpan since, MetricKind by, int top,
+        Func<string, string, string?> workloadOf, SkillRun run, List<string> queries, List<string> notes, CancellationToken ct)
+    {
+        var step = PromQueryBuilder.StepFor(since);
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var start = end - (long)since.TotalSeconds;
+        var length = (int)((end - start) / (long)step.TotalSeconds) + 1;
+        var perContainer = target.Kind == TargetKind.Pod;
+        string[] grouping = target.Kind == TargetKind.Nodes ? ["node"] : perContainer ? ["namespace", "pod", "container"] : ["namespace", "pod"];
+        var (ns, regex) = target.Kind switch
+        {
+            TargetKind.Pod => (target.Namespace, PromQueryBuilder.PodRegex([target.Name!])),
+            TargetKind.Workload => (target.Namespace, PromQueryBuilder.PrefixRegex(target.Name!)),
+            TargetKind.Node => (target.Namespace, target.Pods.Count is > 0 and <= 100 ? PromQueryBuilder.PodRegex(target.Pods.Select(p => p.Name).Distinct()) : null),
+            _ => (target.Namespace, (string?)null),
+        };
+        var members = target.Kind is TargetKind.Pod or TargetKind.Workload or TargetKind.Node
+            ? target.Pods.Select(p => p.Key).ToHashSet(StringComparer.Ordinal) : null;
+
+        async Task<(List<PromSeries>?, string?)> Query(MetricKind kind)
+        {
+            var q = PromQueryBuilder.Build(kind, grouping, ns, regex);
+            queries.Add(q);
+            var path = prom.ProxyPath("query_range") + "?" + PromQueryBuilder.RangeQueryString(q, start, end, step);
+            try
+            {
+                using var response = await api.GetAsync(path, "application/json", $"Prometheus {prom}", ct);
+                await using var body = await response.Content.ReadAsStreamAsync(ct);
+                using var doc = await JsonDocument.ParseAsync(body, cancellationToken: ct);
+                var (series, error) = PromResponse.ReadMatrix(doc.RootElement, start, end, step);
+                if (error is not null) throw KstackException.User($"Prometheus {prom} rejected the query ({DataText.Quote(error, 200)}).");
+                return (series!.Where(s => members is null || members.Contains(s.Label("namespace") + "/" + s.Label("pod"))).ToList(), null);
+            }
+            catch (ApiStatusException e) when (e.Code == HttpStatusCode.Forbidden)
+            {
+                return (null, $"RBAC denies get services/proxy on {prom.Service}:{prom.Port} in namespace {prom.Namespace} (403: {DataText.Quote(e.Message, 200)}). "
+                              + $"Querying Prometheus through the API server needs the `get` verb on `services/proxy` there.");
+            }
+            catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound)
+            {
+                throw KstackException.User($"Prometheus {prom} is not reachable through the service proxy (404: {DataText.Quote(e.Message, 200)}). Run with --refresh to detect again, or pass --prometheus <ns>/<svc>:<port>.");
+            }
+            catch (ApiStatusException e)
+            {
+                throw KstackException.User($"Prometheus {prom} answered {(int)e.Code}: {DataText.Quote(e.Message, 200)}.");
+            }
+            catch (JsonException)
+            {
+                throw KstackException.Infra($"Prometheus {prom} returned a response that is not complete JSON.");
+            }
+        }
+
+        var (cpu, denied) = await Query(MetricKind.Cpu);
+        if (denied is not null) return new PromOutcome(null, denied);
+        var (memory, denied2) = await Query(MetricKind.Memory);
+        if (denied2 is not null) return new PromOutcome(null, denied2);
+
+        Func<PromSeries, (string, string)> key = target.Kind == TargetKind.Nodes ? s => ("", s.Label("node"))
+            : perContainer ? s => (s.Label("namespace"), s.Label("container")) : s => (s.Label("namespace"), s.Label("pod"));
+        var rows = MetricsAnalysis.FromSeries(cpu!, memory!, key, perContainer || target.Kind == TargetKind.Nodes ? (_, _) => null : workloadOf);
+        UsageRow? total = target.Kind is TargetKind.Cluster or TargetKind.Nodes ? null
+            : MetricsAnalysis.WholeFromSeries(target.Namespace ?? "", target.Name ?? "", cpu!, memory!, length);
+        if (rows.Count == 0) notes.Add($"Prometheus returned no container series for {target.Label} in the window.");
+        var report = new MetricsReport(run.Context, target, "prometheus", prom.ToString(), since, step, by, top,
+            target.Kind == TargetKind.Nodes ? "node" : perContainer ? "container" : "pod", total, MetricsAnalysis.Top(rows, by, top), rows.Count,
+            target.Kind is TargetKind.Workload or TargetKind.Pod ? MetricsAnalysis.Resources(target.Pods) : null, notes);
+        return new PromOutcome(report, null);
+    }
+
+    private static async Task<MetricsReport> MetricsServerAsync(SnapshotFetcher fetcher, IReadOnlyDictionary<string, FetchResult> lists, ResolvedTarget target,
+        MetricKind by, int top, Func<string, string, string?> workloadOf, SkillRun run, List<string> notes, CancellationToken ct)
+    {
+        var nodeLevel = target.Kind is TargetKind.Nodes or TargetKind.Node;
+        var wanted = nodeLevel ? new[] { ListSpec.PodMetrics, ListSpec.NodeMetrics } : [ListSpec.PodMetrics];
+        var results = await fetcher.EnsureAsync(wanted, target.Kind == TargetKind.Node ? null : target.Namespace, ct);
+        var podMetrics = results[ListSpec.PodMetrics.File];
+        List<UsageRow> rows;
+        UsageRow? total = null;
+        string rowKind = "pod";
+        if (target.Kind == TargetKind.Nodes)
+        {
+            var nodes = results[ListSpec.NodeMetrics.File];
+            if (!nodes.Available) throw KstackException.User($"Node metrics are not readable: {AgentContext.Unreadable(nodes)}.");
+            rows = await CachedList.MapAsync(nodes.Path, n => MetricsAnalysis.NodeRow(n), ct);
+            rowKind = "node";
+        }
+        else
+        {
+            if (!podMetrics.Available)
+                throw KstackException.User($"Pod metrics are not readable: {AgentContext.Unreadable(podMetrics, target.Namespace is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {target.Namespace}")}.");
+            var members = target.Kind is TargetKind.Pod or TargetKind.Workload or TargetKind.Node ? target.Pods.Select(p => p.Key).ToHashSet(StringComparer.Ordinal) : null;
+            if (target.Kind == TargetKind.Pod)
+            {
+                var items = await CachedList.MapAsync(podMetrics.Path, p =>
+                    p.Str("metadata", "namespace") == target.Namespace && p.Str("metadata", "name") == target.Name ? MetricsAnalysis.Containers(p).ToList() : null, ct);
+                rows = items.SelectMany(c => c).Select(c => new UsageRow(target.Namespace!, c.Container, null, MetricsAnalysis.Point(c.Cpu), MetricsAnalysis.Point(c.Memory))).ToList();
+                rowKind = "container";
+            }
+            else
+            {
+                rows = await CachedList.MapAsync(podMetrics.Path, p =>
+                    members is null || members.Contains((p.Str("metadata", "namespace") ?? "") + "/" + (p.Str("metadata", "name") ?? "")) ? MetricsAnalysis.PodRow(p, workloadOf) : null, ct);
+            }
+            if (target.Kind is not TargetKind.Cluster) total = MetricsAnalysis.SumRows(target.Namespace ?? "", target.Name ?? "", rows);
+            if (target.Kind == TargetKind.Node && results[ListSpec.NodeMetrics.File] is { Available: true } nm)
+            {
+                var node = (await CachedList.MapAsync(nm.Path, n => n.Str("metadata", "name") == target.Name ? MetricsAnalysis.NodeRow(n) : null, ct)).FirstOrDefault();
+                if (node is not null) total = node;
+            }
+            if (target.Kind is TargetKind.Workload or TargetKind.Pod && rows.Count == 0)
+                notes.Add("metrics-server has no usage for these pods (not running, or not scraped yet).");
+        }
+        if (rows.Count == 0 && target.Kind is TargetKind.Cluster or TargetKind.Namespace) notes.Add("metrics-server returned no pod metrics in this scope.");
+        return new MetricsReport(run.Context, target, "metrics-server", null, null, null, by, top, rowKind, total, MetricsAnalysis.Top(rows, by, top), rows.Count,
+            target.Kind is TargetKind.Workload or TargetKind.Pod ? MetricsAnalysis.Resources(target.Pods) : null, notes);
+    }
+}
