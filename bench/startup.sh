@@ -3,6 +3,7 @@
 # /bin/true as the baseline in the same hyperfine run. Rewrites only the startup section of bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 bin=artifacts/bin/kstack
 results=bench/RESULTS.md
@@ -64,16 +65,5 @@ $end
 EOF
 )
 
-if [ -f "$results" ] && grep -qF "$begin" "$results"; then
-  # Replace only the text between our markers.
-  awk -v b="$begin" -v e="$end" -v s="$section" '
-    $0 == b { print s; skip = 1; next }
-    $0 == e { skip = 0; next }
-    !skip { print }' "$results" > "$work/RESULTS.md"
-  cp "$work/RESULTS.md" "$results"
-elif [ -f "$results" ]; then
-  printf '\n%s\n' "$section" >> "$results"
-else
-  printf '# kstack benchmarks\n\nEach script under `bench/` rewrites only its own section, between its `<!-- name:begin -->` and `<!-- name:end -->` markers.\n\n%s\n' "$section" > "$results"
-fi
+printf '%s\n' "$section" | sed '1d;$d' | replace_section startup "$results"
 echo "bench/startup.sh: wrote the start-up section of $results" >&2

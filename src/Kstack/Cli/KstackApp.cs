@@ -25,10 +25,6 @@ public static class KstackApp
                 return UninstallCommand.Invoke(rest);
             case "pane":
                 return await Panes.PaneCommand.InvokeAsync(rest, ct);
-            case "logs" when rest is ["follow", ..]:
-                // The pane's log stream: lines go to the terminal, not an envelope; the process ends with the stream.
-                Environment.Exit(await Skills.Logs.FollowCommand.RunAsync(rest[1..], ct));
-                break;
         }
         if (SkillCatalogue.Create(args[0]) is { } skill) return await skill.InvokeAsync(args[0], rest, ct);
         return Env.UserError($"Unknown command `{args[0]}`. Run `kstack --help` for usage.");
