@@ -64,7 +64,7 @@ for n in "${sizes[@]}"; do
   cold_cs=$(median "$work/h-$n.json" cold-cluster-status); cold_ev=$(median "$work/h-$n.json" cold-events)
   floor=$(median "$work/h-$n.json" floor); kj=$(median "$work/k-$n.json" kubectl-jq)
   warm_cs=$(median "$work/w-$n.json" warm-cluster-status); warm_ev=$(median "$work/w-$n.json" warm-events)
-  rm -rf "$root"; rss_cold=$(KSTACK_ROOT=$root peak_rss_mb $K cluster-status); rss_warm=$(KSTACK_ROOT=$root peak_rss_mb $K cluster-status)
+  rm -rf "$root"; rss_cold=$(peak_rss_mb env KSTACK_ROOT="$root" $K cluster-status); rss_warm=$(peak_rss_mb env KSTACK_ROOT="$root" $K cluster-status)
   rss_kj=$(peak_rss_mb "$work/kubectl-jq.sh")
   rss_sim=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SIM_PID/status" 2>/dev/null || echo "?")
   size_cs=$(KSTACK_ROOT=$root $K cluster-status | jq -r .content | wc -c); size_ev=$(KSTACK_ROOT=$root $K events | jq -r .content | wc -c)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# All benchmarks: start-up, then /cluster-status and /events at 1k, 10k and 50k pods. Writes bench/RESULTS.md.
+# All benchmarks: start-up, the simulator and kubectl baseline, then /cluster-status and /events at 1k, 10k and 50k
+# pods. Writes bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench/startup.sh
+bench/sim.sh
 bench/monitor.sh "$@"
