@@ -88,6 +88,9 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
                 case "get" when info.Subresource is "" or "status": await Get(ctx, type, info, res); break;
                 case "create" when info.Subresource == "" && type.ViewOf == null: await Create(ctx, type, info, res); break;
                 case "delete" when info.Subresource == "" && type.ViewOf == null: await Delete(ctx, type, info, res); break;
+                case "patch" when info.Subresource == "ephemeralcontainers" && type.Kind == "Pod" && type.Group == "":
+                    await PatchEphemeralContainers(ctx, type, info, res);
+                    break;
                 default:
                     await WriteStatus(res, StatusError.MethodNotAllowed("the server does not allow this method on the requested resource"));
                     break;
@@ -299,6 +302,7 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
     {
         "log" => ("Pod", ["get"]),
         "exec" => ("PodExecOptions", ["create", "get"]),
+        "attach" => ("PodAttachOptions", ["create", "get"]),
         "proxy" => (t.Kind + "ProxyOptions", ["create", "delete", "get", "patch", "update"]),
         "scale" => ("Scale", ["get", "patch", "update"]),
         "eviction" => ("Eviction", ["create"]),

@@ -178,6 +178,24 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>
+    /// Replaces an existing object with <paramref name="update"/>(current, new resourceVersion) and emits MODIFIED;
+    /// returns null when the object does not exist. <paramref name="update"/> may throw to refuse the change.
+    /// </summary>
+    internal StoredObject? Update(ResourceType type, string ns, string name, Func<StoredObject, long, StoredObject> update)
+    {
+        lock (_writeLock)
+        {
+            var c = Get(type);
+            var existing = c.Current.Find(ns, name);
+            if (existing == null) return null;
+            var next = update(existing, ResourceVersion + 1);
+            var rv = NextResourceVersion();
+            c.Apply(items => items.Select(o => ReferenceEquals(o, existing) ? next : o).ToArray(), rv, new WatchEvent("MODIFIED", next, rv));
+            return next;
+        }
+    }
+
     /// <summary>Removes an object; returns the removed object, re-stamped with the deletion resourceVersion.</summary>
     internal StoredObject? Remove(ResourceType type, string ns, string name, Func<StoredObject, long, StoredObject> restamp)
     {

@@ -21,7 +21,7 @@ public sealed class ResourceRegistry
             AddGroupVersion(gv.Item1, gv.Item2);
 
         // core
-        Add("", "v1", "Pod", "pods", true, ["po"], sub: ["log", "status", "exec", "eviction"], cat: ["all"]);
+        Add("", "v1", "Pod", "pods", true, ["po"], sub: ["log", "status", "exec", "attach", "ephemeralcontainers", "eviction"], cat: ["all"]);
         Add("", "v1", "Node", "nodes", false, ["no"], sub: ["status", "proxy"]);
         Add("", "v1", "Namespace", "namespaces", false, ["ns"], sub: ["status", "finalize"]);
         var coreEvent = Add("", "v1", "Event", "events", true, ["ev"]);

@@ -133,14 +133,17 @@ public sealed class ExecCommand : SkillCommand
         var session = store.NewSessionName("exec", podName);
         List<string> argv;
         string mode, privileges;
+        var targetImage = root.Array("spec", "containers").FirstOrDefault(c => c.Str("name") == container).Str("image") ?? "";
+        var auto = !debug && IsShellLess(targetImage);
+        if (auto) debug = true;
         if (debug)
         {
             var image = run.Get(_image) ?? NodeShell.DefaultImage;
             var debugName = "kstack-debug-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
             argv = ["kubectl", $"--context={run.Context}", "debug", "-it", "-n", ns, podName, $"--target={container}", $"--image={image}",
                     $"--container={debugName}", "--profile=general", "--", "sh"];
-            mode = "ephemeral debug container";
-            privileges = $"adds container {debugName} ({image}, profile general: SYS_PTRACE) to the pod; it shares {container}'s process namespace "
+            mode = auto ? $"ephemeral debug container (chosen automatically: image {DataText.Token(targetImage)} has no shell)" : "ephemeral debug container";
+            privileges = $"adds container {debugName} ({image}, profile general: SYS_PTRACE) to the pod; it joins {container}'s process namespace "
                          + "(its files under /proc/1/root) and the pod's network. Ephemeral containers cannot be removed: it stays in the pod spec until the pod is replaced";
             plan["debug_container"] = debugName;
         }
@@ -163,6 +166,16 @@ public sealed class ExecCommand : SkillCommand
             $"  Privileges: {privileges}",
             $"  Command:    {PaneLauncher.ShellJoin(argv)}",
         ];
+    }
+
+    /// <summary>Images that ship no shell by design; the plan goes straight to a debug container for them.</summary>
+    private static bool IsShellLess(string image)
+    {
+        var repo = image.Split('@')[0];
+        var slash = repo.LastIndexOf('/');
+        var colon = repo.LastIndexOf(':');
+        if (colon > slash) repo = repo[..colon];
+        return repo.Contains("distroless", StringComparison.OrdinalIgnoreCase) || repo == "scratch" || repo.EndsWith("/scratch", StringComparison.Ordinal);
     }
 
     private static bool IsKind(string s) => s is "pod" or "pods" or "po" or "deployment" or "deployments" or "deploy" or "statefulset" or "statefulsets"
@@ -258,6 +271,11 @@ public sealed class ExecCommand : SkillCommand
             await CreateNodePodAsync(api, plan, ct);
             extra.Add($"  Posture: {(string)plan["posture"]!}");
             extra.Add($"  Pod:     {DataText.Token(ns)}/{pod} (deleted by `kstack pane stop {session}`)");
+        }
+        else if (mode == "debug")
+        {
+            extra.Add($"  Debug:   container {(string)plan["debug_container"]!} joins {(string)plan["container"]!}'s process namespace (target files under /proc/1/root)");
+            extra.Add("           ephemeral containers cannot be removed: it stays in the pod spec until the pod is replaced; `pane stop` deletes no pod");
         }
         else if (mode == "pod")
         {

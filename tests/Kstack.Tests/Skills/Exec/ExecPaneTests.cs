@@ -22,6 +22,9 @@ public class ExecPaneTests
     private static IEnumerable<JsonObject> Writes(SimCluster sim) =>
         sim.Audit().Where(e => (string?)e["method"] is "POST" or "DELETE" or "PATCH" or "PUT" || ((string?)e["path"] ?? "").EndsWith("/exec"));
 
+    private static List<string> WriteLines(SimCluster sim) =>
+        Writes(sim).Where(e => (string?)e["method"] != "GET").Select(e => $"{(string?)e["method"]} {(string?)e["path"]}").ToList();
+
     [Fact]
     public async Task Plan_then_confirm_opens_kubectl_exec_in_tmux_that_answers_hostname()
     {
@@ -161,21 +164,69 @@ public class ExecPaneTests
         Assert.Contains("enforces Pod Security level `baseline`", run.Message);
     }
 
-    [Fact]
-    public async Task A_container_without_a_shell_is_not_opened()
+    private static void CreatePod(PaneSandbox box, string name, string image)
     {
-        await using var box = await PaneSandbox.StartAsync("healthy");
-        var created = box.Kubectl("""
+        var created = box.Kubectl($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: tiny, namespace: shop}
+            metadata: {name: {{name}}, namespace: shop}
             spec:
               nodeName: node-1
-              containers: [{name: app, image: "gcr.io/distroless/static:nonroot"}]
+              containers: [{name: app, image: "{{image}}"}]
             """, "--context=sim-admin", "create", "--validate=false", "-f", "-");
         Assert.True(created.Exit == 0, created.Stderr);
-        var id = PlanId(box.Kstack("exec", "tiny", "-n", "shop").AssertOk());
-        var confirm = box.Kstack("exec", "--confirm", id);
+    }
+
+    [Fact]
+    public async Task A_shell_less_container_gets_a_kubectl_debug_container_only_after_confirmation()
+    {
+        await using var box = await PaneSandbox.StartAsync("healthy");
+        CreatePod(box, "tiny", "gcr.io/distroless/static:nonroot");
+        var plan = box.Kstack("exec", "tiny", "-n", "shop").AssertOk();
+        var id = PlanId(plan);
+        Assert.Equal("debug", (string?)plan.AgentContext["mode"]);
+        Assert.Contains("  Mode:       ephemeral debug container (chosen automatically: image gcr.io/distroless/static:nonroot has no shell)", plan.Content);
+        Assert.Contains("joins app's process namespace", plan.Content);
+        var debugName = Regex.Match(plan.Content, @"adds container (kstack-debug-[0-9a-f]{6})").Groups[1].Value;
+        Assert.NotEmpty(debugName);
+        var command = plan.Content.Split('\n').Single(l => l.StartsWith("  Command:", StringComparison.Ordinal));
+        Assert.Contains($"kubectl --context=sim-admin debug -it -n shop tiny --target=app --image=nicolaka/netshoot --container={debugName} --profile=general -- sh", command);
+        Assert.True(command.IndexOf("--context=sim-admin", StringComparison.Ordinal) < command.IndexOf(" -- ", StringComparison.Ordinal));
+        // Only the test's own create so far: the plan wrote nothing.
+        Assert.Equal(["POST /api/v1/namespaces/shop/pods"], WriteLines(box.Sim));
+        Assert.DoesNotContain("ephemeralContainers", box.Sim.Server.Store.TryGet("v1", "Pod", "shop", "tiny")!);
+
+        var confirm = box.Kstack("exec", "--confirm", id).AssertOk();
+        var session = PaneSandbox.Session(confirm);
+        Assert.Contains("(ephemeral debug container)", confirm.Content);
+        Assert.Contains($"container {debugName} joins app's process namespace", confirm.Content);
+        await box.WaitForPane(session, t => t.Contains("root@tiny:/#"));
+        box.Kstack("pane", "send", session, "hostname").AssertOk();
+        await box.WaitForPane(session, t => t.Split('\n').Any(l => l.Trim() == "tiny"));
+
+        var pod = JsonNode.Parse(box.Sim.Server.Store.TryGet("v1", "Pod", "shop", "tiny")!)!.AsObject();
+        var added = pod["spec"]!["ephemeralContainers"]!.AsArray().Single()!;
+        Assert.Equal(debugName, (string?)added["name"]);
+        Assert.Equal("app", (string?)added["targetContainerName"]);
+        Assert.NotNull(pod["status"]!["ephemeralContainerStatuses"]![0]!["state"]!["running"]);
+        Assert.Equal(["POST /api/v1/namespaces/shop/pods", "PATCH /api/v1/namespaces/shop/pods/tiny/ephemeralcontainers"], WriteLines(box.Sim));
+
+        var stop = box.Kstack("pane", "stop", session).AssertOk();
+        Assert.DoesNotContain("Deleted pods", stop.Content);
+        Assert.NotNull(box.Sim.Server.Store.TryGet("v1", "Pod", "shop", "tiny"));
+        Assert.DoesNotContain(box.Sim.Audit(), e => (string?)e["method"] == "DELETE");
+        Assert.NotEqual(0, box.Tmux("has-session", "-t", "=" + session).Exit);
+    }
+
+    [Fact]
+    public async Task A_container_whose_image_name_hides_that_it_has_no_shell_is_not_opened()
+    {
+        await using var box = await PaneSandbox.StartAsync("healthy");
+        // Not recognisable as shell-less from its name, so the plan is a plain exec and the probe at confirm catches it.
+        CreatePod(box, "tiny", "registry.example.com/scratch-tools:1.0");
+        var plan = box.Kstack("exec", "tiny", "-n", "shop").AssertOk();
+        Assert.Equal("pod", (string?)plan.AgentContext["mode"]);
+        var confirm = box.Kstack("exec", "--confirm", PlanId(plan));
         Assert.False(confirm.Ok);
         Assert.Contains("has no shell", confirm.Message);
         Assert.Contains("debug tiny", confirm.Message);
