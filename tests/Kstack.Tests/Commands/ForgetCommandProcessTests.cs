@@ -186,7 +186,7 @@ public sealed class ForgetCommandProcessTests : IDisposable
         Assert.Equal(1, contents.Count(c => c.Contains($"  cache  ({cache})")));
         Assert.Equal(1, contents.Count(c => c.Contains($"  state  ({state})")));
         Assert.Empty(Directory.EnumerateFiles(Root, "*.tmp", SearchOption.AllDirectories));
-        Assert.Empty(Directory.EnumerateFiles(cache).Where(f => Path.GetFileName(f) != ".lock"));
+        Assert.DoesNotContain(Directory.EnumerateFiles(cache), f => Path.GetFileName(f) != ".lock");
         Assert.False(Directory.Exists(state));
     }
 

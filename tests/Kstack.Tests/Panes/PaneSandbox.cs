@@ -33,13 +33,7 @@ public sealed class PaneSandbox : IAsyncDisposable
         ["TMUX"] = null, ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null,
     };
 
-    public SimCluster.Run Kstack(params string[] args)
-    {
-        var output = KstackProcess.Run(KstackProcess.KstackBin, args, Env, timeoutMs: 60_000);
-        Assert.True(output.Exit == 0, $"kstack {string.Join(' ', args)}: exit {output.Exit}; stderr: {output.Stderr}");
-        Assert.True(output.Stderr.Length == 0, $"kstack {string.Join(' ', args)}: stderr: {output.Stderr}");
-        return new SimCluster.Run(EnvelopeAssert.Valid(output.Stdout), output.Stdout);
-    }
+    public SimCluster.Run Kstack(params string[] args) => SimCluster.KstackIn(Env, args);
 
     public KstackProcess.Output Tmux(params string[] args) => KstackProcess.Run("tmux", args, Env, timeoutMs: 10_000);
 

@@ -58,12 +58,15 @@ public sealed class SimCluster : IAsyncDisposable
     /// <summary>Runs kstack against the simulator: exit 0, empty stderr, exactly one schema-valid envelope.</summary>
     public Run Kstack(params string[] args) => KstackWith(null, args);
 
-    public Run KstackWith(string? root, params string[] args)
+    public Run KstackWith(string? root, params string[] args) => KstackIn(new Dictionary<string, string?>
     {
-        var output = KstackProcess.Run(KstackProcess.KstackBin, args, new Dictionary<string, string?>
-        {
-            ["KUBECONFIG"] = Server.KubeconfigPath, ["KSTACK_ROOT"] = root ?? Root, ["HOME"] = Home,
-        }, timeoutMs: 120_000);
+        ["KUBECONFIG"] = Server.KubeconfigPath, ["KSTACK_ROOT"] = root ?? Root, ["HOME"] = Home,
+    }, args);
+
+    /// <summary>Runs kstack with exactly these environment overrides; exit 0, empty stderr, one schema-valid envelope.</summary>
+    public static Run KstackIn(IReadOnlyDictionary<string, string?> env, params string[] args)
+    {
+        var output = KstackProcess.Run(KstackProcess.KstackBin, args, env, timeoutMs: 120_000);
         Assert.True(output.Exit == 0, $"kstack {string.Join(' ', args)}: exit {output.Exit}; stderr: {output.Stderr}");
         Assert.True(output.Stderr.Length == 0, $"kstack {string.Join(' ', args)}: stderr: {output.Stderr}");
         return new Run(EnvelopeAssert.Valid(output.Stdout), output.Stdout);
