@@ -173,8 +173,6 @@ public static class TargetResolver
         return KstackException.User($"{DataText.Quote(name)} matches {list.Count} objects: {shown}{(list.Count > MaxCandidates ? ", …" : "")}. Name one as <kind>/<namespace>/<name>.");
     }
 
-    private static List<string> Closest(string name, IEnumerable<string> names) =>
-        names.Distinct().Where(n => n.Contains(name, StringComparison.OrdinalIgnoreCase) || name.Contains(n, StringComparison.OrdinalIgnoreCase)
-                                    || n.StartsWith(name[..Math.Min(3, name.Length)], StringComparison.OrdinalIgnoreCase))
-            .OrderBy(n => Math.Abs(n.Length - name.Length)).ThenBy(n => n, StringComparer.Ordinal).Take(5).ToList();
+    private static IReadOnlyList<string> Closest(string name, IEnumerable<string> names) =>
+        NameSuggestions.Closest(name, names.Distinct(), n => n, 5);
 }

@@ -3,6 +3,7 @@ using Kstack.Envelope;
 using Kstack.Skills.ClusterStatus;
 using Kstack.Skills.Events;
 using Kstack.Skills.Investigate;
+using Kstack.Skills.Shared;
 using Xunit;
 
 namespace Kstack.Tests.Skills.Investigate;
