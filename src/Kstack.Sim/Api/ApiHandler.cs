@@ -603,21 +603,24 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
         if (o == null) { await WriteStatus(res, StatusError.NotFound(type.Plural, type.Group, info.Name)); return; }
         res.Start(200, "application/json");
         await using var w = res.Json();
-        if (rep == Representation.Table)
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", "Table");
-            w.WriteString("apiVersion", "meta.k8s.io/v1");
-            w.WriteStartObject("metadata");
-            w.WriteString("resourceVersion", o.ResourceVersion.ToString(CultureInfo.InvariantCulture));
-            w.WriteEndObject();
-            WriteColumns(w, Tables.Columns(type));
-            w.WriteStartArray("rows");
-            WriteItem(w, type, o, rep, ctx.Request.Query["includeObject"].ToString(), clock());
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
+        if (rep == Representation.Table) WriteSingleRowTable(w, type, o, withColumns: true, ctx.Request.Query["includeObject"].ToString());
         else WriteItem(w, type, o, rep, "", clock());
+    }
+
+    /// <summary>A meta.k8s.io/v1 Table holding one object's row (column definitions only when asked for).</summary>
+    private void WriteSingleRowTable(Utf8JsonWriter w, ResourceType type, StoredObject o, bool withColumns, string includeObject)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", "Table");
+        w.WriteString("apiVersion", "meta.k8s.io/v1");
+        w.WriteStartObject("metadata");
+        w.WriteString("resourceVersion", o.ResourceVersion.ToString(CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+        if (withColumns) WriteColumns(w, Tables.Columns(type));
+        w.WriteStartArray("rows");
+        WriteItem(w, type, o, Representation.Table, includeObject, clock());
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     // ---------------------------------------------------------------- watch
@@ -656,17 +659,7 @@ public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer,
             w.WritePropertyName("object");
             if (rep == Representation.Table)
             {
-                w.WriteStartObject();
-                w.WriteString("kind", "Table");
-                w.WriteString("apiVersion", "meta.k8s.io/v1");
-                w.WriteStartObject("metadata");
-                w.WriteString("resourceVersion", o.ResourceVersion.ToString(CultureInfo.InvariantCulture));
-                w.WriteEndObject();
-                if (first) WriteColumns(w, Tables.Columns(type));
-                w.WriteStartArray("rows");
-                WriteItem(w, type, o, rep, includeObject, clock());
-                w.WriteEndArray();
-                w.WriteEndObject();
+                WriteSingleRowTable(w, type, o, withColumns: first, includeObject);
                 first = false;
             }
             else WriteItem(w, type, o, rep == Representation.PartialMetadataList ? Representation.PartialMetadata : rep, includeObject, clock());
