@@ -61,25 +61,8 @@ public static class UsageFormat
     public static string Of(MetricKind kind, double value) => kind == MetricKind.Cpu ? Cpu(value) : Memory(value);
 
     /// <summary>Parses a Kubernetes quantity ("250m", "1.5", "512Mi", "1770000000n", "515072Ki") to cores or bytes.</summary>
-    public static double? Quantity(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        text = text.Trim();
-        (string Suffix, double Factor)[] suffixes =
-        [
-            ("Ki", 1024d), ("Mi", 1048576d), ("Gi", 1073741824d), ("Ti", 1099511627776d), ("Pi", 1125899906842624d), ("Ei", 1152921504606846976d),
-            ("n", 1e-9), ("u", 1e-6), ("m", 1e-3), ("k", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12), ("P", 1e15), ("E", 1e18),
-        ];
-        var factor = 1d;
-        foreach (var (s, f) in suffixes)
-            if (text.EndsWith(s, StringComparison.Ordinal))
-            {
-                factor = f;
-                text = text[..^s.Length];
-                break;
-            }
-        return double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var v) ? v * factor : null;
-    }
+    public static double? Quantity(string? text) =>
+        !string.IsNullOrWhiteSpace(text) && Shared.Quantity.TryParse(text, out var value) ? (double)value : null;
 }
 
 public enum MetricKind { Cpu, Memory }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Kstack.Skills.Investigate;
+namespace Kstack.Skills.Shared;
 
 /// <summary>Kubernetes resource quantities (512Mi, 500m, 4, 1e3) as decimals, for summing requests across containers.</summary>
 public static class Quantity
