@@ -464,6 +464,10 @@ public sealed class ClusterGenerator
         w.WriteEndArray();
     }
 
+    private static readonly string[] SpecFields =
+        ["f:containers", "f:dnsPolicy", "f:enableServiceLinks", "f:restartPolicy", "f:schedulerName", "f:securityContext", "f:terminationGracePeriodSeconds"];
+    private static readonly string[] StatusFields = ["f:conditions", "f:containerStatuses", "f:hostIP", "f:phase", "f:podIP", "f:podIPs", "f:startTime"];
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteManagedFields(Utf8JsonWriter w, DateTimeOffset created, string specManager, string statusManager)
     {
@@ -490,7 +494,7 @@ public sealed class ClusterGenerator
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteStartObject("f:spec");
-        foreach (var f in new[] { "f:containers", "f:dnsPolicy", "f:enableServiceLinks", "f:restartPolicy", "f:schedulerName", "f:securityContext", "f:terminationGracePeriodSeconds" })
+        foreach (var f in SpecFields)
         {
             w.WriteStartObject(f);
             w.WriteEndObject();
@@ -506,7 +510,7 @@ public sealed class ClusterGenerator
         w.WriteString("fieldsType", "FieldsV1");
         w.WriteStartObject("fieldsV1");
         w.WriteStartObject("f:status");
-        foreach (var f in new[] { "f:conditions", "f:containerStatuses", "f:hostIP", "f:phase", "f:podIP", "f:podIPs", "f:startTime" })
+        foreach (var f in StatusFields)
         {
             w.WriteStartObject(f);
             w.WriteEndObject();
