@@ -9,7 +9,7 @@ namespace Kstack.Kube;
 
 public enum FetchOutcome { Fetched, Cached, Forbidden, NotServed }
 
-public sealed record FetchResult(ListSpec Spec, FetchOutcome Outcome, string Path, DateTime WrittenUtc, string? Detail = null, int Items = 0)
+public sealed record FetchResult(ListSpec Spec, FetchOutcome Outcome, string Path, DateTime WrittenUtc)
 {
     public bool Available => Outcome is FetchOutcome.Fetched or FetchOutcome.Cached;
 }
@@ -42,23 +42,23 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
             return new FetchResult(spec, FetchOutcome.Cached, path, info.LastWriteTimeUtc);
         try
         {
-            var count = spec.IsList ? await FetchListAsync(spec, ns, path, ct) : await FetchObjectAsync(spec, path, ct);
-            return new FetchResult(spec, FetchOutcome.Fetched, path, File.GetLastWriteTimeUtc(path), Items: count);
+            if (spec.IsList) await FetchListAsync(spec, ns, path, ct);
+            else await FetchObjectAsync(spec, path, ct);
+            return new FetchResult(spec, FetchOutcome.Fetched, path, File.GetLastWriteTimeUtc(path));
         }
         catch (ApiStatusException e) when (e.Code == HttpStatusCode.Forbidden)
         {
             TryDelete(path);
-            return new FetchResult(spec, FetchOutcome.Forbidden, path, default, e.Message);
+            return new FetchResult(spec, FetchOutcome.Forbidden, path, default);
         }
         catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound && spec.Fallback is { } fallback)
         {
-            var result = await EnsureOneAsync(fallback, ns, ct);
-            return result with { Spec = spec, Detail = result.Detail ?? $"{spec.ItemApiVersion} not served; used {fallback.ItemApiVersion}" };
+            return await EnsureOneAsync(fallback, ns, ct) with { Spec = spec };
         }
         catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound)
         {
             TryDelete(path);
-            return new FetchResult(spec, FetchOutcome.NotServed, path, default, e.Message);
+            return new FetchResult(spec, FetchOutcome.NotServed, path, default);
         }
         catch (ApiStatusException e) when (e.Code == HttpStatusCode.Unauthorized)
         {
@@ -70,9 +70,8 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
         }
     }
 
-    private async Task<int> FetchObjectAsync(ListSpec spec, string path, CancellationToken ct)
-    {
-        await AtomicFile.WriteAsync(path, async file =>
+    private Task FetchObjectAsync(ListSpec spec, string path, CancellationToken ct) =>
+        AtomicFile.WriteAsync(path, async file =>
         {
             using var response = await api.GetAsync(spec.ClusterPath, null, spec.Noun, ct);
             var body = await ReadBodyAsync(response, spec, ct);
@@ -80,22 +79,18 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
             catch (JsonException) { throw Truncated(spec, "the response is not complete JSON"); }
             await file.WriteAsync(body, ct);
         });
-        return 1;
-    }
 
-    private async Task<int> FetchListAsync(ListSpec spec, string? ns, string path, CancellationToken ct)
+    private async Task FetchListAsync(ListSpec spec, string? ns, string path, CancellationToken ct)
     {
-        var count = 0;
         var prefix = ItemRewriter.TypePrefix(spec.ItemApiVersion, spec.ItemKind);
         await AtomicFile.WriteAsync(path, async file =>
         {
             for (var restart = 0; ; restart++)
             {
                 file.SetLength(0);
-                count = 0;
                 try
                 {
-                    var rv = await WritePagesAsync(spec, ns, prefix, file, c => count += c, ct);
+                    var rv = await WritePagesAsync(spec, ns, prefix, file, ct);
                     await file.WriteAsync(Encoding.UTF8.GetBytes($"],\"metadata\":{{\"resourceVersion\":\"{Escape(rv)}\"}}}}\n"), ct);
                     return;
                 }
@@ -105,10 +100,9 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
                 }
             }
         });
-        return count;
     }
 
-    private async Task<string> WritePagesAsync(ListSpec spec, string? ns, byte[] prefix, Stream file, Action<int> counted, CancellationToken ct)
+    private async Task<string> WritePagesAsync(ListSpec spec, string? ns, byte[] prefix, Stream file, CancellationToken ct)
     {
         await file.WriteAsync("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":["u8.ToArray(), ct);
         var first = true;
@@ -120,7 +114,6 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
             var query = $"{spec.PathFor(ns)}?limit={PageSize}" + (cont is null ? "" : "&continue=" + Uri.EscapeDataString(cont));
             var (header, items) = await ReadPageAsync(spec, query, prefix, page, first, ct);
             if (items > 0) first = false;
-            counted(items);
             await file.WriteAsync(page.WrittenMemory, ct);
             page.ResetWrittenCount();
             if (resourceVersion.Length == 0) resourceVersion = header.ResourceVersion ?? "";
