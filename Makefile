@@ -7,15 +7,10 @@ RID ?= linux-x64
 
 build: build-kstack build-sim
 
-# NativeAOT when clang is available (start-up in milliseconds); otherwise a framework-dependent build.
+# NativeAOT when clang is available (start-up in milliseconds; trim/AOT warnings or a binary that does not start fail
+# the build); otherwise a framework-dependent build.
 build-kstack:
-	@if command -v clang >/dev/null 2>&1; then \
-	  dotnet publish src/Kstack/Kstack.csproj -c Release -r $(RID) -o $(ARTIFACTS)/bin --nologo -v quiet -p:PublishAot=true; \
-	else \
-	  echo "clang not found: building kstack without NativeAOT (slower start-up); apt-get install clang for AOT" >&2; \
-	  dotnet publish src/Kstack/Kstack.csproj -c Release -o $(ARTIFACTS)/bin --nologo -v quiet -p:PublishAot=false; \
-	fi
-	@rm -f $(ARTIFACTS)/bin/kstack.dbg
+	@RID=$(RID) scripts/build-kstack.sh
 
 build-sim:
 	@if [ -f src/Kstack.Sim/Kstack.Sim.csproj ]; then \

@@ -1,15 +1,10 @@
 using Kstack.Cli;
-using Kstack.Envelope;
 
 try
 {
     using var cts = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-    // The log stream kstack runs inside a /logs pane writes lines to the terminal, not an envelope.
-    if (args is ["logs", "follow", ..]) return await Kstack.Skills.Logs.FollowCommand.RunAsync(args[2..], cts.Token);
-    var envelope = await KstackApp.RunAsync(args, cts.Token);
-    EnvelopeWriter.Write(Console.OpenStandardOutput(), envelope);
-    return 0;
+    return await KstackApp.MainAsync(args, cts.Token);
 }
 catch (Exception e)
 {

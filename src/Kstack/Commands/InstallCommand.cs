@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Kstack.Cli;
 using Kstack.Envelope;
 using Kstack.Install;
 using Env = Kstack.Envelope.Envelope;
@@ -27,25 +29,41 @@ public static class InstallCommand
 
     public sealed record Options(bool Global, bool Local, IReadOnlyList<string> Agents, string Prefix, bool Quiet, bool Help);
 
-    public static Env Invoke(IReadOnlyList<string> args) => Invoke(args, Directory.GetCurrentDirectory(), InstallTarget.Home(),
+    private static readonly Option<bool> Global = new("--global") { Description = "Install root ~/.config/kstack (default)" };
+    private static readonly Option<bool> Local = new("--local") { Description = "Install root ./.kstack" };
+    private static readonly Option<string[]> Agent = new("--agent") { Description = "Install for this agent (repeatable)", HelpName = "name" };
+    private static readonly Option<string[]> Prefix = new("--prefix") { Description = "Slot prefix (default kstack-)", HelpName = "p" };
+    private static readonly Option<bool> NoPrefix = new("--no-prefix") { Description = "No prefix" };
+    private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print a one-line summary instead of the log" };
+    private static readonly Option<bool> Help = new("--help", "-h") { Description = "Show this help" };
+
+    /// <summary>`kstack install` on the root command.</summary>
+    public static VerbCommand Build() => new("install", "Install the kstack skills for your AI agent(s)",
+        (call, _) => Task.FromResult(Invoke(call)))
+    {
+        Options = { Global, Local, Agent, Prefix, NoPrefix, Quiet, Help },
+        TreatUnmatchedTokensAsErrors = false,
+    };
+
+    public static Env Invoke(VerbCall call) => Invoke(call, Directory.GetCurrentDirectory(), InstallTarget.Home(),
         Environment.GetEnvironmentVariable("KSTACK_ROOT"), Environment.GetEnvironmentVariable("PATH"), SelfInstall.CurrentExecutable);
 
-    public static Env Invoke(IReadOnlyList<string> args, string cwd, string home, string? rootOverride, string? path, Func<string> executable)
+    public static Env Invoke(VerbCall call, string cwd, string home, string? rootOverride, string? path, Func<string> executable)
     {
         try
         {
-            var options = Parse(args);
+            var options = Parse(call);
             if (options.Help) return Env.Verbatim(Usage);
             var installer = Installer.Default;
             if (!SlotName.IsValidPrefix(options.Prefix, installer.Skills()))
-                throw KstackException.User($"Invalid --prefix: {options.Prefix}\nUse lowercase letters, digits and single hyphens (e.g. `kstack-` or `k-`); slot names must match ^[a-z0-9]+(-[a-z0-9]+)*$ and stay within {SlotName.MaxLength} characters.");
+                throw KstackException.User($"Invalid --prefix: {ArgumentText.Cap(options.Prefix)}\nUse lowercase letters, digits and single hyphens (e.g. `kstack-` or `k-`); slot names must match ^[a-z0-9]+(-[a-z0-9]+)*$ and stay within {SlotName.MaxLength} characters.");
             if (options.Global && options.Local) throw KstackException.User("--global and --local are mutually exclusive");
 
             var notes = new List<string>();
             IReadOnlyList<Agent> agents;
             if (options.Agents.Count > 0)
             {
-                agents = options.Agents.Select(n => AgentTable.Find(n) ?? throw KstackException.User($"Unknown agent: {n}\nSupported: {AgentTable.SupportedList}"))
+                agents = options.Agents.Select(n => AgentTable.Find(n) ?? throw KstackException.User($"Unknown agent: {ArgumentText.Cap(n)}\nSupported: {AgentTable.SupportedList}"))
                     .Distinct().OrderBy(a => IndexOf(a)).ToList();
             }
             else
@@ -75,44 +93,31 @@ public static class InstallCommand
         }
     }
 
-    public static Options Parse(IReadOnlyList<string> args)
+    /// <summary>The parsed flags, with the installer's original messages: later --prefix wins, --agent repeats.</summary>
+    public static Options Parse(VerbCall call)
     {
-        bool global = false, local = false, quiet = false, help = false;
-        var agents = new List<string>();
-        var prefix = SlotName.DefaultPrefix;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var a = args[i];
-            switch (a)
-            {
-                case "--global": global = true; break;
-                case "--local": local = true; break;
-                case "--no-prefix": prefix = ""; break;
-                case "-q" or "--quiet": quiet = true; break;
-                case "-h" or "--help": help = true; break;
-                case "--agent":
-                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal) || args[i + 1].Length == 0)
-                        throw KstackException.User("Missing value for --agent");
-                    agents.Add(args[++i]);
-                    break;
-                case "--prefix":
-                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                        throw KstackException.User("Missing value for --prefix");
-                    prefix = args[++i];
-                    break;
-                default:
-                    if (a.StartsWith("--agent=", StringComparison.Ordinal))
-                    {
-                        var name = a["--agent=".Length..];
-                        if (name.Length == 0) throw KstackException.User("Missing value for --agent");
-                        agents.Add(name);
-                    }
-                    else if (a.StartsWith("--prefix=", StringComparison.Ordinal)) prefix = a["--prefix=".Length..];
-                    else throw KstackException.User($"Unknown option: {a}");
-                    break;
-            }
-        }
-        return new Options(global, local, agents, prefix, quiet, help);
+        var parsed = call.Parsed;
+        if (parsed.GetValue(Help)) return new Options(false, false, [], SlotName.DefaultPrefix, false, true);
+        if (parsed.UnmatchedTokens.FirstOrDefault() is { } unknown) throw KstackException.User($"Unknown option: {ArgumentText.Cap(unknown)}");
+        var agents = Values(parsed, Agent);
+        // The parser drops the empty value of `--prefix=` (no prefix), which would make it look like a bare `--prefix`.
+        var last = call.Args.LastOrDefault(a => a == "--prefix=" || a == Prefix.Name || a.StartsWith(Prefix.Name + "=", StringComparison.Ordinal));
+        var prefixes = last == "--prefix=" ? [""] : Values(parsed, Prefix);
+        var prefix = parsed.GetValue(NoPrefix) ? "" : prefixes.Count > 0 ? prefixes[^1] : SlotName.DefaultPrefix;
+        return new Options(parsed.GetValue(Global), parsed.GetValue(Local), agents, prefix, parsed.GetValue(Quiet), false);
+    }
+
+    /// <summary>
+    /// Every value given to a repeatable option; "Missing value for --x" when one occurrence has none (`--x` last,
+    /// `--x=`, an empty word, or followed by another flag).
+    /// </summary>
+    internal static IReadOnlyList<string> Values(ParseResult parsed, Option<string[]> option)
+    {
+        if (parsed.GetResult(option) is not { } result) return [];
+        var values = result.Tokens.Select(t => t.Value).ToList();
+        if (result.Tokens.Count < result.IdentifierTokenCount || values.Any(v => v.Length == 0 || v.StartsWith("--", StringComparison.Ordinal)))
+            throw KstackException.User($"Missing value for {option.Name}");
+        return values;
     }
 
     private static int IndexOf(Agent agent)

@@ -1,27 +1,30 @@
-using Kstack.Skills.Forget;
-
 namespace Kstack.Commands;
 
-/// <summary>The skills this build implements. A skill is installed only when it is listed here.</summary>
+/// <summary>
+/// The skills this build implements, filled by each skill's module initializer (<see cref="Register"/>). A skill is
+/// installed, parsed, helped and exposed only when it is registered here.
+/// </summary>
 public static class SkillCatalogue
 {
-    private static readonly Dictionary<string, Func<SkillCommand>> Factories = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, SkillDescriptor> Skills = new(StringComparer.Ordinal);
+
+    /// <summary>Called from a `[ModuleInitializer]` in the skill's folder; a repeated name is a programming error.</summary>
+    public static void Register(SkillDescriptor skill)
     {
-        ["forget"] = () => new ForgetCommand(),
-        ["cluster-status"] = () => new Skills.ClusterStatus.ClusterStatusCommand(),
-        ["events"] = () => new Skills.Events.EventsCommand(),
-        ["investigate"] = () => new Skills.Investigate.InvestigateCommand(),
-        ["logs"] = () => new Skills.Logs.LogsCommand(),
-        ["exec"] = () => new Skills.Exec.ExecCommand(),
-        ["metrics"] = () => new Skills.Metrics.MetricsCommand(),
-    };
+        if (skill.Examples.Count < 2) throw new InvalidOperationException($"Skill {skill.Name} needs at least two --help examples.");
+        if (!Skills.TryAdd(skill.Name, skill)) throw new InvalidOperationException($"Skill {skill.Name} is registered twice.");
+    }
 
-    public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);
+    public static IEnumerable<string> Names => Skills.Keys.Order(StringComparer.Ordinal);
 
-    public static SkillCommand? Create(string name) => Factories.TryGetValue(name, out var f) ? f() : null;
+    public static IEnumerable<SkillDescriptor> All => Names.Select(n => Skills[n]);
+
+    public static SkillDescriptor? Find(string name) => Skills.GetValueOrDefault(name);
+
+    public static SkillCommand? Create(string name) => Find(name)?.Create();
 
     /// <summary>The skill a slot directory name refers to: the longest catalogue name the slot ends with.</summary>
     public static string? SkillForSlot(string slot) =>
-        Factories.Keys.Where(n => slot == n || slot.EndsWith("-" + n, StringComparison.Ordinal) || slot.EndsWith(n, StringComparison.Ordinal))
+        Skills.Keys.Where(n => slot == n || slot.EndsWith("-" + n, StringComparison.Ordinal) || slot.EndsWith(n, StringComparison.Ordinal))
             .OrderByDescending(n => n.Length).FirstOrDefault();
 }

@@ -14,15 +14,10 @@ namespace Kstack.Commands;
 /// </summary>
 public abstract class SkillCommand
 {
-    public abstract string Name { get; }
+    /// <summary>The skill's one definition: flags, help, catalogue entry.</summary>
+    public abstract SkillDescriptor Descriptor { get; }
 
-    /// <summary>Default cache TTL text ("15m"); null means the skill takes no --ttl/--refresh.</summary>
-    public virtual string? DefaultTtl => null;
-
-    /// <summary>False for skills that may name a context the kubeconfig no longer has (e.g. forget).</summary>
-    public virtual bool RequiresKubeconfigContext => true;
-
-    protected virtual IEnumerable<Option> SkillOptions => [];
+    public string Name => Descriptor.Name;
 
     /// <summary>False when this invocation works without any context (e.g. forget --all).</summary>
     protected virtual bool NeedsContext(ParseResult parsed) => true;
@@ -31,31 +26,32 @@ public abstract class SkillCommand
 
     public async Task<Env> InvokeAsync(string slot, IReadOnlyList<string> args, CancellationToken ct)
     {
-        if (args.Any(a => a is "--help" or "-h")) return Env.Verbatim(HelpText.For(Name, slot));
+        if (args.Any(a => a is "--help" or "-h")) return Env.Verbatim(HelpText.For(Descriptor, slot));
 
         string? context = null;
         try
         {
-            var flags = new GlobalFlags(DefaultTtl is not null);
-            var command = flags.BuildCommand(Name, SkillOptions);
-            var parsed = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-            flags.ThrowOnParseErrors(parsed, slot);
+            var command = GlobalFlags.BuildCommand(Descriptor);
+            var parsed = command.Parse(args, KstackApp.Parser);
+            GlobalFlags.ThrowOnParseErrors(parsed, slot);
 
             var root = InstallRoot.Resolve();
-            var (ctx, fromCurrent, kubeconfig) = ResolveContext(parsed.GetValue(flags.Context), NeedsContext(parsed));
+            var (ctx, fromCurrent, kubeconfig) = ResolveContext(GlobalFlags.Context.Read(parsed), NeedsContext(parsed));
             context = ctx;
             var notice = ctx.Length == 0 ? null : new ContextDriftGuard(new StateStore(root), () => DateTimeOffset.UtcNow).Check(ctx, fromCurrent);
 
-            var ttlText = parsed.GetValue(flags.Ttl) ?? DefaultTtl ?? "0s";
-            var ttl = Duration.Parse("--ttl", ttlText);
+            var refresh = Descriptor.Cached && GlobalFlags.Refresh.Read(parsed);
+            var ttlFlag = GlobalFlags.Ttl(Descriptor.DefaultTtl ?? "0s");
+            var ttlText = (Descriptor.Cached ? ttlFlag.Read(parsed) : null) ?? ttlFlag.Default!;
+            var ttl = ttlFlag.Parse(ttlText);
             var run = new SkillRun(slot, root, ctx, kubeconfig, parsed)
             {
-                Namespace = NonEmpty(parsed.GetValue(flags.Namespace), "--namespace"),
-                Json = parsed.GetValue(flags.Json),
-                Refresh = parsed.GetValue(flags.Refresh),
-                Ttl = parsed.GetValue(flags.Refresh) ? TimeSpan.Zero : ttl,
+                Namespace = NonEmpty(GlobalFlags.Namespace.Read(parsed), "--namespace"),
+                Json = GlobalFlags.Json.Read(parsed),
+                Refresh = refresh,
+                Ttl = refresh ? TimeSpan.Zero : ttl,
                 TtlText = ttlText,
-                FreeText = parsed.GetValue(flags.Text) ?? [],
+                FreeText = GlobalFlags.FreeText(parsed),
             };
             var envelope = await RunAsync(run, ct);
             return envelope with { KubeContext = ctx, Notice = notice };
@@ -90,7 +86,7 @@ public abstract class SkillCommand
                   ?? throw KstackException.User("Unable to determine kube context. Set one with kubectl or pass --context=<name>.");
             fromCurrent = true;
         }
-        if (RequiresKubeconfigContext && needed && !kubeconfig.Value.HasContext(ctx))
+        if (Descriptor.RequiresKubeconfigContext && needed && !kubeconfig.Value.HasContext(ctx))
             throw KstackException.User(kubeconfig.Value.UnknownContextMessage(ctx));
         return (ctx, fromCurrent, kubeconfig);
     }
@@ -117,5 +113,9 @@ public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy
     public string CacheDir => Root.CacheDirFor(Context);
     public string StateDir => Root.StateDirFor(Context);
 
-    public T? Get<T>(Option<T> option) => Parsed.GetValue(option);
+    public bool Get(SwitchFlag flag) => flag.Read(Parsed);
+    public string? Get(TextFlag flag) => flag.Read(Parsed);
+    public string? Get(ChoiceFlag flag) => flag.Read(Parsed);
+    public string? Get(DurationFlag flag) => flag.Read(Parsed);
+    public int? Get(IntegerFlag flag) => flag.Read(Parsed);
 }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Kstack.Cache;
+using Kstack.Cli;
 using Kstack.Envelope;
 using Kstack.Install;
 using Env = Kstack.Envelope.Envelope;
@@ -24,35 +26,32 @@ public static class UninstallCommand
         removed. Cluster resources are not touched.
         """;
 
-    public static Env Invoke(IReadOnlyList<string> args) =>
-        Invoke(args, InstallRoot.Resolve().Path, InstallTarget.Home(), Console.In, Console.Error);
+    private static readonly Option<string[]> Agent = new("--agent") { Description = "Remove only this agent's kstack skills", HelpName = "name" };
+    private static readonly Option<bool> Force = new("--force") { Description = "Do not ask for confirmation" };
+    private static readonly Option<bool> Help = new("--help", "-h") { Description = "Show this help" };
 
-    public static Env Invoke(IReadOnlyList<string> args, string root, string home, TextReader input, TextWriter prompt)
+    /// <summary>`kstack uninstall` on the root command.</summary>
+    public static VerbCommand Build() => new("uninstall", "Remove the kstack skills and the kstack install root",
+        (call, _) => Task.FromResult(Invoke(call.Parsed)))
+    {
+        Options = { Agent, Force, Help },
+        TreatUnmatchedTokensAsErrors = false,
+    };
+
+    public static Env Invoke(ParseResult parsed) =>
+        Invoke(parsed, InstallRoot.Resolve().Path, InstallTarget.Home(), Console.In, Console.Error);
+
+    public static Env Invoke(ParseResult parsed, string root, string home, TextReader input, TextWriter prompt)
     {
         try
         {
-            Agent? only = null;
-            var force = false;
-            for (var i = 0; i < args.Count; i++)
-            {
-                var a = args[i];
-                string? name = null;
-                if (a is "-h" or "--help") return Env.Verbatim(Usage);
-                if (a == "--force") { force = true; continue; }
-                if (a == "--agent")
-                {
-                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal) || args[i + 1].Length == 0)
-                        throw KstackException.User("Missing value for --agent");
-                    name = args[++i];
-                }
-                else if (a.StartsWith("--agent=", StringComparison.Ordinal))
-                {
-                    name = a["--agent=".Length..];
-                    if (name.Length == 0) throw KstackException.User("Missing value for --agent");
-                }
-                else throw KstackException.User($"Unknown option: {a}");
-                only = AgentTable.Find(name) ?? throw KstackException.User($"Unknown agent: {name}\nSupported: {AgentTable.SupportedList}");
-            }
+            if (parsed.GetValue(Help)) return Env.Verbatim(Usage);
+            if (parsed.UnmatchedTokens.FirstOrDefault() is { } unknown) throw KstackException.User($"Unknown option: {ArgumentText.Cap(unknown)}");
+            // The last --agent wins, as in the original installer.
+            var only = InstallCommand.Values(parsed, Agent)
+                .Select(n => AgentTable.Find(n) ?? throw KstackException.User($"Unknown agent: {ArgumentText.Cap(n)}\nSupported: {AgentTable.SupportedList}"))
+                .LastOrDefault();
+            var force = parsed.GetValue(Force);
 
             var plan = Uninstaller.Plan(InstallTarget.FromRoot(root, home), only);
             if (!force)

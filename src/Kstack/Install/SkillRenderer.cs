@@ -51,6 +51,7 @@ public sealed class SkillRenderer(Func<string, string?> read)
             ["SKILL_NAME"] = slot,
             ["SKILL"] = skill,
             ["AGENT"] = agent.Name,
+            ["SKILL_FLAGS"] = SkillCatalogue.Find(skill) is { } descriptor ? HelpText.FlagsTable(descriptor) : "",
         };
         var text = Substitute(ExpandPartials(Normalise(template)), values);
         var skillMd = AdaptFrontmatter(text, agent, slot);

@@ -1,7 +1,11 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Kstack.Cache;
+using Kstack.Cli;
+using Kstack.Commands;
 using Kstack.Envelope;
 using Kstack.Kube;
 using Kstack.Skills.Shared;
@@ -20,25 +24,61 @@ public static class PaneCommand
 
     public const string Usage = "Usage: kstack pane list | read <session> [--lines N] [--grep RE] | send <session> <text> | stop <session>";
 
-    public static async Task<Env> InvokeAsync(IReadOnlyList<string> args, CancellationToken ct)
+    private static readonly Argument<string> Session = new("session") { Description = "A session kstack started (kstack pane list)" };
+    private static readonly Option<string?> Lines = new("--lines") { Description = $"Last N lines, 1 to {MaxLines} (default {DefaultLines})", HelpName = "N" };
+    private static readonly Option<string?> Grep = new("--grep") { Description = "Only lines matching this regular expression", HelpName = "RE" };
+    private static readonly Argument<string[]> Text = new("text") { Arity = ArgumentArity.OneOrMore, Description = "One line to type; kstack presses Enter" };
+
+    /// <summary>`kstack pane list|read|send|stop` on the root command; `pane` alone or with --help prints the usage.</summary>
+    public static VerbCommand Build()
     {
-        if (args.Count == 0 || args[0] is "--help" or "-h") return Env.Verbatim(Usage);
-        try
+        var pane = new VerbCommand("pane", "The agent's only way into a kstack pane, under its trust setting", (call, _) => Task.FromResult(Bare(call)))
         {
-            var store = new PaneStore(InstallRoot.Resolve());
-            return args[0] switch
+            Options = { new Option<bool>("--help", "-h") },
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        pane.Subcommands.Add(Sub("list", "List the sessions the agent may use", [], [], (store, _, _) => Task.FromResult(List(store))));
+        pane.Subcommands.Add(Sub("read", "Read a trusted pane: bounded, redacted, quoted", [Session], [Lines, Grep],
+            (store, parsed, _) => Task.FromResult(Read(store, parsed.GetValue(Session)!, parsed))));
+        pane.Subcommands.Add(Sub("send", "Type one line into a pane and press Enter", [Session, Text], [],
+            (store, parsed, _) => Task.FromResult(Send(store, parsed.GetValue(Session)!, string.Join(' ', parsed.GetValue(Text)!)))));
+        pane.Subcommands.Add(Sub("stop", "Stop a session and delete the pods kstack created for it", [Session], [],
+            (store, parsed, ct) => StopAsync(store, parsed.GetValue(Session)!, ct)));
+        return pane;
+    }
+
+    private static Env Bare(VerbCall call) =>
+        call.Args.Count == 0 || call.Args[0] is "--help" or "-h" ? Env.Verbatim(Usage) : Env.UserError(Usage);
+
+    private static VerbCommand Sub(string name, string description, Argument[] arguments, Option[] options,
+        Func<PaneStore, ParseResult, CancellationToken, Task<Env>> run)
+    {
+        var command = new VerbCommand(name, description, async (call, ct) =>
+        {
+            try
             {
-                "list" when args.Count == 1 => List(store),
-                "read" when args.Count >= 2 => Read(store, args[1], args.Skip(2).ToList()),
-                "send" when args.Count >= 3 => Send(store, args[1], string.Join(' ', args.Skip(2))),
-                "stop" when args.Count == 2 => await StopAsync(store, args[1], ct),
-                _ => Env.UserError(Usage),
-            };
-        }
-        catch (KstackException e)
+                var parsed = call.Parsed;
+                if (parsed.UnmatchedTokens.FirstOrDefault() is { } unknown)
+                {
+                    // Flags are only known to `read`; anything else extra is a wrong call.
+                    if (options.Length == 0 || !unknown.StartsWith('-')) return Env.UserError(Usage);
+                    throw KstackException.User($"Unknown flag `{ArgumentText.Cap(unknown)}`. {Usage}");
+                }
+                if (parsed.Errors.Any(e => e.SymbolResult is ArgumentResult or CommandResult)) return Env.UserError(Usage);
+                GlobalFlags.ThrowOnOptionErrors(parsed, " " + Usage);
+                return await run(new PaneStore(InstallRoot.Resolve()), parsed, ct);
+            }
+            catch (KstackException e)
+            {
+                return e.ToEnvelope();
+            }
+        })
         {
-            return e.ToEnvelope();
-        }
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        foreach (var a in arguments) command.Arguments.Add(a);
+        foreach (var o in options) command.Options.Add(o);
+        return command;
     }
 
     private static PaneRecord Known(PaneStore store, string session) =>
@@ -77,27 +117,13 @@ public static class PaneCommand
         }));
     }
 
-    private static Env Read(PaneStore store, string session, IReadOnlyList<string> options)
+    private static Env Read(PaneStore store, string session, ParseResult parsed)
     {
         var r = Known(store, session);
         var lines = DefaultLines;
-        Regex? grep = null;
-        for (var i = 0; i < options.Count; i++)
-        {
-            var (name, value) = SplitOption(options, ref i);
-            switch (name)
-            {
-                case "--lines":
-                    if (!int.TryParse(value, out lines) || lines < 1 || lines > MaxLines)
-                        throw KstackException.User($"--lines must be a whole number from 1 to {MaxLines}.");
-                    break;
-                case "--grep":
-                    grep = Skills.Logs.LogQuery.CompileGrep(value);
-                    break;
-                default:
-                    throw KstackException.User($"Unknown flag `{TerminalText.Clean(name)}`. {Usage}");
-            }
-        }
+        if (parsed.GetValue(Lines) is { } text && (!int.TryParse(text, out lines) || lines < 1 || lines > MaxLines))
+            throw KstackException.User($"--lines must be a whole number from 1 to {MaxLines}.");
+        var grep = parsed.GetValue(Grep) is { } pattern ? Skills.Logs.LogQuery.CompileGrep(pattern) : null;
         switch (r.Trust)
         {
             case PaneTrust.Detached:
@@ -128,15 +154,6 @@ public static class PaneCommand
     {
         try { return re.IsMatch(line); }
         catch (RegexMatchTimeoutException) { return false; }
-    }
-
-    private static (string Name, string Value) SplitOption(IReadOnlyList<string> options, ref int i)
-    {
-        var o = options[i];
-        var eq = o.IndexOf('=');
-        if (eq > 0) return (o[..eq], o[(eq + 1)..]);
-        if (i + 1 >= options.Count) throw KstackException.User($"Flag {TerminalText.Clean(o)} requires a value.");
-        return (o, options[++i]);
     }
 
     private static Env Send(PaneStore store, string session, string text)

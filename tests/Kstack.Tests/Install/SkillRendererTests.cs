@@ -112,14 +112,11 @@ public class SkillRendererTests
     }
 
     [Fact]
-    public void Every_catalogue_skill_has_a_template_and_help()
+    public void Every_catalogue_skill_has_a_template()
     {
         Assert.NotEmpty(SkillCatalogue.Names);
         foreach (var skill in SkillCatalogue.Names)
-        {
             Assert.True(SkillRenderer.Embedded.HasTemplate(skill), $"skills/{skill}/SKILL.md.tmpl is not embedded");
-            Assert.NotNull(Embedded.ReadText($"skills/{skill}/help.md"));
-        }
         Assert.Equal(SkillCatalogue.Names, Installer.Default.Skills());
     }
 
@@ -151,7 +148,7 @@ public class SkillRendererTests
         Assert.StartsWith($"---\nname: {slot}\ndescription: ", md);
         Assert.DoesNotContain("{{", md);
         Assert.Contains($"/root/.config/kstack/bin/kstack entrypoint --skill-dir=/root/{agent.GlobalDir}/{slot} -- <user args verbatim>", md);
-        foreach (var heading in new[] { "## Entrypoint", "### Context pinning", "## Global flags", "## Safety rules", "kubectl config use-context" })
+        foreach (var heading in new[] { "## Entrypoint", "### Context pinning", "## Flags", "## Safety rules", "kubectl config use-context" })
             Assert.Contains(heading, md);
         Assert.Contains("/root/.config/kstack/schemas/response.schema.json", md);
         Assert.Equal($"https://kstack.sh/reference/skills/{skill}\n", rendered.DocsUrl);

@@ -17,8 +17,7 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
 
     public const string ReportFile = "cluster-status.report.json";
 
-    public override string Name => "cluster-status";
-    public override string? DefaultTtl => "15m";
+    public override SkillDescriptor Descriptor => ClusterStatusSkill.Descriptor;
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {

@@ -19,8 +19,7 @@ public sealed class EventsCommand : SnapshotSkillCommand
         ["replicasets"] = ListSpec.ReplicaSetsMeta.File, ["jobs"] = ListSpec.JobsMeta.File,
     };
 
-    public override string Name => "events";
-    public override string? DefaultTtl => "5m";
+    public override SkillDescriptor Descriptor => EventsSkill.Descriptor;
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {

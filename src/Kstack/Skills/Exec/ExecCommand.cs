@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
@@ -23,32 +22,16 @@ public sealed class ExecCommand : SkillCommand
     /// <summary>Runs bash when the image has it, else sh; one command, no second round-trip.</summary>
     public const string ShellScript = "command -v bash >/dev/null && exec bash; exec sh";
 
-    private readonly Option<string?> _container = new("--container", "-c") { Description = "Container to open the shell in" };
-    private readonly Option<bool> _debug = new("--debug") { Description = "Ephemeral debug container sharing the target's process namespace" };
-    private readonly Option<string?> _node = new("--node") { Description = "Privileged shell pod on this node" };
-    private readonly Option<string?> _image = new("--image") { Description = $"Image for node and debug modes (default {NodeShell.DefaultImage})" };
-    private readonly Option<bool> _attach = new("--attach") { Description = "Print how to open an existing kstack exec session" };
-    private readonly Option<bool> _detach = new("--detach") { Description = "Start a session only you can reach" };
-    private readonly Option<bool> _trustPane = new("--trust-pane") { Description = "Let the agent read bounded, redacted pane slices" };
-    private readonly Option<string?> _confirm = new("--confirm") { Description = "Carry out the plan with this id" };
-    private readonly Option<bool> _writableHost = new("--writable-host") { Description = "Node mode: mount /host read-write" };
-    private readonly Option<bool> _runtimeSocket = new("--runtime-socket") { Description = "Node mode: mount the containerd socket" };
-    private readonly Option<string?> _deadline = new("--deadline") { Description = "Node mode: activeDeadlineSeconds as a duration (default 4h)" };
-    private readonly Option<string?> _timeout = RequestTimeout.Option();
-
-    public override string Name => "exec";
-
-    protected override IEnumerable<Option> SkillOptions =>
-        [_container, _debug, _node, _image, _attach, _detach, _trustPane, _confirm, _writableHost, _runtimeSocket, _deadline, _timeout];
+    public override SkillDescriptor Descriptor => ExecSkill.Descriptor;
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
         var store = new PaneStore(run.Root);
         var text = string.Join(' ', run.FreeText).Trim();
-        if (run.Get(_attach)) return LogsCommand.Attach(store, "exec", text);
+        if (run.Get(ExecSkill.Attach)) return LogsCommand.Attach(store, "exec", text);
         var plans = new PlanStore(run.Root, () => DateTimeOffset.UtcNow);
-        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(_timeout)) };
-        if (run.Get(_confirm) is { } id) return await ConfirmAsync(run, api, store, plans, id, text.Length == 0 ? null : text, ct);
+        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag)) };
+        if (run.Get(ExecSkill.Confirm) is { } id) return await ConfirmAsync(run, api, store, plans, id, text.Length == 0 ? null : text, ct);
         return await PlanAsync(run, api, store, plans, text, ct);
     }
 
@@ -56,14 +39,14 @@ public sealed class ExecCommand : SkillCommand
 
     private async Task<Env> PlanAsync(SkillRun run, KubeApi api, PaneStore store, PlanStore plans, string text, CancellationToken ct)
     {
-        var trust = PaneLauncher.TrustFrom(run.Get(_trustPane), run.Get(_detach));
+        var trust = PaneLauncher.TrustFrom(run.Get(ExecSkill.TrustPane), run.Get(ExecSkill.Detach));
         PaneLauncher.RequireTmux();
         if (Tmux.Which("kubectl") is null) throw KstackException.User("kubectl is not on PATH; /exec opens the shell with `kubectl exec` in a tmux pane. Install kubectl and run the skill again.");
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-        var node = run.Get(_node);
+        var node = run.Get(ExecSkill.Node);
         if (node is null && words is ["node", var n]) node = n;
         if (node is null && words.Count == 1 && words[0].StartsWith("node/", StringComparison.Ordinal)) node = words[0][5..];
-        var debug = run.Get(_debug);
+        var debug = run.Get(ExecSkill.Debug);
         if (words is ["debug", var t]) { debug = true; words = [t]; }
 
         var plan = new JsonObject { ["trust"] = PaneRecord.TrustName(trust) };
@@ -97,7 +80,7 @@ public sealed class ExecCommand : SkillCommand
     private async Task<List<string>> PlanPodAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, string target, bool debug, CancellationToken ct)
     {
         var ns = run.Namespace ?? run.Kubeconfig.NamespaceOf(run.Context) ?? "default";
-        string? container = run.Get(_container);
+        string? container = run.Get(ExecSkill.Container);
         var parts = target.Split('/');
         JsonDocument pod;
         if (parts.Length == 2 && !IsKind(parts[0]))
@@ -138,7 +121,7 @@ public sealed class ExecCommand : SkillCommand
         if (auto) debug = true;
         if (debug)
         {
-            var image = run.Get(_image) ?? NodeShell.DefaultImage;
+            var image = run.Get(ExecSkill.Image) ?? NodeShell.DefaultImage;
             var debugName = "kstack-debug-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
             argv = ["kubectl", $"--context={run.Context}", "debug", "-it", "-n", ns, podName, $"--target={container}", $"--image={image}",
                     $"--container={debugName}", "--profile=general", "--", "sh"];
@@ -210,13 +193,13 @@ public sealed class ExecCommand : SkillCommand
                     $"Namespace {ns} enforces Pod Security level `{TerminalText.Clean(enforce)}`, which rejects the privileged node-shell pod (hostPID, hostNetwork, hostPath, privileged). "
                     + "Pick a namespace labelled pod-security.kubernetes.io/enforce=privileged with -n <namespace>; kstack does not relabel namespaces.");
         }
-        var deadline = run.Get(_deadline) is { } d ? Cache.Duration.Parse("--deadline", d) : NodeShell.DefaultDeadline;
+        var deadline = run.Get(ExecSkill.Deadline) is { } d ? ExecSkill.Deadline.Parse(d) : NodeShell.DefaultDeadline;
         if (deadline <= TimeSpan.Zero) throw KstackException.User("--deadline must be greater than 0s.");
         var session = store.NewSessionName("exec", "node-" + node);
         var slug = PaneStore.Slug(node);
         if (slug.Length > 30) slug = slug[..30].TrimEnd('-');
         var podName = $"kstack-node-shell-{slug}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
-        var options = new NodeShell.Options(node, ns, podName, session, run.Get(_image) ?? NodeShell.DefaultImage, deadline, run.Get(_writableHost), run.Get(_runtimeSocket));
+        var options = new NodeShell.Options(node, ns, podName, session, run.Get(ExecSkill.Image) ?? NodeShell.DefaultImage, deadline, run.Get(ExecSkill.WritableHost), run.Get(ExecSkill.RuntimeSocket));
         var taints = nodeDoc.RootElement.Array("spec", "taints").ToList();
         var pod = NodeShell.Pod(options, taints);
         List<string> argv = ["kubectl", $"--context={run.Context}", "exec", "-it", "-n", ns, podName, "-c", NodeShell.ContainerName, "--", "sh", "-c", ShellScript];

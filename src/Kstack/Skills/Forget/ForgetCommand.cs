@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Kstack.Cache;
 using Kstack.Commands;
 using Env = Kstack.Envelope.Envelope;
@@ -8,19 +7,13 @@ namespace Kstack.Skills.Forget;
 /// <summary>/forget: removes a context's cache and learned state (or every context's with --all).</summary>
 public sealed class ForgetCommand : SkillCommand
 {
-    private readonly Option<bool> _all = new("--all") { Description = "Forget every context" };
+    public override SkillDescriptor Descriptor => ForgetSkill.Descriptor;
 
-    public override string Name => "forget";
-
-    public override bool RequiresKubeconfigContext => false;
-
-    protected override IEnumerable<Option> SkillOptions => [_all];
-
-    protected override bool NeedsContext(System.CommandLine.ParseResult parsed) => !parsed.GetValue(_all);
+    protected override bool NeedsContext(System.CommandLine.ParseResult parsed) => !ForgetSkill.All.Read(parsed);
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
-        if (run.Get(_all)) return Env.Verbatim(ForgetAll(run.Root));
+        if (run.Get(ForgetSkill.All)) return Env.Verbatim(ForgetAll(run.Root));
 
         var removed = new List<string>();
         using (await DirectoryLock.AcquireAsync(run.CacheDir, TimeSpan.FromSeconds(30), ct))

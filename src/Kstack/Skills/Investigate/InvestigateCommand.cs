@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Kstack.Cache;
 using Kstack.Commands;
 using Kstack.Kube;
@@ -15,15 +14,12 @@ public sealed class InvestigateCommand : SkillCommand
 {
     public const string BundleDir = "investigate";
 
-    private readonly Option<string?> _timeout = RequestTimeout.Option();
-
-    public override string Name => "investigate";
-    protected override IEnumerable<Option> SkillOptions => [_timeout];
+    public override SkillDescriptor Descriptor => InvestigateSkill.Descriptor;
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
         var spec = TargetSpec.Parse(run.FreeText, run.Namespace);
-        var timeout = RequestTimeout.Parse(run.Get(_timeout));
+        var timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag));
         using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout };
         var reader = new ClusterReader(api);
         var resolved = await new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context)).ResolveAsync(spec, ct);

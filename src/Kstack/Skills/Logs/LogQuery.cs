@@ -22,7 +22,7 @@ public sealed record LogQuery
 
     public bool FollowsNewPods => Selector is not null && !Previous;
 
-    /// <summary>Arguments for `kstack logs follow`, with the context first.</summary>
+    /// <summary>Arguments for `kstack logs follow` (<see cref="FollowCommand"/>), with the context first.</summary>
     public List<string> FollowArgs(string context)
     {
         var a = new List<string> { "logs", "follow", $"--context={context}", $"--namespace={Namespace}" };
@@ -33,33 +33,6 @@ public sealed record LogQuery
         if (Grep is not null) a.Add($"--grep={Grep}");
         if (Previous) a.Add("--previous");
         return a;
-    }
-
-    public static LogQuery ParseFollowArgs(IReadOnlyList<string> args, out string context)
-    {
-        string? ctx = null, ns = null, selector = null, container = null, since = null, grep = null;
-        var pods = new List<string>();
-        var previous = false;
-        foreach (var a in args)
-        {
-            string V(string prefix) => a[prefix.Length..];
-            if (a.StartsWith("--context=", StringComparison.Ordinal)) ctx = V("--context=");
-            else if (a.StartsWith("--namespace=", StringComparison.Ordinal)) ns = V("--namespace=");
-            else if (a.StartsWith("--pod=", StringComparison.Ordinal)) pods.Add(V("--pod="));
-            else if (a.StartsWith("--selector=", StringComparison.Ordinal)) selector = V("--selector=");
-            else if (a.StartsWith("--container=", StringComparison.Ordinal)) container = V("--container=");
-            else if (a.StartsWith("--since=", StringComparison.Ordinal)) since = V("--since=");
-            else if (a.StartsWith("--grep=", StringComparison.Ordinal)) grep = V("--grep=");
-            else if (a == "--previous") previous = true;
-            else throw KstackException.User($"logs follow: unknown argument `{TerminalText.Clean(a)}`.");
-        }
-        if (string.IsNullOrEmpty(ctx)) throw KstackException.User("logs follow: --context=<name> is required.");
-        if (string.IsNullOrEmpty(ns)) throw KstackException.User("logs follow: --namespace=<ns> is required.");
-        if (pods.Count == 0 && selector is null) throw KstackException.User("logs follow: give --pod=<name> or --selector=<labels>.");
-        context = ctx;
-        if (since is not null) Cache.Duration.Parse("--since", since);
-        if (grep is not null) CompileGrep(grep);
-        return new LogQuery { Namespace = ns, Pods = pods, Selector = selector, Container = container, Since = since, Grep = grep, Previous = previous };
     }
 
     public static Regex CompileGrep(string pattern)

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using Kstack.Commands;
 using Kstack.Envelope;
@@ -15,42 +14,30 @@ namespace Kstack.Skills.Logs;
 /// </summary>
 public sealed class LogsCommand : SkillCommand
 {
-    private readonly Option<string?> _since = new("--since") { Description = "Only lines newer than this (30s, 15m, 2h)" };
-    private readonly Option<string?> _grep = new("--grep") { Description = "Only lines matching this regular expression" };
-    private readonly Option<string?> _container = new("--container", "-c") { Description = "Only this container" };
-    private readonly Option<bool> _previous = new("--previous") { Description = "The previous (crashed) container instance" };
-    private readonly Option<bool> _attach = new("--attach") { Description = "Print how to open an existing kstack logs session" };
-    private readonly Option<bool> _detach = new("--detach") { Description = "Start a session only you can reach" };
-    private readonly Option<bool> _trustPane = new("--trust-pane") { Description = "Let the agent read bounded, redacted pane slices" };
-    private readonly Option<bool> _useKubetail = new("--use-kubetail") { Description = "Run kubetail in the pane instead of kstack's follower" };
-    private readonly Option<string?> _timeout = RequestTimeout.Option();
-
-    public override string Name => "logs";
-
-    protected override IEnumerable<Option> SkillOptions => [_since, _grep, _container, _previous, _attach, _detach, _trustPane, _useKubetail, _timeout];
+    public override SkillDescriptor Descriptor => LogsSkill.Descriptor;
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
         var store = new PaneStore(run.Root);
         var text = string.Join(' ', run.FreeText).Trim();
-        if (run.Get(_attach)) return Attach(store, "logs", text);
+        if (run.Get(LogsSkill.Attach)) return Attach(store, "logs", text);
 
-        var trust = PaneLauncher.TrustFrom(run.Get(_trustPane), run.Get(_detach));
+        var trust = PaneLauncher.TrustFrom(run.Get(LogsSkill.TrustPane), run.Get(LogsSkill.Detach));
         if (text.Length == 0)
             throw KstackException.User("Name what to follow: a pod, deployment/NAME (also statefulset/, daemonset/, job/), a label selector such as app=web, or namespace/NAME.");
-        if (run.Get(_since) is { } since && (!Cache.Duration.TryParse(since, out var s) || s <= TimeSpan.Zero))
-            throw KstackException.User($"Invalid --since value `{TerminalText.Clean(since)}`. Use durations like 30s, 15m, 2h, 1d.");
-        if (run.Get(_grep) is { } grep) LogQuery.CompileGrep(grep);
+        if (run.Get(LogsSkill.Since) is { } since && (!Cache.Duration.TryParse(since, out var s) || s <= TimeSpan.Zero))
+            throw KstackException.User($"Invalid --since value {ArgumentText.Quote(since)}. Use durations like 30s, 15m, 2h, 1d.");
+        if (run.Get(LogsSkill.Grep) is { } grep) LogQuery.CompileGrep(grep);
         PaneLauncher.RequireTmux();
-        var useKubetail = run.Get(_useKubetail);
+        var useKubetail = run.Get(LogsSkill.UseKubetail);
         if (useKubetail && Tmux.Which("kubetail") is null)
             throw KstackException.User("--use-kubetail needs the kubetail CLI on PATH (brew install kubetail, or curl -sS https://www.kubetail.com/install.sh | bash). Without it, drop the flag: kstack's own follower works over the API.");
 
         var ns = run.Namespace ?? run.Kubeconfig.NamespaceOf(run.Context) ?? "default";
-        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(_timeout)) };
+        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag)) };
         var query = await TargetResolver.ResolveAsync(api, text, ns, ct) with
         {
-            Container = run.Get(_container), Since = run.Get(_since), Grep = run.Get(_grep), Previous = run.Get(_previous),
+            Container = run.Get(LogsSkill.Container), Since = run.Get(LogsSkill.Since), Grep = run.Get(LogsSkill.Grep), Previous = run.Get(LogsSkill.Previous),
         };
         var pods = await CurrentPodsAsync(api, query, ct);
 

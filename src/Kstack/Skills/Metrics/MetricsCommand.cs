@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Net;
 using System.Text.Json;
 using Kstack.Cache;
@@ -18,40 +17,31 @@ public sealed class MetricsCommand : SkillCommand
 {
     public const string InstallHint = "kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml";
 
-    private readonly Option<string?> _timeout = RequestTimeout.Option();
-    private readonly Option<string?> _since = new("--since") { Description = "Window for Prometheus (default 1h)" };
-    private readonly Option<int?> _top = new("--top") { Description = "Rows in the table, at most 10 (default 10)" };
-    private readonly Option<string?> _by = new("--by") { Description = "Rank by cpu or memory (default cpu)" };
-    private readonly Option<string?> _prometheus = new("--prometheus") { Description = "Prometheus service <ns>/<svc>:<port>" };
-    private readonly Option<string?> _source = new("--source") { Description = "auto, prometheus or metrics-server (default auto)" };
-
-    public override string Name => "metrics";
-    public override string? DefaultTtl => "1m";
-    protected override IEnumerable<Option> SkillOptions => [_timeout, _since, _top, _by, _prometheus, _source];
+    public override SkillDescriptor Descriptor => MetricsSkill.Descriptor;
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
         var req = TargetRequest.Parse(run.FreeText, run.Namespace, out var byWord, out var sinceWord, out var topWord);
-        var byText = run.Get(_by) ?? byWord ?? "cpu";
+        var byText = run.Get(MetricsSkill.By) ?? byWord ?? "cpu";
         var by = byText.ToLowerInvariant() switch
         {
             "cpu" => MetricKind.Cpu, "memory" or "mem" => MetricKind.Memory,
             _ => throw KstackException.User($"Flag --by must be cpu or memory, got {DataText.Quote(byText)}."),
         };
-        var sinceText = run.Get(_since) ?? sinceWord ?? "1h";
+        var sinceText = run.Get(MetricsSkill.Since) ?? sinceWord ?? "1h";
         var since = Duration.Parse("--since", sinceText);
         if (since < TimeSpan.FromMinutes(5) || since > TimeSpan.FromDays(31)) throw KstackException.User("Flag --since must be between 5m and 31d.");
-        var top = run.Get(_top) ?? topWord ?? MetricsAnalysis.MaxTop;
+        var top = run.Get(MetricsSkill.Top) ?? topWord ?? MetricsAnalysis.MaxTop;
         if (top < 1) throw KstackException.User("Flag --top must be at least 1.");
         var notes = new List<string>();
         if (top > MetricsAnalysis.MaxTop) { notes.Add($"--top {top} capped at {MetricsAnalysis.MaxTop} rows."); top = MetricsAnalysis.MaxTop; }
-        var sourceMode = (run.Get(_source) ?? "auto").ToLowerInvariant();
+        var sourceMode = (run.Get(MetricsSkill.Source) ?? "auto").ToLowerInvariant();
         if (sourceMode is not ("auto" or "prometheus" or "metrics-server")) throw KstackException.User("Flag --source must be auto, prometheus or metrics-server.");
         PrometheusTarget? forced = null;
-        if (run.Get(_prometheus) is { } promText)
+        if (run.Get(MetricsSkill.Prometheus) is { } promText)
             forced = PrometheusTarget.TryParse(promText) ?? throw KstackException.User($"Flag --prometheus must be <namespace>/<service>:<port>, got {DataText.Quote(promText)}.");
 
-        var timeout = RequestTimeout.Parse(run.Get(_timeout));
+        var timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag));
         using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
         var dir = DirFor(run, req.Namespace);
         var fetcher = new SnapshotFetcher(api.Lazy, dir, run.Ttl);

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using Kstack.Commands;
 using Kstack.Kube;
@@ -8,18 +7,12 @@ namespace Kstack.Skills.Shared;
 /// <summary>A skill that reads cached list snapshots and caches the report it computes from them.</summary>
 public abstract class SnapshotSkillCommand : SkillCommand
 {
-    private readonly Option<string?> _timeout = RequestTimeout.Option();
-
-    protected sealed override IEnumerable<Option> SkillOptions => [_timeout, .. ExtraOptions];
-
-    protected virtual IEnumerable<Option> ExtraOptions => [];
-
     /// <summary>Brings the given lists up to the run's TTL in the run's snapshot directory (the API client is built only if needed).</summary>
     protected async Task<(string Dir, IReadOnlyDictionary<string, FetchResult> Results)> FetchAsync(
         SkillRun run, IReadOnlyList<ListSpec> specs, CancellationToken ct)
     {
         var dir = SnapshotDir.For(run);
-        var timeout = RequestTimeout.Parse(run.Get(_timeout));
+        var timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag));
         using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
         return (dir, await new SnapshotFetcher(api.Lazy, dir, run.Ttl).EnsureAsync(specs, run.Namespace, ct));
     }

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Env = Kstack.Envelope.Envelope;
+
+namespace Kstack.Cli;
+
+/// <summary>One call of a verb: the parse of the whole command line, and the arguments after the verb's own words.</summary>
+public sealed record VerbCall(ParseResult Parsed, IReadOnlyList<string> Args);
+
+/// <summary>A command on kstack's root that answers with one envelope.</summary>
+public sealed class VerbCommand(string name, string description, Func<VerbCall, CancellationToken, Task<Env>> run) : Command(name, description)
+{
+    public Task<Env> RunAsync(VerbCall call, CancellationToken ct) => run(call, ct);
+}
+
+/// <summary>A command that writes to the terminal itself and returns an exit code (the /logs pane follower).</summary>
+public sealed class StreamCommand(string name, string description, Func<ParseResult, CancellationToken, Task<int>> run) : Command(name, description)
+{
+    public Task<int> RunAsync(ParseResult parsed, CancellationToken ct) => run(parsed, ct);
+}
