@@ -183,7 +183,7 @@ public static class PaneCommand
             using var api = new KubeApi(Kubeconfig.Load(), r.Context);
             foreach (var pod in r.Pods)
             {
-                var path = Skills.Logs.TargetResolver.PodPath(pod.Namespace, pod.Name);
+                var path = Objects.KindInfo.Pod.ItemPath(pod.Namespace, pod.Name);
                 using var doc = await api.GetJsonAsync(path, "pod", ct);
                 if (doc is null) { deleted.Add($"{pod} (already gone)"); continue; }
                 if (!NodeShell.IsOwnedBy(doc.RootElement, session))

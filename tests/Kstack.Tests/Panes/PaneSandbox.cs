@@ -19,9 +19,9 @@ public sealed class PaneSandbox : IAsyncDisposable
     public SimCluster Sim { get; }
     public string TmuxDir { get; }
 
-    public static async Task<PaneSandbox> StartAsync(string scenario)
+    public static async Task<PaneSandbox> StartAsync(string scenario, string? faultsYaml = null)
     {
-        var sim = await SimCluster.StartAsync(scenario);
+        var sim = await SimCluster.StartAsync(scenario, faultsYaml);
         // Short path: tmux sockets must fit in sun_path.
         var tmux = Directory.CreateTempSubdirectory("kt-").FullName;
         return new PaneSandbox(sim, tmux);

@@ -1,3 +1,4 @@
+using Kstack.Skills.Shared;
 using static Kstack.Envelope.DataText;
 
 namespace Kstack.Skills.ClusterStatus;

@@ -1,3 +1,5 @@
+using Kstack.Skills.Shared;
+
 namespace Kstack.Skills.Events;
 
 public enum EventCategory { Warn, Note, Chatty, Other }

@@ -6,8 +6,8 @@ using System.Text.Json.Nodes;
 using Kstack.Commands;
 using Kstack.Envelope;
 using Kstack.Kube;
+using Kstack.Objects;
 using Kstack.Panes;
-using Kstack.Skills.Logs;
 using Kstack.Skills.Shared;
 using Env = Kstack.Envelope.Envelope;
 
@@ -24,11 +24,16 @@ public sealed class ExecCommand : SkillCommand
 
     public override SkillDescriptor Descriptor => ExecSkill.Descriptor;
 
+    public static readonly TargetRules Rules = new("exec",
+        [KindInfo.Pod, KindInfo.Deployment, KindInfo.StatefulSet, KindInfo.DaemonSet, KindInfo.ReplicaSet, KindInfo.Job], Selectors: true,
+        "Targets: a pod, <kind>/<name> (deployment, statefulset, daemonset, replicaset, job: its first running pod), <namespace>/<name>, "
+        + "<kind>/<namespace>/<name>, a label selector, `node NAME` (or --node NAME), or `debug POD`; pick the container with -c/--container.");
+
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
         var store = new PaneStore(run.Root);
         var text = string.Join(' ', run.FreeText).Trim();
-        if (run.Get(ExecSkill.Attach)) return LogsCommand.Attach(store, "exec", text);
+        if (run.Get(ExecSkill.Attach)) return PaneAttach.Attach(store, "exec", text);
         var plans = new PlanStore(run.Root, () => DateTimeOffset.UtcNow);
         using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag)) };
         if (run.Get(ExecSkill.Confirm) is { } id) return await ConfirmAsync(run, api, store, plans, id, text.Length == 0 ? null : text, ct);
@@ -58,9 +63,7 @@ public sealed class ExecCommand : SkillCommand
         }
         else
         {
-            if (words.Count != 1)
-                throw KstackException.User("Name one target: a pod, POD/CONTAINER, deployment/NAME, `node NAME` (or --node NAME), or `debug POD`.");
-            lines = await PlanPodAsync(run, api, store, plan, words[0], debug, ct);
+            lines = await PlanPodAsync(run, api, store, plan, Target.Parse(words, run.Namespace, Rules), debug, ct);
         }
         var (planId, expires) = plans.Create(run.Context, text, plan);
         var head = $"Exec plan {planId} — nothing has been run or created yet. It expires in {PlanStore.Lifetime.TotalMinutes:0} minutes (at {expires:HH:mm:ss}Z).";
@@ -77,25 +80,34 @@ public sealed class ExecCommand : SkillCommand
         }));
     }
 
-    private async Task<List<string>> PlanPodAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, string target, bool debug, CancellationToken ct)
+    private async Task<List<string>> PlanPodAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, Target target, bool debug, CancellationToken ct)
     {
-        var ns = run.Namespace ?? run.Kubeconfig.NamespaceOf(run.Context) ?? "default";
         string? container = run.Get(ExecSkill.Container);
-        var parts = target.Split('/');
-        JsonDocument pod;
-        if (parts.Length == 2 && !IsKind(parts[0]))
-        {
-            container ??= parts[1];
-            pod = await TargetResolver.GetAsync(api, TargetResolver.PodPath(ns, parts[0]), "pod", ct)
-                  ?? throw KstackException.User($"Pod {TerminalText.Clean(ns)}/{TerminalText.Clean(parts[0])} not found in context `{run.Context}`.");
-        }
+        var reader = new ClusterReader(api);
+        var resolver = new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context));
+        JsonElement pod;
+        string? workload = null;
+        if (target.Selector is { } selector)
+            pod = FirstRunning(await resolver.PodsAsync(selector, target.Namespace ?? resolver.FallbackNamespace, ct), selector);
         else
         {
-            var q = await TargetResolver.ResolveAsync(api, target, ns, ct);
-            pod = await PickPodAsync(api, q, ct);
+            Resolved r;
+            try { r = await resolver.ResolveAsync(target, Rules, ct); }
+            catch (KstackException e) when (e.Kind == ErrorKind.User && target.NamespaceTyped)
+            {
+                throw KstackException.User(e.Message + $" (<a>/<b> is <namespace>/<name>; /{run.Slot} takes the container with -c/--container.)");
+            }
+            if (r.Kind == KindInfo.Pod) pod = r.Object;
+            else
+            {
+                workload = r.Name;
+                var podSelector = LabelSelector.Of(r.Object);
+                if (podSelector.Length == 0) throw KstackException.User($"{r.Kind.Kind} {DataText.Token(r.Name)} has no pod selector.");
+                pod = FirstRunning(await resolver.PodsAsync(podSelector, r.Namespace, ct), r.Ref.ToString());
+            }
         }
-        using var _ = pod;
-        var root = pod.RootElement;
+        var root = pod;
+        var ns = root.Str("metadata", "namespace") ?? target.Namespace ?? resolver.FallbackNamespace;
         var podName = root.Str("metadata", "name")!;
         var phase = root.Str("status", "phase");
         if (phase is "Succeeded" or "Failed") throw KstackException.User($"Pod {podName} has finished ({phase}); there is no running container to open a shell in.");
@@ -109,7 +121,6 @@ public sealed class ExecCommand : SkillCommand
         else if (names.Count == 1) container = names[0];
         else
         {
-            var workload = target.Contains('/') ? target[(target.IndexOf('/') + 1)..] : target;
             container = names.FirstOrDefault(n => n == workload) ?? names.FirstOrDefault(n => n is "app" or "server" or "main") ?? names[0];
             note = $" (picked from {string.Join(", ", names)}; pass --container to choose)";
         }
@@ -161,33 +172,37 @@ public sealed class ExecCommand : SkillCommand
         return repo.Contains("distroless", StringComparison.OrdinalIgnoreCase) || repo == "scratch" || repo.EndsWith("/scratch", StringComparison.Ordinal);
     }
 
-    private static bool IsKind(string s) => s is "pod" or "pods" or "po" or "deployment" or "deployments" or "deploy" or "statefulset" or "statefulsets"
-        or "sts" or "daemonset" or "daemonsets" or "ds" or "replicaset" or "replicasets" or "rs" or "job" or "jobs";
-
-    /// <summary>The named pod, or the first running pod of a workload (by name, for a stable choice).</summary>
-    private static async Task<JsonDocument> PickPodAsync(KubeApi api, LogQuery q, CancellationToken ct)
+    /// <summary>One GET: the object, null when it does not exist; denials are user errors, other failures infra errors.</summary>
+    private static async Task<JsonElement?> GetOrNullAsync(ClusterReader reader, string path, string plural, CancellationToken ct)
     {
-        var path = $"/api/v1/namespaces/{Uri.EscapeDataString(q.Namespace)}/pods";
-        if (q.Selector is null)
-            return (await TargetResolver.GetAsync(api, $"{path}/{Uri.EscapeDataString(q.Pods[0])}", "pod", ct))!;
-        if (q.Selector.Length == 0) throw KstackException.User("A namespace is not an exec target: name a pod or a workload.");
-        using var list = await TargetResolver.GetAsync(api, $"{path}?labelSelector={Uri.EscapeDataString(q.Selector)}", "pods", ct);
-        var pods = (list?.RootElement.Array("items") ?? []).OrderBy(p => p.Str("metadata", "name"), StringComparer.Ordinal).ToList();
-        var running = pods.FirstOrDefault(p => p.Str("status", "phase") == "Running");
-        if (running.ValueKind != JsonValueKind.Object)
-            throw KstackException.User($"{TerminalText.Clean(q.Target)} has no running pod to open a shell in.");
-        return JsonDocument.Parse(running.GetRawText());
+        var got = await reader.GetAsync(path, plural, ct);
+        return got.Outcome switch
+        {
+            ReadOutcome.Ok => got.Value,
+            ReadOutcome.NotFound => null,
+            ReadOutcome.Forbidden => throw KstackException.User($"RBAC denies get {plural} in context `{reader.ContextName}`."),
+            _ => throw KstackException.Infra($"Unable to read {plural} for context `{reader.ContextName}` ({got.Error})."),
+        };
+    }
+
+    /// <summary>The first running pod by name (a stable choice).</summary>
+    private static JsonElement FirstRunning(List<JsonElement> pods, string what)
+    {
+        var running = pods.OrderBy(p => p.Str("metadata", "name"), StringComparer.Ordinal).FirstOrDefault(p => p.Str("status", "phase") == "Running");
+        return running.ValueKind == JsonValueKind.Object ? running
+            : throw KstackException.User($"{DataText.Token(what, 120)} has no running pod to open a shell in.");
     }
 
     private async Task<List<string>> PlanNodeAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, string node, CancellationToken ct)
     {
-        using var nodeDoc = await TargetResolver.GetAsync(api, $"/api/v1/nodes/{Uri.EscapeDataString(node)}", "node", ct)
-                            ?? throw KstackException.User($"Node {TerminalText.Clean(node)} not found in context `{run.Context}`.");
+        var reader = new ClusterReader(api);
+        var nodeObj = await GetOrNullAsync(reader, KindInfo.Node.ItemPath(null, node), "nodes", ct)
+                      ?? throw KstackException.User($"Node {TerminalText.Clean(node)} not found in context `{run.Context}`.");
         var ns = run.Namespace ?? "default";
-        using (var nsDoc = await TargetResolver.GetAsync(api, $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}", "namespace", ct)
-                           ?? throw KstackException.User($"Namespace {TerminalText.Clean(ns)} not found in context `{run.Context}`."))
         {
-            var enforce = nsDoc.RootElement.Str("metadata", "labels", "pod-security.kubernetes.io/enforce");
+            var nsObj = await GetOrNullAsync(reader, KindInfo.Namespace.ItemPath(null, ns), "namespaces", ct)
+                        ?? throw KstackException.User($"Namespace {TerminalText.Clean(ns)} not found in context `{run.Context}`.");
+            var enforce = nsObj.Str("metadata", "labels", "pod-security.kubernetes.io/enforce");
             if (enforce is not null && enforce != "privileged")
                 throw KstackException.User(
                     $"Namespace {ns} enforces Pod Security level `{TerminalText.Clean(enforce)}`, which rejects the privileged node-shell pod (hostPID, hostNetwork, hostPath, privileged). "
@@ -200,7 +215,7 @@ public sealed class ExecCommand : SkillCommand
         if (slug.Length > 30) slug = slug[..30].TrimEnd('-');
         var podName = $"kstack-node-shell-{slug}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var options = new NodeShell.Options(node, ns, podName, session, run.Get(ExecSkill.Image) ?? NodeShell.DefaultImage, deadline, run.Get(ExecSkill.WritableHost), run.Get(ExecSkill.RuntimeSocket));
-        var taints = nodeDoc.RootElement.Array("spec", "taints").ToList();
+        var taints = nodeObj.Array("spec", "taints").ToList();
         var pod = NodeShell.Pod(options, taints);
         List<string> argv = ["kubectl", $"--context={run.Context}", "exec", "-it", "-n", ns, podName, "-c", NodeShell.ContainerName, "--", "sh", "-c", ShellScript];
         plan["mode"] = "node";
@@ -297,7 +312,7 @@ public sealed class ExecCommand : SkillCommand
             throw KstackException.User($"The cluster refused the node-shell pod in namespace {ns}: {TerminalText.Clean(Kubeconfig.FirstLine(body))}");
         if (!((int)code is >= 200 and < 300))
             throw KstackException.User($"Creating the node-shell pod failed (HTTP {(int)code}): {TerminalText.Clean(Kubeconfig.FirstLine(body))}");
-        var path = TargetResolver.PodPath(ns, pod);
+        var path = KindInfo.Pod.ItemPath(ns, pod);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
         while (DateTimeOffset.UtcNow < deadline)
         {

@@ -24,7 +24,7 @@ internal static class ExecSkill
     {
         Name = "exec",
         Summary = "shared tmux shell into a pod container, an ephemeral debug container, or a node. Plans first.",
-        Target = new("<target>", "a pod, POD/CONTAINER, deployment/NAME, `node NAME` or `debug POD`", Required: false),
+        Target = new("<target>", "a pod, KIND/NAME, NAMESPACE/NAME, KIND/NAMESPACE/NAME, a bare name (any namespace), a label selector, `node NAME` or `debug POD`; the container with -c", Required: false),
         Flags = [Confirm, Container, Node, Debug, Image, WritableHost, RuntimeSocket, Deadline, TrustPane, Detach, Attach, RequestTimeout.Flag],
         Reads = ["the target pod or workload", "nodes", "namespaces (Pod Security labels)"],
         Effect = SkillEffect.Cluster,
@@ -32,6 +32,7 @@ internal static class ExecSkill
         Examples =
         [
             new("deployment/web -n shop", "Plan a shell in a pod of deployment web (nothing runs yet)"),
+            new("orders/ledger -c ledger", "Plan a shell in container ledger of a pod of ledger in namespace orders"),
             new("--node worker-1 --trust-pane", "Plan a node shell on worker-1 the agent may read"),
             new("--confirm 3f9c2a", "Carry out plan 3f9c2a"),
         ],

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Kstack.Objects;
 using Kstack.Envelope;
 using Kstack.Redaction;
 

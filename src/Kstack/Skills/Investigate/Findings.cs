@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Kstack.Skills.Events;
+using Kstack.Skills.Shared;
 using static Kstack.Envelope.DataText;
 
 namespace Kstack.Skills.Investigate;

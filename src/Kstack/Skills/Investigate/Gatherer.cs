@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Kstack.Objects;
 using Kstack.Kube;
-using Kstack.Skills.ClusterStatus;
-using Kstack.Skills.Events;
 using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.Investigate;
@@ -87,7 +86,7 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
         var current = obj;
         while (chain.Count < 4 && OwnerIndex.ControllerOf(current) is { } owner)
         {
-            if (KindInfo.ByKind(owner.Kind) is not { } kind)
+            if (KindInfo.PodsAndWorkloads.FirstOrDefault(k => k.Kind == owner.Kind) is not { } kind)
             {
                 chain.Add(new ObjectView(owner.Kind, ns, owner.Name, "", null, "", []));
                 break;

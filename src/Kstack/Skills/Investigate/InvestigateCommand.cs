@@ -1,3 +1,4 @@
+using Kstack.Objects;
 using Kstack.Cache;
 using Kstack.Commands;
 using Kstack.Kube;
@@ -14,15 +15,18 @@ public sealed class InvestigateCommand : SkillCommand
 {
     public const string BundleDir = "investigate";
 
+    public static readonly TargetRules Rules = new("investigate", KindInfo.PodsAndWorkloads, Selectors: false,
+        "Usage: /investigate <kind>/<name> | <namespace>/<name> | <kind>/<namespace>/<name> | <name> [-n <namespace>], e.g. pod/checkout-7c9 -n payments.");
+
     public override SkillDescriptor Descriptor => InvestigateSkill.Descriptor;
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
-        var spec = TargetSpec.Parse(run.FreeText, run.Namespace);
+        var target = Target.Parse(run.FreeText, run.Namespace, Rules);
         var timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag));
         using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout };
         var reader = new ClusterReader(api);
-        var resolved = await new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context)).ResolveAsync(spec, ct);
+        var resolved = await new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context)).ResolveAsync(target, Rules, ct);
         var inv = await new Gatherer(reader, run.Context, () => DateTimeOffset.UtcNow).GatherAsync(resolved, ct);
         var findings = Findings.Evaluate(inv);
 

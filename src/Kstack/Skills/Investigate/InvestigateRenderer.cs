@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Kstack.Objects;
 using Kstack.Cache;
 using static Kstack.Envelope.DataText;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Kstack.Skills.ClusterStatus;
-using Kstack.Skills.Events;
+using Kstack.Objects;
 using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.Investigate;

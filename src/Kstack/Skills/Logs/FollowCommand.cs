@@ -57,6 +57,7 @@ public static class FollowCommand
         if (string.IsNullOrEmpty(ctx)) throw KstackException.User("logs follow: --context=<name> is required.");
         if (string.IsNullOrEmpty(ns)) throw KstackException.User("logs follow: --namespace=<ns> is required.");
         if (pods.Length == 0 && selector is null) throw KstackException.User("logs follow: give --pod=<name> or --selector=<labels>.");
+        if (selector is not null) Objects.LabelSelector.Validate(selector);
         context = ctx;
         var since = parsed.GetValue(Since);
         if (since is not null) Cache.Duration.Parse("--since", since);

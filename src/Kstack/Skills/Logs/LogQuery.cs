@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Kstack.Envelope;
 using Kstack.Kube;
+using Kstack.Objects;
 using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.Logs;
@@ -22,6 +23,16 @@ public sealed record LogQuery
 
     public bool FollowsNewPods => Selector is not null && !Previous;
 
+    /// <summary>A resolved pod, workload (its pod selector) or namespace (every pod in it).</summary>
+    public static LogQuery From(Resolved r)
+    {
+        if (r.Kind == KindInfo.Pod) return new LogQuery { Namespace = r.Namespace, Pods = [r.Name], Target = $"pod/{r.Name}" };
+        if (r.Kind == KindInfo.Namespace) return new LogQuery { Namespace = r.Name, Selector = "", Target = $"namespace/{r.Name}" };
+        var selector = LabelSelector.Of(r.Object);
+        if (selector.Length == 0) throw KstackException.User($"{r.Kind.Kind} {DataText.Token(r.Name)} has no pod selector.");
+        return new LogQuery { Namespace = r.Namespace, Selector = selector, Target = $"{r.Kind.Kind.ToLowerInvariant()}/{r.Name}" };
+    }
+
     /// <summary>Arguments for `kstack logs follow` (<see cref="FollowCommand"/>), with the context first.</summary>
     public List<string> FollowArgs(string context)
     {
@@ -39,26 +50,5 @@ public sealed record LogQuery
     {
         try { return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200)); }
         catch (ArgumentException e) { throw KstackException.User($"Invalid --grep pattern: {e.Message}"); }
-    }
-
-    /// <summary>matchLabels and matchExpressions of a workload's spec.selector as a label selector string.</summary>
-    public static string SelectorOf(JsonElement workload)
-    {
-        var parts = new List<string>();
-        foreach (var p in workload.Props("spec", "selector", "matchLabels")) parts.Add($"{p.Name}={p.Value.GetString()}");
-        foreach (var e in workload.Array("spec", "selector", "matchExpressions"))
-        {
-            var key = e.Str("key") ?? "";
-            var values = string.Join(",", e.Array("values").Select(v => v.GetString()));
-            parts.Add((e.Str("operator") ?? "") switch
-            {
-                "In" => $"{key} in ({values})",
-                "NotIn" => $"{key} notin ({values})",
-                "Exists" => key,
-                "DoesNotExist" => "!" + key,
-                var op => throw KstackException.User($"Unsupported selector operator `{TerminalText.Clean(op)}`."),
-            });
-        }
-        return string.Join(",", parts);
     }
 }

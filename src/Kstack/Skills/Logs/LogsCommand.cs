@@ -2,6 +2,7 @@ using System.Text.Json;
 using Kstack.Commands;
 using Kstack.Envelope;
 using Kstack.Kube;
+using Kstack.Objects;
 using Kstack.Panes;
 using Kstack.Skills.Shared;
 using Env = Kstack.Envelope.Envelope;
@@ -16,15 +17,19 @@ public sealed class LogsCommand : SkillCommand
 {
     public override SkillDescriptor Descriptor => LogsSkill.Descriptor;
 
+    public static readonly TargetRules Rules = new("logs",
+        [KindInfo.Pod, KindInfo.Deployment, KindInfo.StatefulSet, KindInfo.DaemonSet, KindInfo.ReplicaSet, KindInfo.Job, KindInfo.Namespace], Selectors: true,
+        "Targets: a pod, <kind>/<name> (deployment, statefulset, daemonset, replicaset, job), <namespace>/<name>, "
+        + "<kind>/<namespace>/<name>, a label selector such as app=web, or namespace/<name> for every pod in it.");
+
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
         var store = new PaneStore(run.Root);
         var text = string.Join(' ', run.FreeText).Trim();
-        if (run.Get(LogsSkill.Attach)) return Attach(store, "logs", text);
+        if (run.Get(LogsSkill.Attach)) return PaneAttach.Attach(store, "logs", text);
 
         var trust = PaneLauncher.TrustFrom(run.Get(LogsSkill.TrustPane), run.Get(LogsSkill.Detach));
-        if (text.Length == 0)
-            throw KstackException.User("Name what to follow: a pod, deployment/NAME (also statefulset/, daemonset/, job/), a label selector such as app=web, or namespace/NAME.");
+        var target = Target.Parse(run.FreeText, run.Namespace, Rules);
         if (run.Get(LogsSkill.Since) is { } since && (!Cache.Duration.TryParse(since, out var s) || s <= TimeSpan.Zero))
             throw KstackException.User($"Invalid --since value {ArgumentText.Quote(since)}. Use durations like 30s, 15m, 2h, 1d.");
         if (run.Get(LogsSkill.Grep) is { } grep) LogQuery.CompileGrep(grep);
@@ -33,13 +38,17 @@ public sealed class LogsCommand : SkillCommand
         if (useKubetail && Tmux.Which("kubetail") is null)
             throw KstackException.User("--use-kubetail needs the kubetail CLI on PATH (brew install kubetail, or curl -sS https://www.kubetail.com/install.sh | bash). Without it, drop the flag: kstack's own follower works over the API.");
 
-        var ns = run.Namespace ?? run.Kubeconfig.NamespaceOf(run.Context) ?? "default";
         using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag)) };
-        var query = await TargetResolver.ResolveAsync(api, text, ns, ct) with
+        var reader = new ClusterReader(api);
+        var resolver = new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context));
+        var resolved = target.Selector is { } selector
+            ? new LogQuery { Namespace = target.Namespace ?? resolver.FallbackNamespace, Selector = selector, Target = selector }
+            : LogQuery.From(await resolver.ResolveAsync(target, Rules, ct));
+        var query = resolved with
         {
             Container = run.Get(LogsSkill.Container), Since = run.Get(LogsSkill.Since), Grep = run.Get(LogsSkill.Grep), Previous = run.Get(LogsSkill.Previous),
         };
-        var pods = await CurrentPodsAsync(api, query, ct);
+        var pods = await CurrentPodsAsync(reader, resolver, query, ct);
 
         List<string> argv;
         if (useKubetail)
@@ -88,9 +97,9 @@ public sealed class LogsCommand : SkillCommand
         return q.FollowsNewPods ? text + " — new matching pods join as they appear" : text;
     }
 
-    private static async Task<IReadOnlyList<(string Pod, IReadOnlyList<string> Containers)>> CurrentPodsAsync(KubeApi api, LogQuery q, CancellationToken ct)
+    private static async Task<IReadOnlyList<(string Pod, IReadOnlyList<string> Containers)>> CurrentPodsAsync(ClusterReader reader, TargetResolver resolver,
+        LogQuery q, CancellationToken ct)
     {
-        var path = $"/api/v1/namespaces/{Uri.EscapeDataString(q.Namespace)}/pods";
         var found = new List<(string, IReadOnlyList<string>)>();
         void Add(JsonElement pod)
         {
@@ -101,16 +110,11 @@ public sealed class LogsCommand : SkillCommand
         if (q.Selector is null)
         {
             foreach (var p in q.Pods)
-            {
-                using var doc = await TargetResolver.GetAsync(api, $"{path}/{Uri.EscapeDataString(p)}", "pod", ct);
-                if (doc is not null) Add(doc.RootElement);
-            }
+                if (await reader.GetAsync(KindInfo.Pod.ItemPath(q.Namespace, p), "pods", ct) is { Ok: true } got) Add(got.Value);
         }
         else
         {
-            var sel = q.Selector.Length == 0 ? "" : "?labelSelector=" + Uri.EscapeDataString(q.Selector);
-            using var list = await TargetResolver.GetAsync(api, path + sel, "pods", ct);
-            foreach (var pod in list?.RootElement.Array("items") ?? []) Add(pod);
+            foreach (var pod in await resolver.PodsAsync(q.Selector, q.Namespace, ct)) Add(pod);
         }
         if (q.Container is not null && found.Count > 0 && found.All(f => ((IReadOnlyList<string>)f.Item2).Count == 0))
             throw KstackException.User($"No pod of {TerminalText.Clean(q.Target)} has a container named `{TerminalText.Clean(q.Container)}`.");
@@ -118,27 +122,14 @@ public sealed class LogsCommand : SkillCommand
     }
 
     private static string KubetailSource(LogQuery q) =>
-        q.Target.Contains('/') && !q.Target.StartsWith("namespace/", StringComparison.Ordinal)
-            ? $"{q.Namespace}:{TargetResolver.KubetailPath(q.Target)}{(q.Container is null ? "" : "/" + q.Container)}"
+        q.Target.Contains('/') && q.Target != q.Selector && !q.Target.StartsWith("namespace/", StringComparison.Ordinal)
+            ? $"{q.Namespace}:{KubetailPath(q.Target)}{(q.Container is null ? "" : "/" + q.Container)}"
             : q.Pods.Count == 1 ? $"{q.Namespace}:{q.Pods[0]}" : $"{q.Namespace}:pods/*";
 
-    /// <summary>--attach: the attach command for an existing session of this mode (matching the text when given).</summary>
-    public static Env Attach(PaneStore store, string mode, string text)
+    /// <summary>deployment/web → deployments/web (kubetail's source path).</summary>
+    private static string KubetailPath(string target)
     {
-        var live = store.All().Where(r => r.Mode == mode && Tmux.HasSession(r.Session)).ToList();
-        var slug = text.Length == 0 ? null : PaneStore.Slug(text);
-        var match = slug is null ? live : live.Where(r => r.Session.StartsWith($"kstack-{mode}-{slug}", StringComparison.Ordinal)).ToList();
-        if (match.Count == 0)
-            throw KstackException.User(live.Count == 0 ? $"No running kstack {mode} session to attach to." : $"No running kstack {mode} session matches `{TerminalText.Clean(text)}`.");
-        if (match.Count > 1)
-            throw KstackException.User($"Several kstack {mode} sessions match; name one: " + string.Join(", ", match.Where(r => r.Trust != PaneTrust.Detached).Select(r => r.Session)) + ".");
-        var r = match[0];
-        return Env.Verbatim(string.Join('\n',
-            $"Session {r.Session} is running.",
-            $"  Target: {DataText.Token(r.Target, 120)}",
-            $"  Trust:  {PaneLauncher.TrustLine(r.Trust)}",
-            $"  tmux:   {Tmux.AttachCommand(r.Session)}",
-            "  " + (r.Trust == PaneTrust.Detached ? "Open it yourself in a terminal with the tmux command above." : PaneLauncher.TryOpenWindow(r.Session))),
-            PaneLauncher.AgentContext(r));
+        var slash = target.IndexOf('/');
+        return (KindTable.Builtin.Find(target[..slash])?.Plural ?? target[..slash]) + target[slash..];
     }
 }

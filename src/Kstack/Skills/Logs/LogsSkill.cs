@@ -20,7 +20,7 @@ internal static class LogsSkill
     {
         Name = "logs",
         Summary = "follow live logs of a pod, workload, label selector or namespace in a shared tmux pane.",
-        Target = new("<target>", "pod, deployment/NAME (statefulset/, daemonset/, replicaset/, job/), app=web, namespace/NAME", Required: true),
+        Target = new("<target>", "a pod, KIND/NAME (deployment/, statefulset/, daemonset/, replicaset/, job/), NAMESPACE/NAME, KIND/NAMESPACE/NAME, a bare name (any namespace), app=web, namespace/NAME", Required: true),
         Flags = [Since, Grep, Container, Previous, TrustPane, Detach, Attach, UseKubetail, RequestTimeout.Flag],
         Reads = ["the target's pods", "pod logs (streamed)"],
         Effect = SkillEffect.LocalState,

@@ -61,7 +61,7 @@ public sealed class MetricsCommand : SkillCommand
             if (req.Names.Count > 0) throw KstackException.User($"Cannot resolve the target: {why}.");
             notes.Add($"Pods are not readable ({why}): no workload column.");
         }
-        var target = TargetResolver.Resolve(req, pods, ChainOf, pods.Select(p => p.Node).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal));
+        var target = MetricsTargets.Resolve(req, pods, ChainOf, pods.Select(p => p.Node).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal));
 
         var sources = await SourcesAsync(run, api.Lazy, req.Namespace, forced, ct);
         var usePrometheus = sourceMode switch

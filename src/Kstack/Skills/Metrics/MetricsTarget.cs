@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Kstack.Envelope;
+using Kstack.Objects;
 using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.Metrics;
@@ -11,17 +12,9 @@ public enum TargetKind { Cluster, Namespace, Pod, Workload, Node, Nodes }
 /// <summary>What the user asked about, before it is checked against the cluster.</summary>
 public sealed record TargetRequest(string? Kind, string? Namespace, IReadOnlyList<string> Names, bool AllNodes)
 {
-    public static readonly IReadOnlyDictionary<string, string> KindAliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["pod"] = "Pod", ["pods"] = "Pod", ["po"] = "Pod",
-        ["deployment"] = "Deployment", ["deployments"] = "Deployment", ["deploy"] = "Deployment",
-        ["statefulset"] = "StatefulSet", ["statefulsets"] = "StatefulSet", ["sts"] = "StatefulSet",
-        ["daemonset"] = "DaemonSet", ["daemonsets"] = "DaemonSet", ["ds"] = "DaemonSet",
-        ["replicaset"] = "ReplicaSet", ["replicasets"] = "ReplicaSet", ["rs"] = "ReplicaSet",
-        ["job"] = "Job", ["jobs"] = "Job", ["cronjob"] = "CronJob", ["cronjobs"] = "CronJob", ["cj"] = "CronJob",
-        ["node"] = "Node", ["nodes"] = "Node", ["no"] = "Node",
-        ["namespace"] = "Namespace", ["namespaces"] = "Namespace", ["ns"] = "Namespace",
-    };
+    /// <summary>The kinds a metrics target may name; pods and workloads resolve to pods, nodes and namespaces to the pods on or in them.</summary>
+    public static readonly TargetRules Rules = new("metrics", [.. KindInfo.PodsAndWorkloads, KindInfo.Node, KindInfo.Namespace], Selectors: false,
+        "Name a pod, <kind>/<name>, <kind>/<namespace>/<name>, <namespace>/<name>, node <name>, namespace <name> or nodes.");
 
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -56,16 +49,12 @@ public sealed record TargetRequest(string? Kind, string? Namespace, IReadOnlyLis
             if (lower is "nodes") { allNodes = true; continue; }
             if (w.Contains('/'))
             {
-                var parts = w.Split('/');
-                if (parts.Any(p => !IsName(p)) || parts.Length > 3) throw KstackException.User($"Target {DataText.Quote(w)} is not <kind>/<name>, <kind>/<namespace>/<name> or <namespace>/<name>.");
-                if (KindAliases.TryGetValue(parts[0], out var k))
-                {
-                    kind = k;
-                    if (parts.Length == 3) { ns = parts[1]; names.Insert(0, parts[2]); }
-                    else names.Insert(0, parts[1]);
-                }
-                else if (parts.Length == 2) { ns = parts[0]; names.Insert(0, parts[1]); }
-                else throw KstackException.User($"Unknown kind {DataText.Quote(parts[0])} in {DataText.Quote(w)}: use pod, deployment, statefulset, daemonset, job, cronjob, replicaset, node or namespace.");
+                // The shared target grammar; metrics resolves the result against the cached pods.
+                var t = Target.Parse([w], ns, Rules);
+                if (t.KindWord is not null) throw KstackException.User($"Unknown kind {DataText.Quote(t.KindWord)} in {DataText.Quote(w)}: use {Rules.KindList}.");
+                kind = t.Kind?.Kind;
+                if (t.Kind != KindInfo.Node) ns = t.Kind == KindInfo.Namespace ? t.Name : t.Namespace;
+                names.Insert(0, t.Name);
                 continue;
             }
             if (StopWords.Contains(lower) || !IsName(lower) || Regex.IsMatch(lower, @"^\d+$")) continue;
@@ -109,10 +98,10 @@ public sealed record ResolvedTarget(TargetKind Kind, string? Namespace, string? 
     };
 }
 
-/// <summary>Resolves a <see cref="TargetRequest"/> against the pods the user may list (pure).</summary>
-public static class TargetResolver
+/// <summary>Resolves a <see cref="TargetRequest"/> against the pods the user may list (pure), with the shared matching rules.</summary>
+public static class MetricsTargets
 {
-    public const int MaxCandidates = 10;
+    private static readonly string[] WorkloadKinds = KindInfo.Workloads.Select(k => k.Kind).ToArray();
 
     /// <param name="chainOf">The owner chain of a pod, nearest first.</param>
     /// <param name="nodes">Node names known from node metrics or pod placement.</param>
@@ -122,57 +111,43 @@ public static class TargetResolver
         if (req.AllNodes) return new ResolvedTarget(TargetKind.Nodes, null, null, null, []);
         if (req.Kind == "Namespace") return new ResolvedTarget(TargetKind.Namespace, req.Namespace, req.Namespace, null, InNs(pods, req.Namespace));
         if (req.Names.Count == 0) return new ResolvedTarget(req.Namespace is null ? TargetKind.Cluster : TargetKind.Namespace, req.Namespace, req.Namespace, null, InNs(pods, req.Namespace));
+        var scoped = InNs(pods, req.Namespace);
+        var tiers = Tiers(req.Kind, req.Namespace, scoped, pods, chainOf, nodes);
         foreach (var name in req.Names)
         {
-            var found = Match(req.Kind, req.Namespace, name, pods, chainOf, nodes);
-            if (found is not null) return found;
+            if (Objects.TargetResolver.Match(name, tiers) is { } found) return Pods(found, req.Namespace, scoped, pods, chainOf);
             if (req.Kind is not null) break;
         }
-        var first = req.Names[0];
         var what = req.Kind is null ? "pod, workload, node or namespace" : req.Kind.ToLowerInvariant();
-        var scope = req.Namespace is null ? "" : $" in namespace {req.Namespace}";
-        var closest = Closest(first, pods.Select(p => p.Name).Concat(pods.Select(p => chainOf(p).LastOrDefault()?.Name).OfType<string>()).Concat(nodes));
-        throw KstackException.User($"No {what} named {DataText.Quote(first)}{scope}." + (closest.Count > 0 ? " Closest: " + string.Join(", ", closest.Select(c => DataText.Token(c))) + "." : ""));
+        var where = req.Namespace is null ? "any namespace" : $"namespace {req.Namespace}";
+        throw Objects.TargetResolver.NotFound(req.Names[0], tiers, what, where);
     }
 
-    private static ResolvedTarget? Match(string? kind, string? ns, string name, IReadOnlyList<MetricsPod> pods,
+    /// <summary>Candidates in match order: pods, workloads (a pod's top-level owner, or any owner of the named kind), nodes, namespaces.</summary>
+    private static List<IReadOnlyList<ObjectRef>> Tiers(string? kind, string? ns, List<MetricsPod> scoped, IReadOnlyList<MetricsPod> pods,
         Func<MetricsPod, IReadOnlyList<OwnerRef>> chainOf, IReadOnlyCollection<string> nodes)
     {
-        var scoped = InNs(pods, ns);
-        if (kind is null or "Pod")
-        {
-            var exact = scoped.Where(p => p.Name == name).ToList();
-            if (exact.Count == 1) return new ResolvedTarget(TargetKind.Pod, exact[0].Namespace, name, null, exact);
-            if (exact.Count > 1) throw Ambiguous(name, exact.Select(p => $"pod/{p.Namespace}/{p.Name}"));
-            if (kind == "Pod") return null;
-        }
-        if (kind is null or "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Job" or "CronJob")
-        {
-            var owned = scoped.Select(p => (Pod: p, Owner: chainOf(p).FirstOrDefault(o => o.Name == name && (kind is null ? o == chainOf(p)[^1] : o.Kind == kind))))
-                .Where(x => x.Owner is not null).ToList();
-            var workloads = owned.Select(x => (x.Owner!.Kind, x.Pod.Namespace)).Distinct().ToList();
-            if (workloads.Count > 1) throw Ambiguous(name, workloads.Select(w => $"{w.Kind.ToLowerInvariant()}/{w.Namespace}/{name}"));
-            if (workloads.Count == 1)
-                return new ResolvedTarget(TargetKind.Workload, workloads[0].Namespace, name, workloads[0].Kind, owned.Select(x => x.Pod).ToList());
-            if (kind is not null) return null;
-        }
-        if (kind is null or "Node" && nodes.Contains(name))
-            return new ResolvedTarget(TargetKind.Node, ns, name, null, scoped.Where(p => p.Node == name).ToList());
-        if (kind is null && ns is null && pods.Any(p => p.Namespace == name))
-            return new ResolvedTarget(TargetKind.Namespace, name, name, null, InNs(pods, name));
-        return null;
+        var tiers = new List<IReadOnlyList<ObjectRef>>();
+        if (kind is null or "Pod") tiers.Add(scoped.Select(p => new ObjectRef("Pod", p.Namespace, p.Name)).ToList());
+        if (kind is null || WorkloadKinds.Contains(kind))
+            tiers.Add(scoped.SelectMany(p => chainOf(p) is { Count: > 0 } chain
+                    ? (kind is null ? [chain[^1]] : chain.Where(o => o.Kind == kind)).Select(o => new ObjectRef(o.Kind, p.Namespace, o.Name))
+                    : []).Distinct().ToList());
+        if (kind is null or "Node") tiers.Add(nodes.Select(n => new ObjectRef("Node", null, n)).ToList());
+        if (kind is null && ns is null) tiers.Add(pods.Select(p => p.Namespace).Distinct().Select(n => new ObjectRef("Namespace", null, n)).ToList());
+        return tiers;
     }
+
+    private static ResolvedTarget Pods(ObjectRef r, string? ns, List<MetricsPod> scoped, IReadOnlyList<MetricsPod> pods, Func<MetricsPod, IReadOnlyList<OwnerRef>> chainOf) =>
+        r.Kind switch
+        {
+            "Pod" => new ResolvedTarget(TargetKind.Pod, r.Namespace, r.Name, null, scoped.Where(p => p.Namespace == r.Namespace && p.Name == r.Name).ToList()),
+            "Node" => new ResolvedTarget(TargetKind.Node, ns, r.Name, null, scoped.Where(p => p.Node == r.Name).ToList()),
+            "Namespace" => new ResolvedTarget(TargetKind.Namespace, r.Name, r.Name, null, InNs(pods, r.Name)),
+            _ => new ResolvedTarget(TargetKind.Workload, r.Namespace, r.Name, r.Kind,
+                scoped.Where(p => p.Namespace == r.Namespace && chainOf(p).Any(o => o.Kind == r.Kind && o.Name == r.Name)).ToList()),
+        };
 
     private static List<MetricsPod> InNs(IReadOnlyList<MetricsPod> pods, string? ns) =>
         ns is null ? pods.ToList() : pods.Where(p => p.Namespace == ns).ToList();
-
-    private static KstackException Ambiguous(string name, IEnumerable<string> candidates)
-    {
-        var list = candidates.Distinct().Order(StringComparer.Ordinal).ToList();
-        var shown = string.Join(", ", list.Take(MaxCandidates).Select(c => DataText.Token(c)));
-        return KstackException.User($"{DataText.Quote(name)} matches {list.Count} objects: {shown}{(list.Count > MaxCandidates ? ", …" : "")}. Name one as <kind>/<namespace>/<name>.");
-    }
-
-    private static IReadOnlyList<string> Closest(string name, IEnumerable<string> names) =>
-        NameSuggestions.Closest(name, names.Distinct(), n => n, 5);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kstack.Skills.Shared;
 using Kstack.Skills.Events;
 using Xunit;
 

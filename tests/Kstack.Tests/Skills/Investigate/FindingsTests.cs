@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Kstack.Skills.ClusterStatus;
-using Kstack.Skills.Events;
+using Kstack.Objects;
+using Kstack.Skills.Shared;
 using Kstack.Skills.Investigate;
 using Kstack.Tests.Support;
 using Xunit;

@@ -1,59 +1,10 @@
 using System.Text.Json;
 using Kstack.Envelope;
-using Kstack.Skills.ClusterStatus;
-using Kstack.Skills.Events;
 using Kstack.Skills.Investigate;
 using Kstack.Skills.Shared;
 using Xunit;
 
 namespace Kstack.Tests.Skills.Investigate;
-
-public class TargetSpecTests
-{
-    [Theory]
-    [InlineData("pod/ledger-1", null, "Pod", null, "ledger-1")]
-    [InlineData("deploy/ledger", "orders", "Deployment", "orders", "ledger")]
-    [InlineData("sts/consumer", null, "StatefulSet", null, "consumer")]
-    [InlineData("orders/ledger", null, null, "orders", "ledger")]
-    [InlineData("cronjob/batch/nightly-report", null, "CronJob", "batch", "nightly-report")]
-    [InlineData("ledger", "orders", null, "orders", "ledger")]
-    [InlineData("ledger", null, null, null, "ledger")]
-    public void Parses_the_target_forms(string text, string? ns, string? kind, string? expectNs, string name)
-    {
-        var spec = TargetSpec.Parse([text], ns);
-        Assert.Equal(kind, spec.Kind?.Kind);
-        Assert.Equal(expectNs, spec.Namespace);
-        Assert.Equal(name, spec.Name);
-    }
-
-    [Fact]
-    public void Picks_the_target_word_among_free_text()
-    {
-        Assert.Equal("ledger", TargetSpec.Parse(["why", "is", "pod/ledger", "crashing"], null).Name);
-        var pair = TargetSpec.Parse(["deployment", "ledger"], null);
-        Assert.Equal(("Deployment", "ledger"), (pair.Kind!.Kind, pair.Name));
-    }
-
-    [Theory]
-    [InlineData("", "Name what to investigate")]
-    [InlineData("svc/ledger", "not \"svc\"")]
-    [InlineData("pod/Bad_Name", "not a valid object name")]
-    [InlineData("a/b/c/d", "Cannot read target")]
-    [InlineData("thing/orders/x", "Unknown kind")]
-    public void Rejects_bad_targets_with_user_errors(string text, string expected)
-    {
-        var e = Assert.Throws<KstackException>(() => TargetSpec.Parse(text.Length == 0 ? [] : [text], null));
-        Assert.Equal(ErrorKind.User, e.Kind);
-        Assert.Contains(expected, e.Message);
-    }
-
-    [Fact]
-    public void Conflicting_namespaces_are_a_user_error()
-    {
-        var e = Assert.Throws<KstackException>(() => TargetSpec.Parse(["orders/ledger"], "payments"));
-        Assert.Contains("--namespace", e.Message);
-    }
-}
 
 public class NameSuggestionTests
 {

@@ -161,7 +161,7 @@ public class MetricsUnitTests
         p.Owner is { Kind: "ReplicaSet" } rs ? [rs, new OwnerRef("Deployment", rs.Name[..rs.Name.LastIndexOf('-')])] : p.Owner is { } o ? [o] : [];
 
     private static ResolvedTarget Resolve(string text, string? ns = null) =>
-        TargetResolver.Resolve(TargetRequest.Parse(text.Split(' ', StringSplitOptions.RemoveEmptyEntries), ns, out _, out _, out _), Pods, Chain,
+        MetricsTargets.Resolve(TargetRequest.Parse(text.Split(' ', StringSplitOptions.RemoveEmptyEntries), ns, out _, out _, out _), Pods, Chain,
             Pods.Select(p => p.Node).ToHashSet());
 
     [Fact]

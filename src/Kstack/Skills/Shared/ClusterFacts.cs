@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Kstack.Skills.Shared;
 
-namespace Kstack.Skills.ClusterStatus;
+namespace Kstack.Skills.Shared;
 
 public sealed record NodeFacts(
     string Name, string ReadyStatus, string? ReadyReason, string? ReadyMessage, IReadOnlyList<string> Pressures,

@@ -2,9 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Kstack.Envelope;
-using Kstack.Kube;
 
-namespace Kstack.Skills.Investigate;
+namespace Kstack.Kube;
 
 public enum ReadOutcome { Ok, Forbidden, NotFound, Rejected, Failed }
 

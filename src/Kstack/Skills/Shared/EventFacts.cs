@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Kstack.Skills.Shared;
 
-namespace Kstack.Skills.Events;
+namespace Kstack.Skills.Shared;
 
 /// <summary>One event, normalised across core v1 and events.k8s.io/v1 (eventTime/series as well as lastTimestamp).</summary>
 public sealed record EventFacts(
