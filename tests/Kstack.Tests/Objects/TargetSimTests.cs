@@ -36,6 +36,7 @@ public class TargetSimTests
         Assert.Equal($"  Target:     pod orders/{LedgerPod}, container ledger", Line(box.Kstack("exec", "orders/ledger", "-c", "ledger"), "  Target:"));
         Assert.Equal($"  Target:     pod orders/{LedgerPod}, container ledger", Line(box.Kstack("exec", "deployment/orders/ledger", "--container=ledger"), "  Target:"));
         Assert.Contains("has no container `nosuch`", box.Kstack("exec", "orders/ledger", "-c", "nosuch").Message);
+        Assert.StartsWith("Metrics: sim-admin · deployment orders/ledger ·", box.Kstack("metrics", "orders/ledger").AssertOk().Content);
     }
 
     [Fact]
@@ -45,6 +46,7 @@ public class TargetSimTests
         Assert.Equal(("Pod", "orders", LedgerPod), Investigated(box.Kstack("investigate", LedgerPod)));
         Assert.Equal($"  Target:  pod/{LedgerPod} in namespace orders", Line(box.Kstack("logs", LedgerPod), "  Target:"));
         Assert.Equal($"  Target:     pod orders/{LedgerPod}, container ledger", Line(box.Kstack("exec", LedgerPod), "  Target:"));
+        Assert.StartsWith($"Metrics: sim-admin · pod orders/{LedgerPod} ·", box.Kstack("metrics", LedgerPod).AssertOk().Content);
 
         // The same miss gets the same answer (closest names) from each skill.
         foreach (var skill in new[] { "investigate", "logs", "exec" })
@@ -112,13 +114,6 @@ public class TargetSimTests
         var dir = Directory.CreateTempSubdirectory("kstack-crd-scenario-").FullName;
         try
         {
-            var healthy = Path.Combine(KstackProcess.RepoRoot, "tests", "scenarios", "healthy");
-            foreach (var f in Directory.EnumerateFiles(healthy, "*", SearchOption.AllDirectories))
-            {
-                var to = Path.Combine(dir, Path.GetRelativePath(healthy, f));
-                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-                File.Copy(f, to);
-            }
             File.WriteAllText(Path.Combine(dir, "widgets.yaml"), """
                 apiVersion: apiextensions.k8s.io/v1
                 kind: CustomResourceDefinition
@@ -133,12 +128,14 @@ public class TargetSimTests
                 kind: Widget
                 metadata: {name: w1, namespace: shop}
                 """);
-            await using var sim = await SimCluster.StartAsync(dir);
+            await using var sim = await SimCluster.StartMergedAsync(["healthy", dir]);
             var full = sim.Kstack("investigate", "wg/shop/w1");
             Assert.Equal("user", full.Kind);
             Assert.Contains("/investigate takes pod, deployment, statefulset, daemonset, cronjob, job, replicaset, not \"wg\" (Widget)", full.Message);
             var pair = sim.Kstack("investigate", "widgets.example.com/w1");
             Assert.Contains("not \"widgets.example.com\" (Widget)", pair.Message);
+            var asNamespace = sim.Kstack("investigate", "widgets/w1");
+            Assert.Contains("not \"widgets\" (Widget)", asNamespace.Message);
             var unknown = sim.Kstack("investigate", "wdget/shop/w1");
             Assert.Contains("Unknown kind \"wdget\". Closest: widget", unknown.Message);
         }

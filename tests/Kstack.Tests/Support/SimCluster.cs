@@ -22,7 +22,11 @@ public sealed class SimCluster : IAsyncDisposable
     public string Root => Path.Combine(Dir, "root");
     public string Home => Path.Combine(Dir, "home");
 
-    public static async Task<SimCluster> StartAsync(string scenario, string? faultsYaml = null, int generatePods = 0)
+    public static Task<SimCluster> StartAsync(string scenario, string? faultsYaml = null, int generatePods = 0) =>
+        StartMergedAsync([scenario], faultsYaml, generatePods);
+
+    /// <summary>Several scenarios (names or directories) merged into one cluster, as `kstack-sim --scenario a --scenario b`.</summary>
+    public static async Task<SimCluster> StartMergedAsync(IReadOnlyList<string> scenarios, string? faultsYaml = null, int generatePods = 0)
     {
         var dir = Directory.CreateTempSubdirectory("kstack-sim-test-").FullName;
         Directory.CreateDirectory(Path.Combine(dir, "home"));
@@ -30,7 +34,7 @@ public sealed class SimCluster : IAsyncDisposable
         if (faultsYaml is not null) File.WriteAllText(faults = Path.Combine(dir, "faults.yaml"), faultsYaml);
         var server = await SimServer.StartAsync(new SimOptions
         {
-            Scenarios = [scenario],
+            Scenarios = scenarios,
             KubeconfigPath = Path.Combine(dir, "kubeconfig"),
             AuditLogPath = Path.Combine(dir, "audit.log"),
             FaultsPath = faults,
