@@ -65,13 +65,13 @@ public static class KstackApp
     public static async Task<int> MainAsync(string[] args, CancellationToken ct)
     {
         var root = BuildRoot();
-        var parsed = root.Parse(args, Parser);
         var (command, depth) = Dispatched(root, args);
+        var call = new VerbCall(() => root.Parse(args, Parser), args[depth..]);
         // The pane follower streams to the terminal; it answers with an exit code, not an envelope.
-        if (command is StreamCommand stream) return await stream.RunAsync(parsed, ct);
+        if (command is StreamCommand stream) return await stream.RunAsync(call.Parsed, ct);
 
-        var envelope = await RunAsync(root, parsed, command, args[depth..], ct);
-        if (WantsText(parsed) && !Console.IsOutputRedirected && envelope.Ok)
+        var envelope = await RunAsync(root, call, command, ct);
+        if (envelope.Ok && !Console.IsOutputRedirected && WantsText(call.Parsed))
         {
             Console.Out.Write(envelope.Content.TrimEnd('\n') + "\n");
             return 0;
@@ -85,20 +85,21 @@ public static class KstackApp
     {
         var root = BuildRoot();
         var (command, depth) = Dispatched(root, args);
-        return RunAsync(root, root.Parse(args, Parser), command, args.Skip(depth).ToArray(), ct);
+        return RunAsync(root, new VerbCall(() => root.Parse(args, Parser), args.Skip(depth).ToArray()), command, ct);
     }
 
-    private static async Task<Env> RunAsync(RootCommand root, ParseResult parsed, Command command, IReadOnlyList<string> rest, CancellationToken ct)
+    private static async Task<Env> RunAsync(RootCommand root, VerbCall call, Command command, CancellationToken ct)
     {
         switch (command)
         {
             case VerbCommand verb:
-                return await verb.RunAsync(new VerbCall(parsed, rest), ct);
+                return await verb.RunAsync(call, ct);
             case StreamCommand:
                 return Env.UserError("`kstack logs follow` streams into a /logs pane; start it with /logs.");
         }
-        if (parsed.GetValue(HelpOption) || rest.All(a => a == JsonOption.Name)) return Env.Verbatim(TopHelp(root));
-        if (parsed.GetValue(VersionOption)) return Env.Verbatim(VersionLine);
+        var rest = call.Args;
+        if (call.Parsed.GetValue(HelpOption) || rest.All(a => a == JsonOption.Name)) return Env.Verbatim(TopHelp(root));
+        if (call.Parsed.GetValue(VersionOption)) return Env.Verbatim(VersionLine);
         var unknown = rest.First(a => a != JsonOption.Name);
         return Env.UserError($"Unknown command `{ArgumentText.Cap(unknown)}`. Run `kstack --help` for usage.");
     }

@@ -3,8 +3,18 @@ using Env = Kstack.Envelope.Envelope;
 
 namespace Kstack.Cli;
 
-/// <summary>One call of a verb: the parse of the whole command line, and the arguments after the verb's own words.</summary>
-public sealed record VerbCall(ParseResult Parsed, IReadOnlyList<string> Args);
+/// <summary>
+/// One call of a verb: the parse of the whole command line (made on first use: a skill parses its own arguments, so
+/// its calls never pay for parsing the whole tree), and the arguments after the verb's own words.
+/// </summary>
+public sealed class VerbCall(Func<ParseResult> parse, IReadOnlyList<string> args)
+{
+    private ParseResult? _parsed;
+
+    public ParseResult Parsed => _parsed ??= parse();
+
+    public IReadOnlyList<string> Args { get; } = args;
+}
 
 /// <summary>A command on kstack's root that answers with one envelope.</summary>
 public sealed class VerbCommand(string name, string description, Func<VerbCall, CancellationToken, Task<Env>> run) : Command(name, description)
