@@ -36,8 +36,12 @@ public static class KstackApp
     private static string? Metadata(string key) =>
         typeof(KstackApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 
-    /// <summary>The root command with every verb. Built per call: System.CommandLine symbols belong to one tree.</summary>
-    public static RootCommand BuildRoot()
+    /// <summary>
+    /// The root command with every verb. A skill parses its own arguments with the command its descriptor builds, so the
+    /// tree that only dispatches (<paramref name="withSkillFlags"/> false) leaves the skills' flags off and start-up
+    /// does not pay for building them; help and schema consumers take the full tree.
+    /// </summary>
+    public static RootCommand BuildRoot(bool withSkillFlags = true)
     {
         var root = new RootCommand("kstack — safe Kubernetes monitoring, troubleshooting and auditing for AI agents");
         root.Options.Clear();
@@ -48,7 +52,7 @@ public static class KstackApp
         foreach (var skill in SkillCatalogue.All)
         {
             var command = new VerbCommand(skill.Name, skill.Summary, (call, ct) => skill.Create().InvokeAsync(skill.Name, call.Args, ct));
-            GlobalFlags.Populate(command, skill);
+            if (withSkillFlags) GlobalFlags.Populate(command, skill);
             if (skill.Name == "logs") command.Subcommands.Add(Skills.Logs.FollowCommand.Build());
             root.Subcommands.Add(command);
         }
@@ -64,14 +68,14 @@ public static class KstackApp
     /// <summary>Runs one command line and writes its answer: the envelope, or plain text for help and version at a terminal.</summary>
     public static async Task<int> MainAsync(string[] args, CancellationToken ct)
     {
-        var root = BuildRoot();
+        var root = BuildRoot(withSkillFlags: false);
         var (command, depth) = Dispatched(root, args);
         var call = new VerbCall(() => root.Parse(args, Parser), args[depth..]);
         // The pane follower streams to the terminal; it answers with an exit code, not an envelope.
         if (command is StreamCommand stream) return await stream.RunAsync(call.Parsed, ct);
 
         var envelope = await RunAsync(root, call, command, ct);
-        if (envelope.Ok && !Console.IsOutputRedirected && WantsText(call.Parsed))
+        if (envelope.Ok && !Console.IsOutputRedirected && WantsText(command, call))
         {
             Console.Out.Write(envelope.Content.TrimEnd('\n') + "\n");
             return 0;
@@ -121,8 +125,12 @@ public static class KstackApp
     }
 
     /// <summary>Help or version asked for by a person (a flag before any `--`, or a bare `kstack`), without --json.</summary>
-    private static bool WantsText(ParseResult parsed)
+    private static bool WantsText(Command command, VerbCall call)
     {
+        // A skill answers --help wherever it stands among its arguments (SkillCommand), so the same rule applies here.
+        if (SkillCatalogue.Find(command.Name) is not null && command.Parents.FirstOrDefault() is RootCommand)
+            return call.Args.Any(a => a is "--help" or "-h") && !call.Args.Contains("--json");
+        var parsed = call.Parsed;
         var own = parsed.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash).ToList();
         if (own.Any(t => t.Type == TokenType.Option && t.Value == "--json")) return false;
         return own.Count == 0
