@@ -124,6 +124,8 @@ public static class ScenarioLoader
         {
             try { docs.Add((JsonNode.Parse(text), 0)); }
             catch (JsonException e) { throw new ScenarioException(file, 0, $"invalid JSON: {e.Message}"); }
+            if (LoneSurrogateString(text) is { } at)
+                throw new ScenarioException(file, 0, $"a string holds a lone UTF-16 surrogate escape at byte {at} (an API server never serves one: Go replaces it with U+FFFD)");
         }
         else
         {
@@ -154,6 +156,19 @@ public static class ScenarioLoader
             else result.Add((obj, doc));
         }
         return result;
+    }
+
+    /// <summary>The byte offset of the first string (value or property name) that does not decode to valid UTF-16, or null.</summary>
+    private static long? LoneSurrogateString(string text)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+            try { reader.GetString(); }
+            catch (InvalidOperationException) { return reader.TokenStartIndex; }
+        }
+        return null;
     }
 
     private static void CheckHeader(JsonObject obj, string file, int doc, string where)

@@ -54,6 +54,27 @@ public sealed class ScenarioLoaderTests
         Assert.False(File.Exists(Path.Combine(dir, "kc")));
     }
 
+    [Theory]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"back\\ud800off\"}}")]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"labels\":{\"x\\udc00\":\"v\"}}}")]
+    public async Task CliExitsWithTwoOnALoneSurrogateInJson(string json)
+    {
+        var dir = Scenario(("objects.json", json));
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        try
+        {
+            Assert.Equal(2, await SimCli.RunAsync(["--scenario", dir, "--kubeconfig", Path.Combine(dir, "kc")]));
+        }
+        finally
+        {
+            Console.SetError(old);
+        }
+        Assert.Contains("objects.json: document 0: ", err.ToString());
+        Assert.Contains("lone UTF-16 surrogate", err.ToString());
+    }
+
     [Fact]
     public async Task MergesScenariosFillsDefaultsAndResolvesRelativeTimes()
     {

@@ -88,7 +88,7 @@ public static class ClusterStatusRenderer
                 w.WriteNumber("unschedulable", n.Unschedulable); w.WriteNumber("controlPlane", n.ControlPlane); w.WriteNumber("worker", n.Worker);
                 w.WriteEndObject();
             }
-            else w.WriteNull("nodes");
+            else w.WriteNullValue();
             if (r.NodesUnreadable is not null) w.WriteString("nodesUnreadable", C(r.NodesUnreadable));
             w.WritePropertyName("pods");
             if (r.Pods is { } p)
@@ -97,7 +97,7 @@ public static class ClusterStatusRenderer
                 w.WriteNumber("total", p.Total); w.WriteNumber("ready", p.Ready); w.WriteNumber("withRestarts", p.WithRestarts);
                 w.WriteEndObject();
             }
-            else w.WriteNull("pods");
+            else w.WriteNullValue();
             if (r.PodsUnreadable is not null) w.WriteString("podsUnreadable", C(r.PodsUnreadable));
             w.WriteNumber("issuesTotal", r.IssuesTotal);
             w.WriteStartArray("issues");

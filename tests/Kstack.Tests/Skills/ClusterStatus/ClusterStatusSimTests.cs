@@ -117,6 +117,20 @@ public class ClusterStatusSimTests
     }
 
     [Fact]
+    public async Task Json_for_a_namespace_scoped_user_names_what_is_not_readable()
+    {
+        await using var sim = await SimCluster.StartAsync("rbac-limited");
+        var run = sim.Kstack("cluster-status", "--context", "sim-dev", "--json").AssertOk();
+        var doc = JsonNode.Parse(run.Content)!.AsObject();
+        Assert.Null(doc["nodes"]);
+        Assert.True(doc.ContainsKey("nodes"));
+        Assert.Null(doc["pods"]);
+        Assert.Equal("RBAC denies list nodes", (string?)doc["nodesUnreadable"]);
+        Assert.StartsWith("RBAC denies list pods", (string?)doc["podsUnreadable"]);
+        Assert.Equal(0, (int)doc["issuesTotal"]!);
+    }
+
+    [Fact]
     public async Task Hostile_cluster_text_never_escapes_its_frame()
     {
         await using var sim = await SimCluster.StartAsync("hostile");
