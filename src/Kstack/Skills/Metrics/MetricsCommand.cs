@@ -75,7 +75,7 @@ public sealed class MetricsCommand : SkillCommand
         if (!usePrometheus && !sources.MetricsServer)
         {
             if (sourceMode == "metrics-server")
-                return Env.UserError($"metrics-server is not available for context `{run.Context}` (metrics.k8s.io is not served). Install it with `{InstallHint}` (ask the user first).");
+                return Env.UserError($"metrics-server is not available for context `{run.Context}` ({sources.MetricsServerNote ?? "metrics.k8s.io is not served"}). Install it with `{InstallHint}` (ask the user first).");
             return NoSource(run, target, sources);
         }
 
@@ -120,7 +120,7 @@ public sealed class MetricsCommand : SkillCommand
     {
         var text = $"Metrics: {run.Context} · {target.Label} · source: none\n\n"
                    + $"No metrics source is available for context `{run.Context}`:\n"
-                   + $"- metrics-server: unavailable — install with `{InstallHint}`\n"
+                   + $"- metrics-server: unavailable{(sources.MetricsServerNote is null ? "" : $" ({sources.MetricsServerNote})")} — install with `{InstallHint}`\n"
                    + $"- prometheus: not detected{(sources.PrometheusNote is null ? "" : $" ({sources.PrometheusNote})")}\n\n"
                    + "Installing metrics-server changes the cluster: ask the user before doing it. If Prometheus runs under another name, pass --prometheus <ns>/<svc>:<port>.";
         if (run.Json)
@@ -149,25 +149,33 @@ public sealed class MetricsCommand : SkillCommand
         var cached = run.Refresh ? null : DetectedSources.TryParse(state.GetForContext(run.Context, DetectedSources.StateKey));
         if (cached is null)
         {
-            var metricsServer = await ServesMetricsAsync(api.Value, ct);
+            var (metricsServer, metricsNote) = await ServesMetricsAsync(api.Value, ct);
             var (prom, note) = await DetectPrometheusAsync(run, api, ns, ct);
-            cached = new DetectedSources(metricsServer, prom, note, DateTimeOffset.UtcNow);
+            cached = new DetectedSources(metricsServer, prom, note, DateTimeOffset.UtcNow, metricsNote);
             // A search limited by RBAC is not remembered: another namespace or more rights may find more next time.
             if (note is null) state.SetForContext(run.Context, DetectedSources.StateKey, cached.Serialize());
         }
         return forced is null ? cached : cached with { Prometheus = forced, PrometheusNote = null };
     }
 
-    private static async Task<bool> ServesMetricsAsync(KubeApi api, CancellationToken ct)
+    /// <summary>
+    /// Whether metrics.k8s.io is served. Any answer but 2xx means no (404 unregistered, 403 denied, 503 APIService down,
+    /// and whatever else an aggregated server or proxy may say: 400, 401, 410…); the code is kept for the messages.
+    /// </summary>
+    private static async Task<(bool, string?)> ServesMetricsAsync(KubeApi api, CancellationToken ct)
     {
         try
         {
             using var response = await api.GetAsync("/apis/metrics.k8s.io/v1beta1", null, "metrics.k8s.io discovery", ct);
-            return true;
+            return (true, null);
         }
-        catch (ApiStatusException e) when (e.Code is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.ServiceUnavailable)
+        catch (ApiStatusException e) when (e.Code is HttpStatusCode.NotFound)
         {
-            return false;
+            return (false, null);
+        }
+        catch (ApiStatusException e)
+        {
+            return (false, $"metrics.k8s.io discovery answered {(int)e.Code}: {DataText.Quote(e.Message, 120)}");
         }
     }
 
@@ -234,6 +242,11 @@ public sealed class MetricsCommand : SkillCommand
             catch (JsonException)
             {
                 throw KstackException.Infra($"Prometheus {prom} returned a response that is not complete JSON.");
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException)
+            {
+                // The headers arrived but the connection failed while the body was read (reset, premature end).
+                throw KstackException.Infra($"Prometheus {prom} answer was cut off while reading ({DataText.Quote(Kubeconfig.FirstLine(e.Message), 120)}). Run the command again.");
             }
         }
 

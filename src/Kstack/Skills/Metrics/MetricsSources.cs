@@ -40,7 +40,8 @@ public sealed record ServiceFacts(string Namespace, string Name, IReadOnlyDictio
 }
 
 /// <summary>The detected sources, cached per context in state.</summary>
-public sealed record DetectedSources(bool MetricsServer, PrometheusTarget? Prometheus, string? PrometheusNote, DateTimeOffset DetectedAt)
+public sealed record DetectedSources(bool MetricsServer, PrometheusTarget? Prometheus, string? PrometheusNote, DateTimeOffset DetectedAt,
+    string? MetricsServerNote = null)
 {
     public const string StateKey = "metrics-sources.json";
 
@@ -53,6 +54,7 @@ public sealed record DetectedSources(bool MetricsServer, PrometheusTarget? Prome
             w.WriteBoolean("metricsServer", MetricsServer);
             if (Prometheus is null) w.WriteNull("prometheus"); else w.WriteString("prometheus", Prometheus.ToString());
             if (PrometheusNote is not null) w.WriteString("prometheusNote", PrometheusNote);
+            if (MetricsServerNote is not null) w.WriteString("metricsServerNote", MetricsServerNote);
             w.WriteString("detectedAt", DetectedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             w.WriteEndObject();
         }
@@ -69,7 +71,8 @@ public sealed record DetectedSources(bool MetricsServer, PrometheusTarget? Prome
             var prom = r.Str("prometheus");
             var target = PrometheusTarget.TryParse(prom);
             if (prom is not null && target is null) return null;
-            return new DetectedSources(r.Bool("metricsServer"), target, r.Str("prometheusNote"), r.Time("detectedAt") ?? DateTimeOffset.UnixEpoch);
+            return new DetectedSources(r.Bool("metricsServer"), target, r.Str("prometheusNote"), r.Time("detectedAt") ?? DateTimeOffset.UnixEpoch,
+                r.Str("metricsServerNote"));
         }
         catch (JsonException) { return null; }
     }

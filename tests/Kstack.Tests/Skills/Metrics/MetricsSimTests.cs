@@ -169,6 +169,34 @@ public class MetricsSimTests
         AssertReadOnly(sim);
     }
 
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(410)]
+    public async Task Metrics_discovery_answering_an_unexpected_code_means_metrics_server_is_unavailable(int code)
+    {
+        await using var sim = await SimCluster.StartAsync("demo", $"rules:\n- path: \"^/apis/metrics.k8s.io/v1beta1$\"\n  status: {code}\n");
+        var run = Json(sim.Kstack("metrics", "--json").AssertOk());
+        Assert.Equal("prometheus", (string?)run["source"]);
+        var forced = sim.Kstack("metrics", "--source", "metrics-server");
+        Assert.Equal("user", forced.Kind);
+        Assert.Contains($"metrics.k8s.io discovery answered {code}", forced.Message);
+    }
+
+    [Fact]
+    public async Task A_prometheus_answer_cut_off_while_reading_is_a_typed_infra_error()
+    {
+        // The reset lands before or after the client has read the headers (timing): both must be typed infra errors.
+        await using var sim = await SimCluster.StartAsync("demo", "rules:\n- path: \"/proxy/api/v1/query_range\"\n  truncateAfterBytes: 200\n");
+        for (var i = 0; i < 8; i++)
+        {
+            var run = sim.Kstack("metrics", "orders/ledger");
+            Assert.False(run.Ok);
+            Assert.Equal("infra", run.Kind);
+            Assert.Contains("Prometheus monitoring/prometheus-server:9090", run.Message);
+        }
+    }
+
     [Fact]
     public async Task Sources_are_detected_once_and_remembered()
     {
