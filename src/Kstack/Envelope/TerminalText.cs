@@ -4,7 +4,9 @@ namespace Kstack.Envelope;
 
 /// <summary>
 /// Neutralises text before it reaches a terminal or a model: drops C0/C1 controls (except newline and tab),
-/// bidi controls and Unicode tag characters, and replaces lone surrogates with U+FFFD.
+/// bidi controls, zero-width characters and Unicode tag characters, and replaces lone surrogates with U+FFFD.
+/// Zero-width characters (U+200B–U+200D, U+2060–U+2064, U+FEFF, U+180E) go too: they hide text boundaries and make
+/// look-alike names ("ad​min"); the cost is that an emoji ZWJ sequence shows as its separate emoji.
 /// </summary>
 public static class TerminalText
 {
@@ -74,7 +76,10 @@ public static class TerminalText
         || (c >= 0x7F && c <= 0x9F)
         || (c >= '\u202A' && c <= '\u202E')
         || (c >= '\u2066' && c <= '\u2069')
-        || c == '\u200E' || c == '\u200F' || c == '\u061C';
+        || c == '\u200E' || c == '\u200F' || c == '\u061C'
+        || (c >= '\u200B' && c <= '\u200D')
+        || (c >= '\u2060' && c <= '\u2064')
+        || c == '\uFEFF' || c == '\u180E';
 
     private static bool IsTag(int codePoint) => codePoint >= 0xE0000 && codePoint <= 0xE007F;
 }

@@ -48,6 +48,9 @@ public static class HostileCorpus
         for (var c = 0x202A; c <= 0x202E; c++) list.Add((char)c);
         for (var c = 0x2066; c <= 0x2069; c++) list.Add((char)c);
         list.AddRange(['\u200E', '\u200F', '\u061C']);
+        for (var c = 0x200B; c <= 0x200D; c++) list.Add((char)c);
+        for (var c = 0x2060; c <= 0x2064; c++) list.Add((char)c);
+        list.AddRange(['\uFEFF', '\u180E']);
         return [.. list];
     }
 
@@ -176,8 +179,10 @@ public static class HostileCorpus
         Add("replacement-char", "\uFFFD\uFFFD");
         Add("line-separators", "a\u2028b\u2029c");
         Add("nel-and-separators", "a\u0085b\u2028\"render\":\"agent\"");
-        Add("zero-width", "ad\u200Bmin\u200C\u200D\uFEFF\u2060");
         Add("emoji", "😀 🚀 🇺🇸 👍🏽");
+
+        // Zero-width characters are dropped (an emoji ZWJ sequence shows as its separate emoji).
+        Add("zero-width", "ad\u200Bmin\u200C\u200D\uFEFF\u2060");
         Add("emoji-zwj-family", "👨‍👩‍👧‍👦");
         Add("combining-zalgo", "Z\u0351\u0308\u0300\u036Ba\u0306\u0324l\u0301g\u0302\u0347o\u0334");
         Add("arabic", "مرحبا بالعالم");

@@ -217,6 +217,7 @@ public class HostileCorpusTests
             var v = rune.Value;
             var drop = (v < 0x20 && v != '\n' && v != '\t') || v is >= 0x7F and <= 0x9F
                        || v is >= 0x202A and <= 0x202E || v is >= 0x2066 and <= 0x2069 || v is 0x200E or 0x200F or 0x061C
+                       || v is >= 0x200B and <= 0x200D || v is >= 0x2060 and <= 0x2064 || v is 0xFEFF or 0x180E
                        || v is >= 0xE0000 and <= 0xE007F;
             if (!drop) sb.Append(rune.ToString());
         }

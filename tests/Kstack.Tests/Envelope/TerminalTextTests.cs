@@ -14,6 +14,12 @@ public class TerminalTextTests
     public void Drops_control_bidi_characters(string input, string expected) =>
         Assert.Equal(expected, TerminalText.Clean(input));
 
+    [Theory]
+    [InlineData("ad\u200Bmin\u200C\u200D\uFEFF\u2060\u2061\u180E", "admin")]
+    [InlineData("\uFEFFkubectl", "kubectl")]
+    public void Drops_zero_width_characters(string input, string expected) =>
+        Assert.Equal(expected, TerminalText.Clean(input));
+
     [Fact]
     public void Drops_unicode_tag_characters() =>
         Assert.Equal("ab", TerminalText.Clean("a" + char.ConvertFromUtf32(0xE0041) + char.ConvertFromUtf32(0xE007F) + "b"));

@@ -6,7 +6,7 @@ namespace Kstack.Tests.Support;
 /// <summary>Checks on content rendered from attacker-controlled cluster text.</summary>
 public static partial class HostileAssert
 {
-    /// <summary>No control (except \n, \t), bidi, zero-width-direction or tag characters, and no lone surrogates.</summary>
+    /// <summary>No control (except \n, \t), bidi, zero-width or tag characters, and no lone surrogates.</summary>
     public static void ContentIsNeutralised(string content)
     {
         for (var i = 0; i < content.Length; i++)
@@ -15,6 +15,7 @@ public static partial class HostileAssert
             Assert.False(c < 0x20 && c != '\n' && c != '\t', $"control U+{(int)c:X4} at {i}");
             Assert.False(c is >= '\u007F' and <= '\u009F', $"C1 control U+{(int)c:X4} at {i}");
             Assert.False(c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069', $"bidi control U+{(int)c:X4} at {i}");
+            Assert.False(c is >= '\u200B' and <= '\u200D' or >= '\u2060' and <= '\u2064' or '\uFEFF' or '\u180E', $"zero-width U+{(int)c:X4} at {i}");
             if (char.IsHighSurrogate(c))
             {
                 Assert.True(i + 1 < content.Length && char.IsLowSurrogate(content[i + 1]), $"lone surrogate at {i}");

@@ -201,7 +201,7 @@ public static partial class Findings
 
     private static IEnumerable<Finding> RefMissing(Investigation inv) =>
         inv.Refs.Where(r => r.Status == "missing" && !r.Optional).Select(r => new Finding("INV-REF-MISSING", 15, $"{r.Kind.ToLowerInvariant()}/{r.Name}",
-            $"{r.Kind} {T(r.Name)} does not exist (referenced by {Inline(r.Usage, 80)})",
+            $"{r.Kind} {T(r.Name)} does not exist (referenced by {Quote(r.Usage, 80)})",
             [$"GET {r.Kind} {T(r.Name)} in namespace {T(inv.Namespace)}: 404 Not Found" + (r.Kind == "Secret" ? " (metadata-only request)" : "")]));
 
     private static IEnumerable<Finding> NodeUnhealthy(Investigation inv)
@@ -269,7 +269,7 @@ public static partial class Findings
         {
             var ev = inv.Events.Where(e => e.Facts.Kind == "PersistentVolumeClaim" && e.Facts.ObjectName == r.Name).Select(e => e.Facts)
                 .OrderBy(e => e.Type == "Warning" ? 0 : 1).ThenByDescending(e => e.Last).FirstOrDefault();
-            yield return new Finding("INV-PVC-NOT-BOUND", 22, $"pvc/{r.Name}", $"PersistentVolumeClaim {T(r.Name)} is {Inline(r.Detail, 120)}",
+            yield return new Finding("INV-PVC-NOT-BOUND", 22, $"pvc/{r.Name}", $"PersistentVolumeClaim {T(r.Name)} is {Quote(r.Detail, 120)}",
                 ev is null ? [] : [$"events: {T(ev.Reason)} ×{ev.Count}, last {Time(ev.Last)} {Q(ev.Message)}"]);
         }
     }
@@ -286,7 +286,7 @@ public static partial class Findings
                     $"{o.Kind} {T(o.Name)} rollout stopped: {T(c.Reason ?? "Progressing=False")} {Q(c.Message)}", [o.Status]);
             if (o.StuckRevisions is { } revs)
                 yield return new Finding("INV-ROLLOUT-STUCK", 25, $"{o.Kind.ToLowerInvariant()}/{o.Name}",
-                    $"{o.Kind} {T(o.Name)} rolling update not completing (revisions {Inline(revs, 120)})", [o.Status]);
+                    $"{o.Kind} {T(o.Name)} rolling update not completing (revisions {revs})", [o.Status]);
         }
     }
 
@@ -297,7 +297,7 @@ public static partial class Findings
             var bad = o.Conditions.FirstOrDefault(c => (c.Type == "Available" && c.Status == "False") || (c.Type == "Failed" && c.Status == "True"));
             if (bad is null) continue;
             yield return new Finding("INV-WORKLOAD-UNAVAILABLE", 26, $"{o.Kind.ToLowerInvariant()}/{o.Name}",
-                $"{o.Kind} {T(o.Name)} {bad.Type}={bad.Status} ({T(bad.Reason ?? "no reason")}): {o.Status}", bad.Message is { Length: > 0 } m ? [Q(m)] : []);
+                $"{o.Kind} {T(o.Name)} {T(bad.Type)}={T(bad.Status)} ({T(bad.Reason ?? "no reason")}): {o.Status}", bad.Message is { Length: > 0 } m ? [Q(m)] : []);
         }
     }
 }

@@ -37,21 +37,28 @@ public sealed class InvestigateCommand : SkillCommand
             return Task.CompletedTask;
         });
 
-        var agentContext = AgentContext.Build(w =>
+        var agentContext = AgentContextFor(inv, findings, path, run.CacheDir);
+        var content = run.Json ? InvestigateRenderer.Json(inv, findings, path) : InvestigateRenderer.Text(inv, findings, path);
+        return Env.Agent(content, agentContext);
+    }
+
+    /// <summary>agent_context: paths, the target, finding IDs, unreadable parts and counts; cluster names via AgentContext.Identifier.</summary>
+    public static string AgentContextFor(Investigation inv, IReadOnlyList<Finding> findings, string bundlePath, string cacheDir) =>
+        AgentContext.Build(w =>
         {
-            w.WriteString("bundle", path);
-            w.WriteString("cache_dir", run.CacheDir);
+            w.WriteString("bundle", bundlePath);
+            w.WriteString("cache_dir", cacheDir);
             w.WriteString("bundle_schema", BundleWriter.Schema);
             w.WriteStartObject("target");
             w.WriteString("kind", inv.Kind.Kind);
-            w.WriteString("namespace", inv.Namespace);
-            w.WriteString("name", inv.Name);
+            w.WriteString("namespace", AgentContext.Identifier(inv.Namespace));
+            w.WriteString("name", AgentContext.Identifier(inv.Name));
             w.WriteEndObject();
             w.WriteStartArray("findings");
             foreach (var id in findings.Select(f => f.Id).Distinct()) w.WriteStringValue(id);
             w.WriteEndArray();
             w.WriteStartArray("unreadable");
-            foreach (var u in inv.Unreadable) w.WriteStringValue(u.Part);
+            foreach (var u in inv.Unreadable) w.WriteStringValue(AgentContext.Identifier(u.Part));
             w.WriteEndArray();
             w.WriteStartObject("counts");
             w.WriteNumber("pods", inv.PodsTotal);
@@ -60,9 +67,6 @@ public sealed class InvestigateCommand : SkillCommand
             w.WriteNumber("references", inv.Refs.Count);
             w.WriteEndObject();
         });
-        var content = run.Json ? InvestigateRenderer.Json(inv, findings, path) : InvestigateRenderer.Text(inv, findings, path);
-        return Env.Agent(content, agentContext);
-    }
 
     /// <summary>&lt;cache&gt;/investigate/&lt;kind&gt;_&lt;ns&gt;_&lt;name&gt;.json (names are validated DNS names; lower-cased kind).</summary>
     public static string BundlePath(string cacheDir, string kind, string ns, string name) =>

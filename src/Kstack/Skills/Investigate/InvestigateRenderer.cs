@@ -39,7 +39,7 @@ public static class InvestigateRenderer
     {
         var sb = new StringBuilder();
         sb.Append($"Investigation: {inv.Kind.Kind} {Token(inv.Namespace)}/{Token(inv.Name)} · context {Token(inv.Context)}\n");
-        sb.Append($"Chain: {string.Join(" → ", inv.ChainParts.Select(p => p.Contains(' ') ? Inline(p, 200) : Token(p, 120)))}\n");
+        sb.Append($"Chain: {ChainLine(inv)}\n");
         sb.Append($"Status: {Inline(inv.Target.Status, 200)}");
         if (inv.Kind == KindInfo.Pod && inv.Pods.Count > 0)
             sb.Append($" · node {Token(inv.Pods[0].NodeName ?? "none")} · age {Ago(inv.Pods[0].Created, inv.Now).Replace(" ago", "")}");
@@ -105,7 +105,7 @@ public static class InvestigateRenderer
         foreach (var s in inv.Services) sb.Append($"  Service {Token(s.Name)}: {s.Ready} ready / {s.NotReady} not ready ({s.Source})\n");
         foreach (var group in inv.Refs.GroupBy(r => r.Kind))
         {
-            var items = group.Take(6).Select(r => $"{Token(r.Name)} ({r.Status}{(r.Detail is { } d ? ", " + Inline(d, 80) : "")})");
+            var items = group.Take(6).Select(r => $"{Token(r.Name)} ({r.Status}{(r.Detail is { } d ? ", " + Quote(d, 80) : "")})");
             sb.Append($"  {group.Key}: {string.Join(", ", items)}{(group.Count() > 6 ? $", +{group.Count() - 6} more" : "")}\n");
         }
         foreach (var n in inv.Nodes)
@@ -118,6 +118,19 @@ public static class InvestigateRenderer
         }
         sb.Append($"\nFull bundle (redacted JSON): {bundlePath}");
         return sb.ToString();
+    }
+
+    /// <summary>The chain as Investigation.ChainParts orders it, each object reference framed on its own (owner names are cluster text).</summary>
+    private static string ChainLine(Investigation inv)
+    {
+        static string Ref(ObjectView o) => Token(o.Ref, 120);
+        var parts = inv.Owners.Reverse().Select(Ref).Append(Ref(inv.Target)).ToList();
+        if (inv.Kind != KindInfo.Pod)
+        {
+            if (inv.Intermediates.Count > 0) parts.Add(string.Join(" + ", inv.Intermediates.Select(Ref)));
+            parts.Add(inv.PodsTotal == 1 ? "1 pod" : $"{inv.PodsTotal} pods");
+        }
+        return string.Join(" → ", parts);
     }
 
     private static string ContainerLine(ContainerView c)

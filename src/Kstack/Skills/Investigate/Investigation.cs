@@ -33,7 +33,7 @@ public sealed record ObjectView(string Kind, string Namespace, string Name, stri
         string? stuck = null;
         if (kind == "StatefulSet" && o.Str("status", "currentRevision") is { } cur && o.Str("status", "updateRevision") is { } upd && cur != upd
             && N("status", "readyReplicas") < (o.Long("spec", "replicas") ?? 1))
-            stuck = $"{cur} → {upd}";
+            stuck = $"{Envelope.DataText.Token(cur, 80)} → {Envelope.DataText.Token(upd, 80)}";
         return new ObjectView(kind, o.Str("metadata", "namespace") ?? "", o.Str("metadata", "name") ?? "", o.Str("metadata", "uid") ?? "",
             OwnerIndex.ControllerOf(o), status, conditions, true, stuck);
     }

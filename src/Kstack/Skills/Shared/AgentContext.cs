@@ -1,10 +1,11 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Kstack.Envelope;
 using Kstack.Kube;
 
 namespace Kstack.Skills.Shared;
 
-/// <summary>Builds the compact JSON carried in agent_context (cache paths, file names, counts).</summary>
+/// <summary>Builds the compact JSON carried in agent_context (cache paths, file names, counts): structured metadata only.</summary>
 public static class AgentContext
 {
     public static string Build(Action<Utf8JsonWriter> body)
@@ -32,6 +33,13 @@ public static class AgentContext
             if (results.TryGetValue(file, out var r) && !r.Available) w.WriteString(role, Unreadable(r));
         w.WriteEndObject();
     }
+
+    /// <summary>
+    /// A cluster string that must appear in agent_context (an object reference, a name): bare when it is made of
+    /// name characters (letters, digits, . _ : / -) and at most 253 long, otherwise neutralised, redacted, one line,
+    /// capped at 120 and quoted, so agent_context never carries raw cluster text.
+    /// </summary>
+    public static string Identifier(string? value) => DataText.Token(value, 253) is var t && t.Length <= 253 ? t : DataText.Quote(value, 120);
 
     /// <summary>Why a list could not be read, in the words shown to the user.</summary>
     public static string Unreadable(FetchResult r, string? hint = null) => r.Outcome switch
