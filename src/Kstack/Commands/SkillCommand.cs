@@ -60,6 +60,12 @@ public abstract class SkillCommand
         {
             return e.ToEnvelope() with { KubeContext = context };
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // A cache or state file removed between being written and being read (a concurrent `kstack forget`).
+            return Env.InfraError($"A file kstack was using disappeared while it ran ({Kubeconfig.FirstLine(e.Message)}); "
+                                  + "a concurrent `kstack forget` removes cache files. Run the command again.") with { KubeContext = context };
+        }
     }
 
     private (string Context, bool FromCurrent, Lazy<Kubeconfig> Kubeconfig) ResolveContext(string? flag, bool needed)
