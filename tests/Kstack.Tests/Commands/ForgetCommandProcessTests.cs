@@ -123,7 +123,9 @@ public sealed class ForgetCommandProcessTests : IDisposable
 
         var env = Run("forget", "--all");
         Assert.Equal("Forgot local state for all contexts.", (string?)env["content"]);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Root, "cache", "kube")));
+        // Only the lock files stay (a fetch waiting on one keeps excluding the others).
+        Assert.All(Directory.EnumerateFileSystemEntries(Path.Combine(Root, "cache", "kube")),
+            d => Assert.Equal([".lock"], Directory.EnumerateFileSystemEntries(d).Select(Path.GetFileName)));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Root, "state", "contexts")));
         Assert.Equal("keep me", File.ReadAllText(Path.Combine(Root, "state", "global", "prefs")));
         Assert.Equal("0.1.0", File.ReadAllText(Path.Combine(Root, "manifest", "version")));
