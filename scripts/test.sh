@@ -12,6 +12,14 @@ if [ ! -x tools/node_modules/.bin/skills-ref ]; then
 fi
 export SKILLS_REF_BIN="$PWD/tools/node_modules/.bin/skills-ref"
 
+# SARIF Multitool for the audit SARIF tests. 4.5.4's `validate` crashes in the Linux single-file build (empty
+# Assembly.Location, microsoft/sarif-sdk#3013), so the fixed 5.7.0 Linux package is used.
+if [ ! -x tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool ]; then
+  mkdir -p tools
+  (cd tools && npm install --silent --no-audit --no-fund @microsoft/sarif-multitool-linux@5.7.0 >/dev/null 2>&1) || echo "warning: npm install sarif-multitool failed" >&2
+fi
+export SARIF_MULTITOOL_BIN="$PWD/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+
 results="$PWD/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0

@@ -124,4 +124,5 @@ public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy
     public string? Get(ChoiceFlag flag) => flag.Read(Parsed);
     public string? Get(DurationFlag flag) => flag.Read(Parsed);
     public int? Get(IntegerFlag flag) => flag.Read(Parsed);
+    public IReadOnlyList<string> Get(ListFlag flag) => flag.Read(Parsed);
 }

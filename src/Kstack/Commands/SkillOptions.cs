@@ -78,6 +78,20 @@ public sealed class TextFlag(string name, string valueName, string help) : FlagS
     public string? Read(ParseResult parsed) => parsed.GetValue<string?>(Name);
 }
 
+/// <summary>A text value that may be given several times (--check A --check B); each occurrence takes one value.</summary>
+public sealed class ListFlag(string name, string valueName, string help) : FlagSpec(name, help)
+{
+    public override string? ValueName { get; } = valueName;
+    private readonly string _helpName = valueName.Trim('<', '>');
+
+    public override ValueSchema Schema { get; } = new("array");
+
+    internal override Option Build() =>
+        new Option<string[]>(Name, [.. Aliases]) { Description = Help, HelpName = _helpName, Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+
+    public IReadOnlyList<string> Read(ParseResult parsed) => parsed.GetValue<string[]>(Name) ?? [];
+}
+
 /// <summary>One of a fixed set of words (the skill may accept more spellings; the schema states the canonical ones).</summary>
 public sealed class ChoiceFlag(string name, string help, params string[] choices) : FlagSpec(name, help)
 {

@@ -131,6 +131,9 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
             page.ResetWrittenCount();
             var items = 0;
             var needComma = !first;
+            // Pod specs carry literal env values: credential-like ones never reach the cache.
+            var redactEnv = spec.ItemKind == "Pod" && !spec.MetadataOnly;
+            var scratch = new ArrayBufferWriter<byte>(redactEnv ? 4096 : 1);
             using var response = await api.GetAsync(query, spec.MetadataOnly ? KubeApi.MetadataListAccept : null, spec.Noun, ct);
             using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bodyTimeout.CancelAfter(api.Timeout);
@@ -142,7 +145,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
                 {
                     if (needComma) page.Write(","u8);
                     needComma = true;
-                    ItemRewriter.Write(item, prefix, page);
+                    ItemRewriter.Write(redactEnv ? Redaction.EnvRedactor.Apply(item, scratch) : item, prefix, page);
                     items++;
                 }, bodyTimeout.Token);
                 return (header, items);

@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using Kstack.Commands;
+using Kstack.Skills.Shared;
+
+namespace Kstack.Skills.AuditSecurity;
+
+/// <summary>The /audit-security descriptor: one definition for its parser, help, SKILL.md flags and catalogue entry.</summary>
+internal static class AuditSecuritySkill
+{
+    public static readonly ChoiceFlag Severity = new("--severity", "Only findings at or above this severity", "critical", "high", "medium", "low", "info") { Default = "info" };
+    public static readonly ListFlag Check = new("--check", "<ID>", "Only this check ID (repeatable), e.g. SEC-PSS-PRIVILEGED");
+    public static readonly ChoiceFlag Format = new("--format", "sarif also writes SARIF 2.1.0 for GitHub code scanning to --output", "text", "sarif") { Default = "text" };
+    public static readonly TextFlag Output = new("--output", "<file>", "Where --format sarif writes the SARIF file");
+    public static readonly TextFlag Baseline = new("--baseline", "<findings file>", "An earlier audit-security.json: mark each finding new or unchanged and list the resolved ones");
+    public static readonly TextFlag Exemptions = new("--exemptions", "<file>", "Your exemptions YAML (default <root>/audit-exemptions.yaml); in-cluster annotations never exempt");
+
+    public static readonly SkillDescriptor Descriptor = new()
+    {
+        Name = "audit-security",
+        Summary = "security audit: RBAC, Pod Security Standards, service accounts, Secrets' metadata and images, ranked by blast radius.",
+        Flags = [Severity, Check, Format, Output, Baseline, Exemptions, RequestTimeout.Flag],
+        DefaultTtl = "15m",
+        Reads = ["version", "namespaces", "pods", "replicasets (metadata)", "jobs (metadata)", "serviceaccounts", "secrets (metadata only)",
+            "clusterroles", "clusterrolebindings", "roles", "rolebindings"],
+        JsonResult = "audit-summary/1",
+        Examples =
+        [
+            new("", "Audit the whole cluster (reuses lists younger than 15m)"),
+            new("--severity high -n payments", "Only critical and high findings in namespace payments"),
+            new("--format sarif --output kstack.sarif --baseline old/audit-security.json", "SARIF for GitHub code scanning, new findings marked"),
+        ],
+        Notes = "Read-only, Kubernetes API only: Secrets are listed metadata-only (their data is never requested); env values with\n"
+                + "credential-like names never reach the cache. The full findings (schema audit/1) stay in the cache for jq.",
+        Create = () => new AuditSecurityCommand(),
+    };
+
+    [ModuleInitializer]
+    internal static void Register() => SkillCatalogue.Register(Descriptor);
+}
