@@ -3,7 +3,11 @@ SHELL := /bin/bash
 ARTIFACTS := artifacts
 RID ?= linux-x64
 
-.PHONY: build build-kstack build-sim test demo bench clean
+.PHONY: build build-kstack build-sim test demo bench clean pack release
+
+VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Kstack/Kstack.csproj)
+PACKAGES := $(ARTIFACTS)/packages
+RELEASE := $(ARTIFACTS)/release
 
 build: build-kstack build-sim
 
@@ -27,6 +31,21 @@ demo: build
 
 bench: build
 	@bench/run.sh
+
+# .NET tool packages: the pointer package `kstack`, the NativeAOT `kstack.$(RID)` (needs clang) and the
+# framework-dependent `kstack.any` fallback for platforms without a native package.
+pack:
+	@rm -rf $(PACKAGES) src/Kstack/bin/Release/net10.0/$(RID)/publish src/Kstack/bin/Release/net10.0/any/publish && mkdir -p $(PACKAGES)
+	dotnet pack src/Kstack/Kstack.csproj -c Release -o $(PACKAGES) --nologo -v quiet -p:KstackToolPack=true
+	@if command -v clang >/dev/null 2>&1; then \
+	  dotnet pack src/Kstack/Kstack.csproj -c Release -r $(RID) -o $(PACKAGES) --nologo -v quiet -p:KstackToolPack=true; \
+	else echo "clang not found: skipping the native kstack.$(RID) package (apt-get install clang)" >&2; fi
+	dotnet pack src/Kstack/Kstack.csproj -c Release -r any -o $(PACKAGES) --nologo -v quiet -p:KstackToolPack=true -p:PublishAot=false
+	@ls -1 $(PACKAGES)
+
+# Release archive kstack-<version>-<rid>.tar.gz (binary, schema, LICENSE, README) and SHA256SUMS, from the native build.
+release: build-kstack
+	@scripts/release.sh "$(VERSION)" "$(RID)" "$(RELEASE)"
 
 clean:
 	rm -rf $(ARTIFACTS) src/*/bin src/*/obj tests/*/bin tests/*/obj

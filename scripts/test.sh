@@ -19,6 +19,13 @@ if [ ! -x tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool ];
   (cd tools && npm install --silent --no-audit --no-fund @microsoft/sarif-multitool-linux@5.7.0 >/dev/null 2>&1) || echo "warning: npm install sarif-multitool failed" >&2
 fi
 export SARIF_MULTITOOL_BIN="$PWD/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+# The .NET tool packages and the release archive, for the packaging and install-script tests.
+if make -s pack >artifacts/pack.log 2>&1; then export KSTACK_PACKAGES="$PWD/artifacts/packages"
+else echo "warning: make pack failed (artifacts/pack.log)" >&2; fi
+if command -v clang >/dev/null 2>&1; then
+  if scripts/release.sh "$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Kstack/Kstack.csproj)" linux-x64 artifacts/release >artifacts/release.log 2>&1
+  then export KSTACK_RELEASE_DIR="$PWD/artifacts/release"; else echo "warning: release archive failed (artifacts/release.log)" >&2; fi
+fi
 
 results="$PWD/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"

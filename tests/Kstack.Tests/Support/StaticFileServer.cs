@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Kstack.Tests.Support;
+
+/// <summary>A plain HTTP server on loopback serving a directory (404 for anything else); records the paths asked for.</summary>
+public sealed class StaticFileServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly string _root;
+    private readonly Task _loop;
+
+    public string BaseUrl { get; }
+    public List<string> Requests { get; } = [];
+
+    public StaticFileServer(string root)
+    {
+        _root = Path.GetFullPath(root);
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        _listener.Prefixes.Add(BaseUrl + "/");
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext ctx;
+            try { ctx = await _listener.GetContextAsync(); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            var path = Uri.UnescapeDataString(ctx.Request.Url!.AbsolutePath).TrimStart('/');
+            lock (Requests) Requests.Add("/" + path);
+            var file = Path.GetFullPath(Path.Combine(_root, path));
+            if (file.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(file))
+            {
+                var bytes = await File.ReadAllBytesAsync(file);
+                ctx.Response.ContentLength64 = bytes.Length;
+                await ctx.Response.OutputStream.WriteAsync(bytes);
+            }
+            else ctx.Response.StatusCode = 404;
+            ctx.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+    }
+}
