@@ -6,7 +6,7 @@ namespace Kstack.Tests.Support;
 /// <summary>A plain HTTP server on loopback serving a directory (404 for anything else); records the paths asked for.</summary>
 public sealed class StaticFileServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly string _root;
     private readonly Task _loop;
 
@@ -16,10 +16,23 @@ public sealed class StaticFileServer : IDisposable
     public StaticFileServer(string root)
     {
         _root = Path.GetFullPath(root);
-        var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(BaseUrl + "/");
-        _listener.Start();
+        // A free port can be taken by another test between the probe and the bind: try again with a new one.
+        for (var attempt = 1; ; attempt++)
+        {
+            var listener = new HttpListener();
+            var url = $"http://127.0.0.1:{FreePort()}";
+            listener.Prefixes.Add(url + "/");
+            try
+            {
+                listener.Start();
+                (_listener, BaseUrl) = (listener, url);
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                listener.Close();
+            }
+        }
         _loop = Task.Run(ServeAsync);
     }
 
