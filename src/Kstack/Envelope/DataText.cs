@@ -35,6 +35,20 @@ public static class DataText
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Cluster text for a JSON value: cleaned, redacted, one line and capped like <see cref="Inline"/>, but without the
+    /// text-mode escaping of quotes and backslashes (the JSON encoder frames the value).
+    /// </summary>
+    public static string Plain(string? value, int max = DefaultMax)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        var text = OneLine(Redaction.Redactor.Redact(TerminalText.Clean(value)));
+        if (text.Length <= max) return text;
+        var n = Math.Max(max, 0);
+        if (n > 0 && char.IsHighSurrogate(text[n - 1])) n--;
+        return text[..n].TrimEnd(' ') + "…";
+    }
+
     /// <summary>Pads or cuts to a column width (cut first, then pad), measured in UTF-16 units; never splits a surrogate pair.</summary>
     public static string Cell(string value, int width)
     {

@@ -1,3 +1,4 @@
+using Kstack.Objects;
 using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.ClusterStatus;
@@ -5,6 +6,18 @@ namespace Kstack.Skills.ClusterStatus;
 public sealed record NodeSummary(int Total, int Ready, int Pressure, int Unschedulable, int ControlPlane, int Worker);
 
 public sealed record PodSummary(int Total, int Ready, int WithRestarts);
+
+/// <summary>
+/// One row of the Issues block: a check hit (check, subject, field path, observed value, the cluster's message, when the
+/// state began) plus what the row adds (restarts, the top owner, the object's creation). Data only; the renderer makes the text.
+/// </summary>
+public sealed record Issue(
+    string CheckId, ObjectRef Subject, string Path, string? Observed, string? Message, string? LastReason, int? ExitCode,
+    int Restarts, DateTimeOffset? Since, SinceEvent SinceEvent, DateTimeOffset? Created, string? Owner)
+{
+    public static Issue From(StateHit h, int restarts, DateTimeOffset? created, string? owner) =>
+        new(h.CheckId, h.Subject, h.Path, h.Observed, h.Message, h.LastReason, h.ExitCode, restarts, h.Since, h.SinceEvent, created, owner);
+}
 
 /// <summary>The analysed snapshot. Issues holds the top <see cref="MaxKeptIssues"/>; IssuesTotal counts them all.</summary>
 public sealed record ClusterStatusReport(
@@ -23,15 +36,15 @@ public static class ClusterStatusAnalysis
         IReadOnlyList<NodeFacts>? nodes, string? nodesUnreadable,
         IReadOnlyList<PodFacts>? pods, string? podsUnreadable, OwnerIndex owners)
     {
-        var issues = new List<Issue>();
+        var issues = new List<(int Rank, Issue Issue)>();
         NodeSummary? nodeSummary = null;
         if (nodes is not null)
         {
             nodeSummary = new NodeSummary(nodes.Count, nodes.Count(n => n.Ready), nodes.Count(n => n.Pressures.Count > 0),
                 nodes.Count(n => n.Unschedulable), nodes.Count(n => n.ControlPlane), nodes.Count(n => !n.ControlPlane));
             foreach (var n in nodes)
-                foreach (var check in IssueChecks.NodeChecks.Where(c => c.Matches(n)))
-                    issues.Add(new Issue(check.Id, check.Rank, "Node", "", n.Name, check.Reason(n), 0, n.Created, null, check.Detail(n)));
+                foreach (var hit in IssueChecks.Nodes.Run(n).Cast<StateHit>())
+                    issues.Add((hit.Check.Rank, Issue.From(hit, 0, n.Created, null)));
         }
         PodSummary? podSummary = null;
         if (pods is not null)
@@ -40,17 +53,18 @@ public static class ClusterStatusAnalysis
             podSummary = new PodSummary(counted.Count, counted.Count(p => p.Ready), counted.Count(p => p.Restarts > 0));
             foreach (var p in counted.Where(p => !p.Ready))
             {
-                var check = IssueChecks.PodChecks.First(c => c.Matches(p));
+                var hit = (StateHit)IssueChecks.Pods.FirstMatch(p)!;
                 var chain = owners.Chain(p.Namespace, "Pod", p.Name, p.Owner, p.PodTemplateHash);
                 var owner = chain.Count > 0 ? chain[^1].ToString() : null;
-                issues.Add(new Issue(check.Id, check.Rank, "Pod", p.Namespace, p.Name, check.Reason(p), p.Restarts, p.Created, owner, check.Detail(p)));
+                issues.Add((hit.Check.Rank, Issue.From(hit, p.Restarts, p.Created, owner)));
             }
         }
         var ranked = issues
             .OrderBy(i => i.Rank)
-            .ThenByDescending(i => i.Restarts)
-            .ThenBy(i => i.Namespace, StringComparer.Ordinal)
-            .ThenBy(i => i.Name, StringComparer.Ordinal)
+            .ThenByDescending(i => i.Issue.Restarts)
+            .ThenBy(i => i.Issue.Subject.Namespace ?? "", StringComparer.Ordinal)
+            .ThenBy(i => i.Issue.Subject.Name, StringComparer.Ordinal)
+            .Select(i => i.Issue)
             .ToList();
         return new ClusterStatusReport(context, gitVersion, Platform(gitVersion, context, serverPlatform), ns,
             nodeSummary, nodesUnreadable, podSummary, podsUnreadable, ranked.Take(ClusterStatusReport.MaxKeptIssues).ToList(),

@@ -24,7 +24,7 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
         var (dir, results) = await FetchAsync(run,
             [ListSpec.Version, ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], ct);
         var report = await CachedReportAsync(Path.Combine(dir, ReportFile), results,
-            () => AnalyseAsync(run, results, ct), ClusterStatusReportJson.Write, ClusterStatusReportJson.Read);
+            () => AnalyseAsync(run.Context, run.Namespace, results, ct), ClusterStatusJson.Default.ClusterStatusReport);
 
         var now = DateTimeOffset.UtcNow;
         var fromCache = results.Values.Any(r => r.Outcome == FetchOutcome.Cached);
@@ -42,7 +42,8 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
             : Env.Verbatim(ClusterStatusRenderer.Text(report, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), now), agentContext);
     }
 
-    private static async Task<ClusterStatusReport> AnalyseAsync(SkillRun run, IReadOnlyDictionary<string, FetchResult> results, CancellationToken ct)
+    /// <summary>The analysis from the fetched lists (also run in-process by the tests' skill tester).</summary>
+    internal static async Task<ClusterStatusReport> AnalyseAsync(string context, string? ns, IReadOnlyDictionary<string, FetchResult> results, CancellationToken ct)
     {
         var version = results[ListSpec.Version.File];
         string gitVersion = "unknown", serverPlatform = "";
@@ -58,9 +59,9 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
         var podFacts = pods.Available ? await CachedList.MapAsync(pods.Path, PodFacts.From, ct) : null;
         var owners = await OwnerIndex.LoadAsync(
             new[] { ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available).Select(r => (r.Path, r.Spec.ItemKind)), ct);
-        return ClusterStatusAnalysis.Analyse(run.Context, gitVersion, serverPlatform, run.Namespace,
+        return ClusterStatusAnalysis.Analyse(context, gitVersion, serverPlatform, ns,
             nodeFacts, nodes.Available ? null : AgentContext.Unreadable(nodes),
-            podFacts, pods.Available ? null : AgentContext.Unreadable(pods, run.Namespace is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {run.Namespace}"),
+            podFacts, pods.Available ? null : AgentContext.Unreadable(pods, ns is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {ns}"),
             owners);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Kstack.Cache;
 using Kstack.Envelope;
 
@@ -61,66 +60,65 @@ public static class ClusterStatusRenderer
 
     private static string[] Row(Issue i, DateTimeOffset now)
     {
-        var target = i.Kind == "Node" ? "node/" + DataText.Token(i.Name, 43) : DataText.Token(i.Namespace + "/" + i.Name, 48);
-        var restarts = i.Kind == "Node" ? "" : i.Restarts == 1 ? "1 restart" : $"{i.Restarts} restarts";
-        var age = i.Since is { } since ? Duration.Format(now - since) : "?";
+        var node = i.Subject.Kind == "Node";
+        var target = node ? "node/" + DataText.Token(i.Subject.Name, 43) : DataText.Token(i.Subject.Namespace + "/" + i.Subject.Name, 48);
+        var restarts = node ? "" : i.Restarts == 1 ? "1 restart" : $"{i.Restarts} restarts";
         var tail = i.Owner is not null ? DataText.Token(i.Owner, 50)
-                 : i.Detail is { Length: > 0 } d ? DataText.Quote(d, 60) : "";
-        return [target, i.Reason, restarts, age, tail];
+                 : i.Message is { Length: > 0 } d ? DataText.Quote(d, 60) : "";
+        return [target, Reason(i), restarts, Since(i, now), tail];
     }
 
-    /// <summary>--json content: the same report as a bounded JSON document.</summary>
+    /// <summary>The reason column: the observed state in words, cluster tokens checked.</summary>
+    public static string Reason(Issue i)
+    {
+        var exit = i.ExitCode is { } c ? $", exit {c}" : "";
+        var check = i.CheckId;
+        if (check == IssueChecks.NodeNotReady.Id) return i.Observed == "Unknown" ? "NotReady (Unknown)" : "NotReady";
+        if (check == IssueChecks.NodePressure.Id) return DataText.Token(i.Observed, 60);
+        if (check == IssueChecks.CrashLoop.Id) return i.LastReason is { } r ? $"CrashLoopBackOff ({DataText.Token(r, 30)}{exit})" : "CrashLoopBackOff";
+        if (check == IssueChecks.OomKilled.Id) return $"OOMKilled{exit}";
+        if (check == IssueChecks.NotReady.Id) return $"Running, not ready ({DataText.Token(i.Observed, 20)})";
+        if (check == IssueChecks.Pending.Id && i.Path == IssueChecks.UnschedulablePath) return "Pending (unschedulable)";
+        return DataText.Token(i.Observed, check == IssueChecks.Unknown.Id ? 30 : 40);
+    }
+
+    /// <summary>How long the row's state has lasted, naming the state (<c>NotReady for 4m</c>); the object's age only as a fallback.</summary>
+    public static string Since(Issue i, DateTimeOffset now)
+    {
+        if (i.Since is not { } since) return "age ?";
+        var d = Duration.Format(now - since);
+        return i.SinceEvent switch
+        {
+            SinceEvent.NodeNotReady => $"NotReady for {d}",
+            SinceEvent.NodePressure => $"{DataText.Token(i.Observed?.Split('+')[0], 20)} for {d}",
+            SinceEvent.PodNotReady => $"not ready for {d}",
+            SinceEvent.Unschedulable => $"unschedulable for {d}",
+            SinceEvent.Pending => $"pending for {d}",
+            SinceEvent.Failed => $"failed {d} ago",
+            SinceEvent.Evicted => $"evicted {d} ago",
+            _ => $"age {d}",
+        };
+    }
+
+    /// <summary>The state the row's time counts from, as the --json <c>state</c> value.</summary>
+    private static string StateName(SinceEvent e) => e switch
+    {
+        SinceEvent.NodeNotReady => "NotReady", SinceEvent.NodePressure => "Pressure", SinceEvent.PodNotReady => "NotReady",
+        SinceEvent.Unschedulable => "Unschedulable", SinceEvent.Pending => "Pending", SinceEvent.Failed => "Failed",
+        SinceEvent.Evicted => "Evicted", _ => "Created",
+    };
+
+    /// <summary>--json content: the same report as a bounded JSON document; values are plain (cleaned, redacted, capped).</summary>
     public static string Json(ClusterStatusReport r, string cacheDir, bool fromCache, DateTimeOffset now)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("context", C(r.Context));
-            w.WriteString("kubernetesVersion", C(r.GitVersion));
-            w.WriteString("platform", C(r.Platform));
-            if (r.Namespace is null) w.WriteNull("namespace"); else w.WriteString("namespace", C(r.Namespace));
-            w.WritePropertyName("nodes");
-            if (r.Nodes is { } n)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("total", n.Total); w.WriteNumber("ready", n.Ready); w.WriteNumber("pressure", n.Pressure);
-                w.WriteNumber("unschedulable", n.Unschedulable); w.WriteNumber("controlPlane", n.ControlPlane); w.WriteNumber("worker", n.Worker);
-                w.WriteEndObject();
-            }
-            else w.WriteNullValue();
-            if (r.NodesUnreadable is not null) w.WriteString("nodesUnreadable", C(r.NodesUnreadable));
-            w.WritePropertyName("pods");
-            if (r.Pods is { } p)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("total", p.Total); w.WriteNumber("ready", p.Ready); w.WriteNumber("withRestarts", p.WithRestarts);
-                w.WriteEndObject();
-            }
-            else w.WriteNullValue();
-            if (r.PodsUnreadable is not null) w.WriteString("podsUnreadable", C(r.PodsUnreadable));
-            w.WriteNumber("issuesTotal", r.IssuesTotal);
-            w.WriteStartArray("issues");
-            foreach (var i in r.Issues.Take(MaxJsonIssues))
-            {
-                w.WriteStartObject();
-                w.WriteString("check", i.CheckId);
-                w.WriteString("kind", i.Kind);
-                if (i.Kind != "Node") w.WriteString("namespace", C(i.Namespace));
-                w.WriteString("name", C(i.Name));
-                w.WriteString("reason", C(i.Reason));
-                w.WriteNumber("restarts", i.Restarts);
-                if (i.Since is { } s) w.WriteNumber("ageSeconds", (long)(now - s).TotalSeconds);
-                if (i.Owner is not null) w.WriteString("owner", C(i.Owner));
-                if (i.Detail is { Length: > 0 } d) w.WriteString("detail", DataText.Inline(d, 200));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteString("cacheDir", cacheDir);
-            w.WriteBoolean("fromCache", fromCache);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        long? Seconds(DateTimeOffset? t) => t is { } v ? (long)(now - v).TotalSeconds : null;
+        var issues = r.Issues.Take(MaxJsonIssues).Select(i => new IssueDocument(
+            i.CheckId, i.Subject.Kind, i.Subject.Namespace is { } ns ? C(ns) : null, C(i.Subject.Name), C(Reason(i)), i.Restarts,
+            Seconds(i.Created), i.Owner is { } o ? C(o) : null, i.Message is { Length: > 0 } d ? DataText.Plain(d, 200) : null,
+            C(i.Path), i.Observed is { } obs ? DataText.Plain(obs, 200) : null, StateName(i.SinceEvent), Seconds(i.Since))).ToList();
+        return Kstack.Json.Dto.Serialize(new ClusterStatusDocument(C(r.Context), C(r.GitVersion), C(r.Platform), r.Namespace is { } n ? C(n) : null,
+            r.Nodes, r.NodesUnreadable is { } nu ? C(nu) : null, r.Pods, r.PodsUnreadable is { } pu ? C(pu) : null,
+            r.IssuesTotal, issues, cacheDir, fromCache), ClusterStatusJson.Default.ClusterStatusDocument);
     }
 
     private static string C(string s) => TerminalText.Clean(s);

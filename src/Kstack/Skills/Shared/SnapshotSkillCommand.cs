@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Kstack.Commands;
 using Kstack.Kube;
 
@@ -23,9 +24,20 @@ public abstract class SnapshotSkillCommand : SkillCommand
     {
         var stamps = ReportCache.Stamp(results.Values);
         using (var cached = ReportCache.TryLoad(path, stamps))
-            if (cached is not null) return read(cached.RootElement.GetProperty("report"));
+            if (cached is not null && read(cached.RootElement.GetProperty("report")) is { } hit) return hit;
         var report = await analyse();
         await ReportCache.SaveAsync(path, stamps, w => write(w, report));
         return report;
+    }
+
+    /// <summary>As above, with the report serialised by its source-generated type info; an unreadable cached report is recomputed.</summary>
+    protected static Task<T> CachedReportAsync<T>(string path, IReadOnlyDictionary<string, FetchResult> results,
+        Func<Task<T>> analyse, JsonTypeInfo<T> info) where T : class =>
+        CachedReportAsync(path, results, analyse, (w, r) => JsonSerializer.Serialize(w, r, info), e => ReadOrNull(e, info)!);
+
+    private static T? ReadOrNull<T>(JsonElement e, JsonTypeInfo<T> info) where T : class
+    {
+        try { return e.Deserialize(info); }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException) { return null; }
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Kstack.Skills.ClusterStatus;
+using Kstack.Kube;
 using Kstack.Skills.Shared;
+using Kstack.Tests.Support;
 using Xunit;
 
 namespace Kstack.Tests.Skills.ClusterStatus;
@@ -63,7 +65,7 @@ public class ClusterStatusAnalysisTests
         var pod = Pod("{\"metadata\":{\"namespace\":\"n\",\"name\":\"p\"},\"spec\":{\"containers\":[{}]},\"status\":{\"phase\":\"Running\",\"containerStatuses\":[" + (containerStatus) + "]}}");
         var issue = Assert.Single(ClusterStatusAnalysis.Analyse("c", "v1", null, null, [], null, [pod], null, new OwnerIndex()).Issues);
         Assert.Equal(checkId, issue.CheckId);
-        Assert.Equal(reason, issue.Reason);
+        Assert.Equal(reason, ClusterStatusRenderer.Reason(issue));
     }
 
     [Fact]
@@ -77,7 +79,7 @@ public class ClusterStatusAnalysisTests
             P("crash-few", """{"state":{"waiting":{"reason":"CrashLoopBackOff"}},"restartCount":2}"""),
             P("crash-many", """{"state":{"waiting":{"reason":"CrashLoopBackOff"}},"restartCount":40}"""),
         };
-        var names = ClusterStatusAnalysis.Analyse("c", "v1", null, null, null, "x", pods, null, new OwnerIndex()).Issues.Select(i => i.Name);
+        var names = ClusterStatusAnalysis.Analyse("c", "v1", null, null, null, "x", pods, null, new OwnerIndex()).Issues.Select(i => i.Subject.Name);
         Assert.Equal(["crash-many", "crash-few", "pull", "pending"], names);
     }
 
@@ -133,5 +135,45 @@ public class ClusterStatusAnalysisTests
         var text = ClusterStatusRenderer.Text(ClusterStatusAnalysis.Analyse(new string('c', 400), new string('v', 400), null, null, GoldenNodes, null, pods, null, new OwnerIndex()), "Snapshot cached (TTL 15m).", Now);
         Assert.True(text.Length < 2000, $"content was {text.Length} characters");
         Assert.Contains("…and 4997 more", text);
+    }
+
+    [Fact]
+    public async Task Rows_show_how_long_the_state_has_lasted_and_name_it_not_the_object_age()
+    {
+        using var t = new SkillTester()
+            .Items(ListSpec.Nodes,
+                """{"metadata":{"name":"worker-d","creationTimestamp":"2025-11-03T10:05:00Z"},"status":{"conditions":[{"type":"Ready","status":"False","lastTransitionTime":"2026-01-01T10:01:00Z"}]}}""",
+                """{"metadata":{"name":"worker-e","creationTimestamp":"2025-11-03T10:05:00Z"},"status":{"conditions":[{"type":"Ready","status":"True"},{"type":"DiskPressure","status":"True","lastTransitionTime":"2026-01-01T09:50:00Z"}]}}""")
+            .Items(ListSpec.Pods,
+                """{"metadata":{"namespace":"n","name":"crash","creationTimestamp":"2025-12-01T00:00:00Z"},"spec":{"containers":[{"name":"app"}]},"status":{"phase":"Running","conditions":[{"type":"Ready","status":"False","lastTransitionTime":"2026-01-01T09:53:00Z"}],"containerStatuses":[{"name":"app","ready":false,"restartCount":9,"state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}}""",
+                """{"metadata":{"namespace":"n","name":"gone","creationTimestamp":"2025-12-01T00:00:00Z"},"spec":{"containers":[{"name":"app"}]},"status":{"phase":"Failed","reason":"Evicted","conditions":[{"type":"DisruptionTarget","status":"True","lastTransitionTime":"2026-01-01T08:05:00Z"}]}}""",
+                """{"metadata":{"namespace":"n","name":"stuck","creationTimestamp":"2025-12-01T00:00:00Z"},"spec":{"containers":[{"name":"app"}]},"status":{"phase":"Pending","conditions":[{"type":"PodScheduled","status":"False","reason":"Unschedulable","lastTransitionTime":"2026-01-01T10:04:30Z"}]}}""");
+        var report = await t.ClusterStatusAsync();
+        var text = ClusterStatusRenderer.Text(report, "Snapshot cached (TTL 15m).", SkillTester.Now);
+        string Row(string name) => text.Split('\n').Single(l => l.Contains(name, StringComparison.Ordinal));
+        Assert.Contains("NotReady for 4m", Row("node/worker-d"));
+        Assert.DoesNotContain("59d", Row("node/worker-d"));
+        Assert.Contains("DiskPressure for 15m", Row("node/worker-e"));
+        Assert.Contains("not ready for 12m", Row("n/crash"));
+        Assert.Contains("evicted 2h ago", Row("n/gone"));
+        Assert.Contains("unschedulable for 30s", Row("n/stuck"));
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(ClusterStatusRenderer.Json(report, "/c", false, SkillTester.Now))!;
+        var node = json["issues"]!.AsArray().Single(i => (string?)i!["name"] == "worker-d")!;
+        Assert.Equal("NotReady", (string?)node["state"]);
+        Assert.Equal(240, (long)node["stateSeconds"]!);
+        Assert.Equal(59 * 86400, (long)node["ageSeconds"]!);
+        Assert.Null(node["namespace"]);
+    }
+
+    [Fact]
+    public void Json_values_are_plain_strings_without_text_mode_escaping()
+    {
+        var pod = Pod("""{"metadata":{"namespace":"n","name":"p"},"spec":{"containers":[{}]},"status":{"phase":"Running","containerStatuses":[{"ready":false,"restartCount":0,"state":{"waiting":{"reason":"CreateContainerConfigError","message":"secret \"db\" not found"}}}]}}""");
+        var report = ClusterStatusAnalysis.Analyse("c", "v1", null, null, [], null, [pod], null, new OwnerIndex());
+        var issue = System.Text.Json.Nodes.JsonNode.Parse(ClusterStatusRenderer.Json(report, "/c", false, Now))!["issues"]![0]!;
+        Assert.Equal("secret \"db\" not found", (string?)issue["detail"]);
+        Assert.Equal("CS-POD-WAITING", (string?)issue["check"]);
+        Assert.Equal("status.containerStatuses[].state.waiting.reason", (string?)issue["path"]);
     }
 }
