@@ -10,6 +10,7 @@ public static class CheckRegistry
     [
         Skills.ClusterStatus.IssueChecks.Nodes,
         Skills.ClusterStatus.IssueChecks.Pods,
+        Skills.Investigate.Findings.Checks,
     ];
 
     /// <summary>Every check of every checklist, in checklist order.</summary>

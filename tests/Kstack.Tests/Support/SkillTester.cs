@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Kstack.Kube;
 using Kstack.Skills.ClusterStatus;
+using Kstack.Skills.Events;
+using Kstack.Skills.Investigate;
 
 namespace Kstack.Tests.Support;
 
@@ -48,6 +51,25 @@ public sealed class SkillTester : IDisposable
         if (!_results.ContainsKey(ListSpec.Version.File)) Raw(ListSpec.Version, """{"gitVersion":"v1.31.0","platform":"linux/amd64"}""");
         return ClusterStatusCommand.AnalyseAsync(context, ns,
             Results(ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// An /investigate evidence bundle built in memory from object JSON as the API returns it (pods, events, nodes,
+    /// workloads above the pods), plus the parts the gatherer derives from several reads (Services with endpoint counts,
+    /// references with their status, narrowed logs). The first pod is the target unless a workload is given.
+    /// </summary>
+    public static Investigation Investigation(string[]? pods = null, string[]? events = null, string[]? nodes = null,
+        (string Kind, string Json)[]? workloads = null, ServiceView[]? services = null, RefView[]? refs = null, LogView[]? logs = null)
+    {
+        static JsonElement J(string json) => JsonDocument.Parse(json).RootElement.Clone();
+        var podViews = (pods ?? []).Select(p => PodView.From(J(p))).ToList();
+        var owners = (workloads ?? []).Select(w => ObjectView.From(w.Kind, J(w.Json))).ToList();
+        var target = podViews.Count > 0
+            ? new ObjectView("Pod", podViews[0].Namespace, podViews[0].Name, podViews[0].Uid, null, podViews[0].Phase, podViews[0].Conditions)
+            : owners.FirstOrDefault() ?? new ObjectView("Pod", "ns", "x", "", null, "", []);
+        var chainEvents = (events ?? []).Select(e => new ChainEvent(EventFacts.From(J(e)), null)).ToList();
+        return new Investigation("test", KindInfo.Pod, target.Namespace.Length > 0 ? target.Namespace : "ns", target.Name, target, owners, [], podViews,
+            podViews.Count, chainEvents, logs ?? [], services ?? [], refs ?? [], (nodes ?? []).Select(n => NodeFacts.From(J(n))).ToList(), [], Now);
     }
 
     public void Dispose()

@@ -33,7 +33,7 @@ public sealed class EventsCommand : SnapshotSkillCommand
 
         var ownersPath = Path.Combine(dir, OwnersFile);
         var report = await CachedReportAsync(Path.Combine(dir, ReportFile), results,
-            () => AnalyseAsync(run, results, events, ownersPath, ct), EventsReportJson.Write, EventsReportJson.Read);
+            () => AnalyseAsync(run, results, events, ownersPath, ct), EventsJson.Default.EventsReport);
         var now = DateTimeOffset.UtcNow;
 
         var agentContext = AgentContext.Build(w =>
@@ -84,22 +84,11 @@ public sealed class EventsCommand : SnapshotSkillCommand
     private static Task WriteOwnerWalkAsync(string path, IReadOnlyList<EventFacts> events, OwnerIndex owners) =>
         AtomicFile.WriteAsync(path, stream =>
         {
-            using var w = new Utf8JsonWriter(stream);
-            w.WriteStartArray();
-            foreach (var o in events.Select(e => (e.ObjectNamespace, e.Kind, e.ObjectName)).Distinct())
-            {
-                var chain = owners.Chain(o.ObjectNamespace, o.Kind, o.ObjectName, null);
-                w.WriteStartObject();
-                w.WriteString("namespace", o.ObjectNamespace);
-                w.WriteString("kind", o.Kind);
-                w.WriteString("name", o.ObjectName);
-                w.WriteStartArray("chain");
-                foreach (var c in chain) w.WriteStringValue(c.ToString());
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.Flush();
+            var walk = events.Select(e => (e.ObjectNamespace, e.Kind, e.ObjectName)).Distinct()
+                .Select(o => new EventOwnerDocument(o.ObjectNamespace, o.Kind, o.ObjectName,
+                    owners.Chain(o.ObjectNamespace, o.Kind, o.ObjectName, null).Select(c => c.ToString()).ToList()))
+                .ToList();
+            Kstack.Json.Dto.Write(stream, walk, EventsJson.Default.ListEventOwnerDocument);
             return Task.CompletedTask;
         });
 }

@@ -75,40 +75,12 @@ public static class EventsRenderer
 
     public static string Json(EventsReport r, DateTimeOffset now)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("context", TerminalText.Clean(r.Context));
-            if (r.Namespace is null) w.WriteNull("namespace"); else w.WriteString("namespace", TerminalText.Clean(r.Namespace));
-            w.WriteNumber("events", r.TotalEvents);
-            w.WriteNumber("warningGroups", r.WarningGroups);
-            w.WriteNumber("notableGroups", r.NotableGroups);
-            w.WriteNumber("hiddenGroups", r.HiddenGroups);
-            w.WriteNumber("suppressedNormal", r.SuppressedCount);
-            w.WriteStartArray("groups");
-            foreach (var g in r.Shown)
-            {
-                w.WriteStartObject();
-                w.WriteString("category", g.Category == EventCategory.Warn ? "warning" : "notable");
-                w.WriteString("type", TerminalText.Clean(g.Type));
-                w.WriteString("reason", TerminalText.Clean(g.Reason));
-                w.WriteString("kind", TerminalText.Clean(g.Kind));
-                w.WriteString("namespace", TerminalText.Clean(g.Namespace));
-                w.WriteNumber("count", g.Count);
-                if (g.First is { } f) w.WriteString("first", f.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"));
-                if (g.Last is { } l) w.WriteString("last", l.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"));
-                w.WriteString("message", DataText.Inline(g.Message, 200));
-                w.WriteNumber("objectCount", g.ObjectCount);
-                w.WriteStartArray("objects");
-                foreach (var o in g.Objects.Take(ObjectsShown)) w.WriteStringValue(TerminalText.Clean(o));
-                w.WriteEndArray();
-                if (g.Owner is { } owner) w.WriteString("owner", TerminalText.Clean(owner));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        static string? Time(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var groups = r.Shown.Select(g => new EventGroupDocument(
+            g.Category == EventCategory.Warn ? "warning" : "notable", TerminalText.Clean(g.Type), TerminalText.Clean(g.Reason),
+            TerminalText.Clean(g.Kind), TerminalText.Clean(g.Namespace), g.Count, Time(g.First), Time(g.Last), DataText.Plain(g.Message, 200),
+            g.ObjectCount, g.Objects.Take(ObjectsShown).Select(TerminalText.Clean).ToList(), g.Owner is { } o ? TerminalText.Clean(o) : null)).ToList();
+        return Kstack.Json.Dto.Serialize(new EventsDocument(TerminalText.Clean(r.Context), r.Namespace is { } ns ? TerminalText.Clean(ns) : null,
+            r.TotalEvents, r.WarningGroups, r.NotableGroups, r.HiddenGroups, r.SuppressedCount, groups), EventsJson.Default.EventsDocument);
     }
 }

@@ -1,71 +1,143 @@
 using System.Text.RegularExpressions;
+using Kstack.Checks;
+using Kstack.Objects;
+using Kstack.Skills.ClusterStatus;
 using Kstack.Skills.Shared;
-using static Kstack.Envelope.DataText;
 
 namespace Kstack.Skills.Investigate;
 
-/// <summary>
-/// One likely cause with the evidence that proves it. Summary and evidence are display-safe: cluster text inside them is
-/// framed (quoted or token-checked) and redacted.
-/// </summary>
-public sealed record Finding(string Id, int Rank, string Subject, string Summary, IReadOnlyList<string> Evidence);
+/// <summary>Events of one reason set on one object: total count (series-aware) and the latest event.</summary>
+public sealed record EventSummary(string Reason, long Count, DateTimeOffset? Last, string Message);
+
+/// <summary>Why an image pull fails, classified from the kubelet's messages.</summary>
+public enum PullFailure { TagNotFound, AccessDenied, RateLimited, Unreachable, InvalidReference, Failing }
+
+public sealed record OomKilledHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container,
+    Termination Termination, string? LogLine, bool LastLogLine, EventSummary? BackOff) : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record CrashExitHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, bool Looping,
+    Termination? Termination, string? LogLine, EventSummary? BackOff, EventSummary? LivenessKill) : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record ImagePullHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, PullFailure Cause,
+    EventSummary? PullEvent, EventSummary? BackOff, IReadOnlyList<string> PullSecrets) : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record UnschedulableHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed,
+    IReadOnlyList<KeyValuePair<string, string>> WantedRequests, IReadOnlyDictionary<string, string> RequestTotals, EventSummary? Event)
+    : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record ContainerConfigHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, EventSummary? Event)
+    : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record MountFailedHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, EventSummary Event, ContainerView? Waiting)
+    : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record RefMissingHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, RefView Ref) : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record NodeUnhealthyHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, NodeFacts Node, IReadOnlyList<string> PodsHere)
+    : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record EvictedHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, string? Message, string? Node, EventSummary? Event)
+    : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record ProbeFailingHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, EventSummary Unhealthy, Condition? Ready,
+    IReadOnlyList<string> NotReadyContainers, int Restarts, IReadOnlyList<KeyValuePair<string, string>> LogLines) : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record NotReadyHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, Condition? Ready, string? Node)
+    : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record ServiceNoEndpointsHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ServiceView Service)
+    : CheckHit(Check, Subject, Path, Observed);
+
+public sealed record PvcNotBoundHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, RefView Claim, EventSummary? Event)
+    : CheckHit(Check, Subject, Path, Observed);
+
+/// <summary>A workload condition hit (rollout stopped, unavailable) or a StatefulSet stuck between revisions.</summary>
+public sealed record WorkloadHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ObjectView Workload, Condition? Condition, string? Revisions)
+    : CheckHit(Check, Subject, Path, Observed);
 
 /// <summary>
-/// The /investigate checklist: small deterministic rules with stable IDs mapping state combinations to likely causes.
-/// Rules run over every gathered pod; the same finding on several pods of a workload is reported once.
+/// The /investigate checklist: small deterministic checks with stable IDs mapping state combinations to likely causes.
+/// They run over every gathered pod and return structured hits; <see cref="FindingRenderer"/> makes the findings' text.
 /// </summary>
 public static partial class Findings
 {
-    public sealed record Rule(string Id, int Rank, string Meaning, Func<Investigation, IEnumerable<Finding>> Evaluate);
+    private const string Cause = "likely-cause";
 
-    private static readonly HashSet<string> ImagePull = ["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull"];
+    public static readonly CheckInfo OomKilled = new("INV-OOMKILLED", "Container was OOMKilled: it exceeded its memory limit", Severity.High, Cause,
+        "Raise the memory limit to the container's real peak (see /metrics) or fix the leak the last log lines point at.", 10);
+    public static readonly CheckInfo CrashExit = new("INV-CRASH-EXIT", "Container exits with a non-zero code or is in CrashLoopBackOff", Severity.High, Cause,
+        "Read the previous instance's log and the exit code's meaning; fix the application error, its configuration, or an over-eager liveness probe.", 11);
+    public static readonly CheckInfo ImagePull = new("INV-IMAGE-PULL", "Image cannot be pulled (tag missing, access denied, registry unreachable)", Severity.High, Cause,
+        "Fix the image reference or tag, give the pod imagePullSecrets the registry accepts, or restore access to the registry.", 12);
+    public static readonly CheckInfo Unschedulable = new("INV-UNSCHEDULABLE", "The scheduler finds no node that fits", Severity.High, Cause,
+        "Lower the requests, relax node selectors, affinities or tolerations, or add nodes with the capacity the scheduler message names.", 13);
+    public static readonly CheckInfo ContainerConfig = new("INV-CONTAINER-CONFIG", "Container cannot be created from its spec (missing key, bad command)", Severity.High, Cause,
+        "Create the missing ConfigMap, Secret or key the message names, or fix the command and arguments.", 14);
+    public static readonly CheckInfo MountFailed = new("INV-MOUNT-FAILED", "A volume cannot be mounted or attached", Severity.High, Cause,
+        "Create the missing volume source, or fix the PersistentVolume, CSI driver or node attachment the event names.", 15);
+    public static readonly CheckInfo RefMissing = new("INV-REF-MISSING", "A referenced Secret, ConfigMap, PVC or ServiceAccount does not exist", Severity.High, Cause,
+        "Create the object in the pod's namespace, fix the name in the pod spec, or mark the reference optional.", 15);
+    public static readonly CheckInfo NodeUnhealthy = new("INV-NODE-UNHEALTHY", "The pod's node is NotReady, under pressure or cordoned", Severity.High, Cause,
+        "Repair or drain the node (kubelet, runtime, disk, memory); the pods reschedule once it is drained.", 16);
+    public static readonly CheckInfo Evicted = new("INV-EVICTED", "The pod was evicted by the kubelet", Severity.Medium, Cause,
+        "Free the node resource the eviction message names, set requests and limits that match real use, and delete the evicted pod.", 17);
+    public static readonly CheckInfo ProbeFailing = new("INV-PROBE-FAILING", "Running but not Ready, with probe failures", Severity.Medium, Cause,
+        "Check what the readiness probe calls and what it depends on; fix the dependency or the probe's path, port and timeouts.", 20);
+    public static readonly CheckInfo ServiceNoEndpoints = new("INV-SERVICE-NO-ENDPOINTS", "A Service selecting the pods has no ready endpoints", Severity.Medium, Cause,
+        "Make a selected pod Ready (see the other findings) or fix the Service's selector and target port.", 21);
+    public static readonly CheckInfo PvcNotBound = new("INV-PVC-NOT-BOUND", "A claimed PVC is not Bound", Severity.Medium, Cause,
+        "Check the StorageClass and its provisioner, or create a PersistentVolume that matches the claim's size and access mode.", 22);
+    public static readonly CheckInfo RolloutStuck = new("INV-ROLLOUT-STUCK", "A rollout stopped progressing", Severity.Medium, Cause,
+        "Fix what keeps the new pods from becoming Ready (see the pod findings), or roll back to the previous revision.", 25);
+    public static readonly CheckInfo WorkloadUnavailable = new("INV-WORKLOAD-UNAVAILABLE", "The workload reports unavailable or failed", Severity.Medium, Cause,
+        "Follow the condition's reason to the pods' findings; a Job that failed needs its cause fixed before it is re-run.", 26);
+    public static readonly CheckInfo NotReady = new("INV-NOT-READY", "Running but not Ready, without probe events", Severity.Low, Cause,
+        "Check the readiness gates and containers' readiness; look at the node and the container logs.", 30);
+
     private static readonly HashSet<string> ConfigErrors = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "ContainerCannotRun"];
 
-    public static readonly IReadOnlyList<Rule> Rules =
+    public static readonly Checklist<Investigation> Checks = new("investigate",
     [
-        new("INV-OOMKILLED", 10, "a container was OOMKilled: it exceeded its memory limit", OomKilled),
-        new("INV-CRASH-EXIT", 11, "a container exits with a non-zero code or is in CrashLoopBackOff", CrashExit),
-        new("INV-IMAGE-PULL", 12, "the image cannot be pulled (tag missing, access denied, registry unreachable)", ImagePullFailure),
-        new("INV-UNSCHEDULABLE", 13, "the scheduler finds no node that fits", Unschedulable),
-        new("INV-CONTAINER-CONFIG", 14, "the container cannot be created from its spec (missing key, bad command)", ContainerConfig),
-        new("INV-MOUNT-FAILED", 15, "a volume cannot be mounted or attached", MountFailed),
-        new("INV-REF-MISSING", 15, "a referenced Secret, ConfigMap, PVC or ServiceAccount does not exist", RefMissing),
-        new("INV-NODE-UNHEALTHY", 16, "the pod's node is NotReady, under pressure or cordoned", NodeUnhealthy),
-        new("INV-EVICTED", 17, "the pod was evicted by the kubelet", Evicted),
-        new("INV-PROBE-FAILING", 20, "running but not Ready, with probe failures", ProbeFailing),
-        new("INV-SERVICE-NO-ENDPOINTS", 21, "a Service selecting the pods has no ready endpoints", ServiceNoEndpoints),
-        new("INV-PVC-NOT-BOUND", 22, "a claimed PVC is not Bound", PvcNotBound),
-        new("INV-ROLLOUT-STUCK", 25, "a rollout stopped progressing", RolloutStuck),
-        new("INV-WORKLOAD-UNAVAILABLE", 26, "the workload reports unavailable or failed", WorkloadUnavailable),
-        new("INV-NOT-READY", 30, "running but not Ready, without probe events", NotReady),
-    ];
+        new(OomKilled, OomKilledHits), new(CrashExit, CrashExitHits), new(ImagePull, ImagePullHits), new(Unschedulable, UnschedulableHits),
+        new(ContainerConfig, ContainerConfigHits), new(MountFailed, MountFailedHits), new(RefMissing, RefMissingHits),
+        new(NodeUnhealthy, NodeUnhealthyHits), new(Evicted, EvictedHits), new(ProbeFailing, ProbeFailingHits),
+        new(ServiceNoEndpoints, ServiceNoEndpointsHits), new(PvcNotBound, PvcNotBoundHits), new(RolloutStuck, RolloutStuckHits),
+        new(WorkloadUnavailable, WorkloadUnavailableHits), new(NotReady, NotReadyHits),
+    ]);
 
-    public static List<Finding> Evaluate(Investigation inv)
+    /// <summary>Every hit of every check, unrendered.</summary>
+    public static IEnumerable<CheckHit> Hits(Investigation inv, CheckSelection? selection = null) => Checks.Run(inv, selection);
+
+    /// <summary>The rendered findings, folded and ranked (see <see cref="FindingRenderer.Findings"/>).</summary>
+    public static List<Finding> Evaluate(Investigation inv) => FindingRenderer.Findings(inv, Hits(inv));
+
+    /// <summary>Why a pull fails, in words (the classification the image-pull check records).</summary>
+    public static string PullCause(string text) => FindingRenderer.PullCause(ClassifyPull(text));
+
+    public static PullFailure ClassifyPull(string text)
     {
-        var all = Rules.SelectMany(r => r.Evaluate(inv)).ToList();
-        // One row per distinct (rule, summary): pods of one workload that fail the same way are folded together.
-        return all.GroupBy(f => (f.Id, f.Summary))
-            .Select(g => g.Count() == 1 ? g.First() : g.First() with { Subject = $"{g.First().Subject} (+{g.Count() - 1} more)" })
-            .OrderBy(f => f.Rank).ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
+        if (Regex.IsMatch(text, "not found|manifest unknown|does not exist", RegexOptions.IgnoreCase)) return PullFailure.TagNotFound;
+        if (Regex.IsMatch(text, "unauthorized|authentication required|access denied|denied|forbidden|401|403", RegexOptions.IgnoreCase))
+            return PullFailure.AccessDenied;
+        if (Regex.IsMatch(text, "toomanyrequests|rate limit", RegexOptions.IgnoreCase)) return PullFailure.RateLimited;
+        if (Regex.IsMatch(text, "no such host|i/o timeout|connection refused|dial tcp|tls handshake|network is unreachable", RegexOptions.IgnoreCase))
+            return PullFailure.Unreachable;
+        if (text.Contains("InvalidImageName", StringComparison.Ordinal)) return PullFailure.InvalidReference;
+        return PullFailure.Failing;
     }
 
-    private static string Q(string? s, int max = 160) => Quote(s, max);
-    private static string T(string? s) => Token(s, 63);
-    private static string Time(DateTimeOffset? t) => t is { } v ? v.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ") : "unknown time";
-    private static string PodSubject(PodView p) => $"pod/{p.Name}";
+    private static ObjectRef PodRef(Investigation inv, PodView p, string? container = null) => new("Pod", p.Namespace.Length > 0 ? p.Namespace : inv.Namespace, p.Name, container);
+
+    private static string StatusPath(ContainerView c) => $"status.{(c.Init ? "initContainerStatuses" : "containerStatuses")}[{c.Name}]";
 
     /// <summary>Events on one pod with one of the reasons: total count (series-aware), latest event.</summary>
-    private static (long Count, EventFacts? Latest) On(Investigation inv, PodView p, params string[] reasons)
+    private static EventSummary? On(Investigation inv, PodView p, params string[] reasons)
     {
         var events = inv.EventsOn("Pod", p.Name, p.Uid).Where(e => reasons.Contains(e.Facts.Reason)).Select(e => e.Facts).ToList();
-        return (events.Sum(e => e.Count), events.OrderByDescending(e => e.Last).FirstOrDefault());
+        return events.OrderByDescending(e => e.Last).FirstOrDefault() is { } latest ? Summary(latest, events.Sum(e => e.Count)) : null;
     }
 
-    private static string? EventLine(Investigation inv, PodView p, params string[] reasons)
-    {
-        var (count, latest) = On(inv, p, reasons);
-        return latest is null ? null : $"events: {T(latest.Reason)} ×{count}, last {Time(latest.Last)} {Q(latest.Message)}";
-    }
+    private static EventSummary Summary(EventFacts e, long? count = null) => new(e.Reason, count ?? e.Count, e.Last, e.Message);
 
     /// <summary>The most telling log line for a container: previous instance first, then current.</summary>
     private static (string? Line, bool IsLast) LogLine(Investigation inv, PodView p, ContainerView c, Func<NarrowedLog, string?> pick)
@@ -75,35 +147,18 @@ public static partial class Findings
         return (null, false);
     }
 
-    private static string Resources(ContainerView c, string resource)
-    {
-        var parts = new List<string>();
-        if (c.Limits.TryGetValue(resource, out var lim)) parts.Add($"limit {T(lim)}");
-        if (c.Requests.TryGetValue(resource, out var req)) parts.Add($"request {T(req)}");
-        return parts.Count == 0 ? $"no {resource} limit or request set" : $"{resource} " + string.Join(", ", parts);
-    }
-
-    private static IEnumerable<Finding> OomKilled(Investigation inv)
+    private static IEnumerable<CheckHit> OomKilledHits(Investigation inv, CheckInfo check)
     {
         foreach (var p in inv.Pods)
         foreach (var c in p.Containers.Where(c => c.Crash?.Reason == "OOMKilled"))
         {
-            var t = c.Crash!;
             var (line, last) = LogLine(inv, p, c, l => LogNarrower.OomLine(l) ?? l.MarkerLine);
-            var limit = c.Limits.TryGetValue("memory", out var lim) ? $"limit {T(lim)}" : "no memory limit set";
-            var summary = $"container {T(c.Name)} OOMKilled (exit {t.ExitCode ?? 137}), restarted {c.Restarts}× — {limit}"
-                          + (line is null ? "" : $", {(last ? "last log line" : "log line")} {Q(line)}");
-            var evidence = new List<string>
-            {
-                $"{(c.Terminated is null ? "lastState" : "state")}.terminated: OOMKilled exit {t.ExitCode ?? 137} at {Time(t.FinishedAt)} — {ExitCodes.Explain(t.ExitCode ?? 137, "OOMKilled")}",
-                $"resources: {Resources(c, "memory")}",
-            };
-            if (EventLine(inv, p, "BackOff") is { } ev) evidence.Add(ev);
-            yield return new Finding("INV-OOMKILLED", 10, PodSubject(p), summary, evidence);
+            yield return new OomKilledHit(check, PodRef(inv, p, c.Name), $"{StatusPath(c)}.{(c.Terminated is null ? "lastState" : "state")}.terminated.reason",
+                "OOMKilled", c, c.Crash!, line, last, On(inv, p, "BackOff"));
         }
     }
 
-    private static IEnumerable<Finding> CrashExit(Investigation inv)
+    private static IEnumerable<CheckHit> CrashExitHits(Investigation inv, CheckInfo check)
     {
         foreach (var p in inv.Pods)
         foreach (var c in p.Containers)
@@ -113,191 +168,142 @@ public static partial class Findings
             if (t?.Reason == "OOMKilled") continue;
             if (!looping && t is not { ExitCode: > 0 }) continue;
             var (line, _) = LogLine(inv, p, c, l => l.MarkerLine ?? (l.Lines.Count > 0 ? l.Lines[^1] : null));
-            var head = looping ? "CrashLoopBackOff" : "terminated";
-            var exit = t?.ExitCode is { } code ? $"exit {code} = {ExitCodes.Explain(code, t.Reason)}" : "no termination recorded";
-            var summary = $"container {T(c.Name)} {head}: {exit}, restarted {c.Restarts}×" + (line is null ? "" : $" — log: {Q(line)}");
-            var evidence = new List<string>();
-            if (t is not null)
-                evidence.Add($"{(c.Terminated is null ? "lastState" : "state")}.terminated: {T(t.Reason ?? "?")} exit {t.ExitCode} at {Time(t.FinishedAt)}");
-            if (t?.Message is { Length: > 0 } msg) evidence.Add($"termination message: {Q(msg)}");
-            if (EventLine(inv, p, "BackOff") is { } ev) evidence.Add(ev);
-            var (liveness, latest) = On(inv, p, "Unhealthy");
-            if (t?.ExitCode is 137 or 143 && latest is not null && latest.Message.Contains("Liveness", StringComparison.OrdinalIgnoreCase))
-                evidence.Add($"liveness probe failures (Unhealthy ×{liveness}) explain the kill: {Q(latest.Message)}");
-            yield return new Finding("INV-CRASH-EXIT", 11, PodSubject(p), summary, evidence);
+            var liveness = On(inv, p, "Unhealthy");
+            var livenessKill = t?.ExitCode is 137 or 143 && liveness is not null && liveness.Message.Contains("Liveness", StringComparison.OrdinalIgnoreCase)
+                ? liveness : null;
+            var (path, observed) = t?.ExitCode is { } code
+                ? ($"{StatusPath(c)}.{(c.Terminated is null ? "lastState" : "state")}.terminated.exitCode", code.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : ($"{StatusPath(c)}.state.waiting.reason", c.Reason);
+            yield return new CrashExitHit(check, PodRef(inv, p, c.Name), path, observed, c, looping, t, line, On(inv, p, "BackOff"), livenessKill);
         }
     }
 
-    private static IEnumerable<Finding> ImagePullFailure(Investigation inv)
+    private static IEnumerable<CheckHit> ImagePullHits(Investigation inv, CheckInfo check)
     {
         foreach (var p in inv.Pods)
-        foreach (var c in p.Containers.Where(c => c.Waiting && c.Reason is { } r && ImagePull.Contains(r)))
+        foreach (var c in p.Containers.Where(c => c.Waiting && c.Reason is { } r && IssueChecks.ImagePullReasons.Contains(r)))
         {
             var pullEvents = inv.EventsOn("Pod", p.Name, p.Uid)
                 .Where(e => e.Facts.Reason == "Failed" && e.Facts.Message.Contains("pull", StringComparison.OrdinalIgnoreCase)).Select(e => e.Facts)
                 .OrderByDescending(e => e.Message.Length).ToList();
             var text = string.Join("\n", pullEvents.Select(e => e.Message).Append(c.Message ?? "").Append(c.Reason!));
-            var summary = $"{T(c.Reason)}: {PullCause(text)} — image {Q(c.Image, 120)}";
-            var evidence = new List<string>();
-            if (pullEvents.FirstOrDefault() is { } fe) evidence.Add($"events: {T(fe.Reason)} ×{fe.Count}, last {Time(fe.Last)} {Q(fe.Message, 240)}");
-            if (EventLine(inv, p, "BackOff") is { } ev) evidence.Add(ev);
             var pullSecrets = p.Refs.Items.Where(r => r.Usage == "imagePullSecrets").Select(r => r.Name).ToList();
-            evidence.Add(pullSecrets.Count == 0 ? "no imagePullSecrets on the pod" : "imagePullSecrets: " + string.Join(", ", pullSecrets.Select(T)));
-            yield return new Finding("INV-IMAGE-PULL", 12, PodSubject(p), summary, evidence);
+            yield return new ImagePullHit(check, PodRef(inv, p, c.Name), $"{StatusPath(c)}.state.waiting.reason", c.Reason, c, ClassifyPull(text),
+                pullEvents.FirstOrDefault() is { } fe ? Summary(fe) : null, On(inv, p, "BackOff"), pullSecrets);
         }
     }
 
-    /// <summary>Why a pull fails, from the kubelet's messages.</summary>
-    public static string PullCause(string text)
-    {
-        if (Regex.IsMatch(text, "not found|manifest unknown|does not exist", RegexOptions.IgnoreCase)) return "tag not found";
-        if (Regex.IsMatch(text, "unauthorized|authentication required|access denied|denied|forbidden|401|403", RegexOptions.IgnoreCase))
-            return "registry denied access (credentials or imagePullSecrets)";
-        if (Regex.IsMatch(text, "toomanyrequests|rate limit", RegexOptions.IgnoreCase)) return "registry rate limit";
-        if (Regex.IsMatch(text, "no such host|i/o timeout|connection refused|dial tcp|tls handshake|network is unreachable", RegexOptions.IgnoreCase))
-            return "registry unreachable";
-        if (text.Contains("InvalidImageName", StringComparison.Ordinal)) return "invalid image reference";
-        return "image pull failing";
-    }
-
-    private static IEnumerable<Finding> Unschedulable(Investigation inv)
+    private static IEnumerable<CheckHit> UnschedulableHits(Investigation inv, CheckInfo check)
     {
         foreach (var p in inv.Pods.Where(p => p.Phase == "Pending" && p.ConditionOf("PodScheduled") is { Status: "False" }))
         {
             var msg = p.ConditionOf("PodScheduled")!.Message ?? "";
             var wanted = Insufficient().Matches(msg).Select(m => m.Groups[1].Value).Distinct()
-                .Select(r => p.RequestTotals.TryGetValue(r, out var v) ? $"{T(r)} {T(v)}" : null).OfType<string>().ToList();
-            var summary = $"Pending: {Q(msg, 200)}" + (wanted.Count > 0 ? $" — requests {string.Join(", ", wanted)}" : "");
-            var evidence = new List<string>();
-            if (EventLine(inv, p, "FailedScheduling") is { } ev) evidence.Add(ev);
-            if (p.RequestTotals.Count > 0)
-                evidence.Add("pod requests: " + string.Join(", ", p.RequestTotals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{T(r.Key)} {T(r.Value)}")));
-            yield return new Finding("INV-UNSCHEDULABLE", 13, PodSubject(p), summary, evidence);
+                .Where(r => p.RequestTotals.ContainsKey(r)).Select(r => KeyValuePair.Create(r, p.RequestTotals[r])).ToList();
+            yield return new UnschedulableHit(check, PodRef(inv, p), "status.conditions[PodScheduled].message", msg, wanted, p.RequestTotals,
+                On(inv, p, "FailedScheduling"));
         }
     }
 
     [GeneratedRegex(@"Insufficient ([A-Za-z0-9/\-]+(?:\.[A-Za-z0-9/\-]+)*)")]
     private static partial Regex Insufficient();
 
-    private static IEnumerable<Finding> ContainerConfig(Investigation inv)
+    private static IEnumerable<CheckHit> ContainerConfigHits(Investigation inv, CheckInfo check) =>
+        from p in inv.Pods
+        from c in p.Containers.Where(c => c.Waiting && c.Reason is { } r && ConfigErrors.Contains(r))
+        select new ContainerConfigHit(check, PodRef(inv, p, c.Name), $"{StatusPath(c)}.state.waiting.reason", c.Reason, c, On(inv, p, "Failed"));
+
+    private static IEnumerable<CheckHit> MountFailedHits(Investigation inv, CheckInfo check)
     {
         foreach (var p in inv.Pods)
-        foreach (var c in p.Containers.Where(c => c.Waiting && c.Reason is { } r && ConfigErrors.Contains(r)))
-            yield return new Finding("INV-CONTAINER-CONFIG", 14, PodSubject(p), $"container {T(c.Name)} {T(c.Reason)}: {Q(c.Message, 200)}",
-                EventLine(inv, p, "Failed") is { } ev ? [ev] : []);
+            if (On(inv, p, "FailedMount", "FailedAttachVolume") is { } ev)
+                yield return new MountFailedHit(check, PodRef(inv, p), $"events[{ev.Reason}].message", ev.Message, ev, p.Containers.FirstOrDefault(c => c.Waiting));
     }
 
-    private static IEnumerable<Finding> MountFailed(Investigation inv)
+    private static IEnumerable<CheckHit> RefMissingHits(Investigation inv, CheckInfo check) =>
+        inv.Refs.Where(r => r.Status == "missing" && !r.Optional)
+            .Select(r => new RefMissingHit(check, new ObjectRef(r.Kind, inv.Namespace, r.Name), UsagePath(r.Usage), r.Name, r));
+
+    /// <summary>Where in the pod spec a reference sits, from its usage ("volume data", "envFrom in app", "imagePullSecrets").</summary>
+    private static string UsagePath(string usage) => usage switch
     {
-        foreach (var p in inv.Pods)
+        _ when usage.StartsWith("volume ", StringComparison.Ordinal) => $"spec.volumes[{usage[7..]}]",
+        _ when usage.StartsWith("envFrom in ", StringComparison.Ordinal) => $"spec.containers[{usage[11..]}].envFrom",
+        _ when usage.StartsWith("env in ", StringComparison.Ordinal) => $"spec.containers[{usage[7..]}].env",
+        "imagePullSecrets" => "spec.imagePullSecrets",
+        "serviceAccountName" => "spec.serviceAccountName",
+        _ => "spec",
+    };
+
+    private static IEnumerable<CheckHit> NodeUnhealthyHits(Investigation inv, CheckInfo check)
+    {
+        foreach (var n in inv.Nodes.Where(n => !n.Ready || n.Pressures.Count > 0 || n.Unschedulable))
         {
-            var (count, latest) = On(inv, p, "FailedMount", "FailedAttachVolume");
-            if (latest is null) continue;
-            var evidence = new List<string>();
-            if (p.Containers.FirstOrDefault(c => c.Waiting) is { } w) evidence.Add($"container {T(w.Name)} waiting {T(w.Reason)} since the pod started");
-            yield return new Finding("INV-MOUNT-FAILED", 15, PodSubject(p), $"{T(latest.Reason)} ×{count}: {Q(latest.Message, 200)}", evidence);
+            var (path, observed) = !n.Ready ? ("status.conditions[Ready].status", n.ReadyStatus)
+                : n.Pressures.Count > 0 ? ($"status.conditions[{n.Pressures[0]}].status", "True") : ("spec.unschedulable", "true");
+            yield return new NodeUnhealthyHit(check, new ObjectRef("Node", null, n.Name), path, observed, n,
+                inv.Pods.Where(p => p.NodeName == n.Name).Select(p => p.Name).Take(3).ToList());
         }
     }
 
-    private static IEnumerable<Finding> RefMissing(Investigation inv) =>
-        inv.Refs.Where(r => r.Status == "missing" && !r.Optional).Select(r => new Finding("INV-REF-MISSING", 15, $"{r.Kind.ToLowerInvariant()}/{r.Name}",
-            $"{r.Kind} {T(r.Name)} does not exist (referenced by {Quote(r.Usage, 80)})",
-            [$"GET {r.Kind} {T(r.Name)} in namespace {T(inv.Namespace)}: 404 Not Found" + (r.Kind == "Secret" ? " (metadata-only request)" : "")]));
-
-    private static IEnumerable<Finding> NodeUnhealthy(Investigation inv)
-    {
-        foreach (var n in inv.Nodes)
-        {
-            var problems = new List<string>();
-            if (!n.Ready) problems.Add(n.ReadyStatus == "Unknown" ? "NotReady (status Unknown)" : "NotReady");
-            problems.AddRange(n.Pressures);
-            if (n.Unschedulable) problems.Add("cordoned");
-            if (problems.Count == 0) continue;
-            var evidence = new List<string>();
-            if (!n.Ready && n.ReadyMessage is { Length: > 0 } rm) evidence.Add($"Ready condition: {T(n.ReadyReason ?? "")} {Q(rm)}");
-            if (n.PressureMessage is { Length: > 0 } pm) evidence.Add($"pressure: {Q(pm)}");
-            var pods = inv.Pods.Where(p => p.NodeName == n.Name).Select(p => p.Name).Take(3).ToList();
-            evidence.Add("pods here: " + string.Join(", ", pods.Select(T)));
-            yield return new Finding("INV-NODE-UNHEALTHY", 16, $"node/{n.Name}", $"node {T(n.Name)} is {string.Join(", ", problems)}", evidence);
-        }
-    }
-
-    private static IEnumerable<Finding> Evicted(Investigation inv) =>
+    private static IEnumerable<CheckHit> EvictedHits(Investigation inv, CheckInfo check) =>
         inv.Pods.Where(p => p.Phase == "Failed" && p.Reason?.StartsWith("Evicted", StringComparison.Ordinal) == true)
-            .Select(p => new Finding("INV-EVICTED", 17, PodSubject(p), $"Evicted: {Q(p.Message, 240)}",
-                EventLine(inv, p, "Evicted") is { } ev ? [ev, $"node {T(p.NodeName ?? "?")}"] : [$"node {T(p.NodeName ?? "?")}"]));
+            .Select(p => new EvictedHit(check, PodRef(inv, p), "status.reason", p.Reason, p.Message, p.NodeName, On(inv, p, "Evicted")));
 
     private static bool CrashingOrWaiting(PodView p) => p.Containers.Any(c => c.Waiting || c.Crash?.Reason == "OOMKilled");
 
-    private static IEnumerable<Finding> ProbeFailing(Investigation inv)
+    private static IEnumerable<PodView> RunningNotReady(Investigation inv) => inv.Pods.Where(p => p.Phase == "Running" && !p.Ready && !CrashingOrWaiting(p));
+
+    private static IEnumerable<CheckHit> ProbeFailingHits(Investigation inv, CheckInfo check)
     {
-        foreach (var p in inv.Pods.Where(p => p.Phase == "Running" && !p.Ready && !CrashingOrWaiting(p)))
+        foreach (var p in RunningNotReady(inv))
         {
-            var (count, latest) = On(inv, p, "Unhealthy");
-            if (latest is null) continue;
-            var ready = p.ConditionOf("Ready");
-            var evidence = new List<string> { $"Ready=False since {Time(ready?.Since)}" + (ready?.Reason is { } r ? $" ({T(r)})" : "") };
-            var notReady = p.Containers.Where(c => !c.Init && !c.Ready).Select(c => c.Name).ToList();
-            if (notReady.Count > 0) evidence.Add("not ready: " + string.Join(", ", notReady.Select(T)) + ", restarts " + p.Restarts);
-            foreach (var c in p.Containers.Where(c => !c.Ready))
-                if (LogLine(inv, p, c, l => l.MarkerLine).Line is { } line) evidence.Add($"log ({T(c.Name)}): {Q(line)}");
-            yield return new Finding("INV-PROBE-FAILING", 20, PodSubject(p),
-                $"Ready=False with probe failures (Unhealthy ×{count}): {Q(latest.Message, 200)}", evidence);
+            if (On(inv, p, "Unhealthy") is not { } unhealthy) continue;
+            var logs = p.Containers.Where(c => !c.Ready).Select(c => (c.Name, LogLine(inv, p, c, l => l.MarkerLine).Line))
+                .Where(x => x.Line is not null).Select(x => KeyValuePair.Create(x.Name, x.Line!)).ToList();
+            yield return new ProbeFailingHit(check, PodRef(inv, p), "status.conditions[Ready].status", "False", unhealthy, p.ConditionOf("Ready"),
+                p.Containers.Where(c => !c.Init && !c.Ready).Select(c => c.Name).ToList(), p.Restarts, logs);
         }
     }
 
-    private static IEnumerable<Finding> NotReady(Investigation inv)
-    {
-        foreach (var p in inv.Pods.Where(p => p.Phase == "Running" && !p.Ready && !CrashingOrWaiting(p)))
-        {
-            if (On(inv, p, "Unhealthy").Latest is not null) continue;
-            var ready = p.ConditionOf("Ready");
-            yield return new Finding("INV-NOT-READY", 30, PodSubject(p),
-                $"Ready=False ({T(ready?.Reason ?? "no reason")}) without probe events: {Q(ready?.Message, 160)}",
-                [$"Ready=False since {Time(ready?.Since)}", $"node {T(p.NodeName ?? "?")}"]);
-        }
-    }
+    private static IEnumerable<CheckHit> NotReadyHits(Investigation inv, CheckInfo check) =>
+        RunningNotReady(inv).Where(p => On(inv, p, "Unhealthy") is null)
+            .Select(p => new NotReadyHit(check, PodRef(inv, p), "status.conditions[Ready].status", "False", p.ConditionOf("Ready"), p.NodeName));
 
-    private static IEnumerable<Finding> ServiceNoEndpoints(Investigation inv) =>
-        inv.Services.Where(s => s.Ready == 0 && s.Error is not "endpoints not readable").Select(s => new Finding("INV-SERVICE-NO-ENDPOINTS", 21, $"service/{s.Name}",
-            $"Service {T(s.Name)} has 0 ready endpoints ({s.NotReady} not ready)",
-            [$"source: {s.Source}" + (s.Error is { } e ? $" ({e})" : ""), "traffic to this Service fails until a selected pod is Ready"]));
+    private static IEnumerable<CheckHit> ServiceNoEndpointsHits(Investigation inv, CheckInfo check) =>
+        inv.Services.Where(s => s.Ready == 0 && s.Error is not "endpoints not readable")
+            .Select(s => new ServiceNoEndpointsHit(check, new ObjectRef("Service", inv.Namespace, s.Name), "endpoints.ready", "0", s));
 
-    private static IEnumerable<Finding> PvcNotBound(Investigation inv)
+    private static IEnumerable<CheckHit> PvcNotBoundHits(Investigation inv, CheckInfo check)
     {
         foreach (var r in inv.Refs.Where(r => r.Kind == "PersistentVolumeClaim" && r.Status == "present" && r.Detail?.StartsWith("Bound", StringComparison.Ordinal) != true))
         {
             var ev = inv.Events.Where(e => e.Facts.Kind == "PersistentVolumeClaim" && e.Facts.ObjectName == r.Name).Select(e => e.Facts)
                 .OrderBy(e => e.Type == "Warning" ? 0 : 1).ThenByDescending(e => e.Last).FirstOrDefault();
-            yield return new Finding("INV-PVC-NOT-BOUND", 22, $"pvc/{r.Name}", $"PersistentVolumeClaim {T(r.Name)} is {Quote(r.Detail, 120)}",
-                ev is null ? [] : [$"events: {T(ev.Reason)} ×{ev.Count}, last {Time(ev.Last)} {Q(ev.Message)}"]);
+            yield return new PvcNotBoundHit(check, new ObjectRef(r.Kind, inv.Namespace, r.Name), "status.phase", r.Detail, r, ev is null ? null : Summary(ev));
         }
     }
 
     private static IEnumerable<ObjectView> Workloads(Investigation inv) =>
         inv.Owners.Concat(inv.Intermediates).Append(inv.Target).Where(o => o.Kind != "Pod" && o.Readable);
 
-    private static IEnumerable<Finding> RolloutStuck(Investigation inv)
+    private static ObjectRef WorkloadRef(ObjectView o) => new(o.Kind, o.Namespace.Length > 0 ? o.Namespace : null, o.Name);
+
+    private static IEnumerable<CheckHit> RolloutStuckHits(Investigation inv, CheckInfo check)
     {
         foreach (var o in Workloads(inv))
         {
             if (o.Conditions.FirstOrDefault(c => c.Type == "Progressing" && c.Status == "False") is { } c)
-                yield return new Finding("INV-ROLLOUT-STUCK", 25, $"{o.Kind.ToLowerInvariant()}/{o.Name}",
-                    $"{o.Kind} {T(o.Name)} rollout stopped: {T(c.Reason ?? "Progressing=False")} {Q(c.Message)}", [o.Status]);
+                yield return new WorkloadHit(check, WorkloadRef(o), "status.conditions[Progressing].status", "False", o, c, null);
             if (o.StuckRevisions is { } revs)
-                yield return new Finding("INV-ROLLOUT-STUCK", 25, $"{o.Kind.ToLowerInvariant()}/{o.Name}",
-                    $"{o.Kind} {T(o.Name)} rolling update not completing (revisions {revs})", [o.Status]);
+                yield return new WorkloadHit(check, WorkloadRef(o), "status.updateRevision", revs, o, null, revs);
         }
     }
 
-    private static IEnumerable<Finding> WorkloadUnavailable(Investigation inv)
+    private static IEnumerable<CheckHit> WorkloadUnavailableHits(Investigation inv, CheckInfo check)
     {
         foreach (var o in Workloads(inv))
-        {
-            var bad = o.Conditions.FirstOrDefault(c => (c.Type == "Available" && c.Status == "False") || (c.Type == "Failed" && c.Status == "True"));
-            if (bad is null) continue;
-            yield return new Finding("INV-WORKLOAD-UNAVAILABLE", 26, $"{o.Kind.ToLowerInvariant()}/{o.Name}",
-                $"{o.Kind} {T(o.Name)} {T(bad.Type)}={T(bad.Status)} ({T(bad.Reason ?? "no reason")}): {o.Status}", bad.Message is { Length: > 0 } m ? [Q(m)] : []);
-        }
+            if (o.Conditions.FirstOrDefault(c => (c.Type == "Available" && c.Status == "False") || (c.Type == "Failed" && c.Status == "True")) is { } bad)
+                yield return new WorkloadHit(check, WorkloadRef(o), $"status.conditions[{bad.Type}].status", bad.Status, o, bad, null);
     }
 }

@@ -70,7 +70,7 @@ public static class InvestigateRenderer
             {
                 if (inv.Kind != KindInfo.Pod)
                     sb.Append($"  {Token(p.Name)}  {Token(p.Phase)} · ready {(p.Ready ? "yes" : "no")} · restarts {p.Restarts} · node {Token(p.NodeName ?? "none")}\n");
-                foreach (var c in p.Containers.Take(4)) sb.Append($"  {(inv.Kind == KindInfo.Pod ? "" : "  ")}{ContainerLine(c)}\n");
+                foreach (var c in p.Containers.Take(4)) sb.Append($"  {(inv.Kind == KindInfo.Pod ? "" : "  ")}{ContainerLine(c, inv.Now)}\n");
             }
         }
 
@@ -133,10 +133,14 @@ public static class InvestigateRenderer
         return string.Join(" → ", parts);
     }
 
-    private static string ContainerLine(ContainerView c)
+    private static string ContainerLine(ContainerView c, DateTimeOffset now)
     {
         var sb = new StringBuilder($"{Token(c.Name)}{(c.Init ? " (init)" : "")}: {c.State}");
         if (c.Reason is { } r) sb.Append(' ').Append(Token(r, 40));
+        // When the state began: startedAt (running), finishedAt (terminated), the last exit (waiting after a crash).
+        if (c.State == "running" && c.Since is { } started) sb.Append(" for ").Append(Ago(started, now)[..^4]);
+        else if (c.State == "terminated" && c.Since is { } finished) sb.Append(' ').Append(Ago(finished, now));
+        else if (c.Waiting && c.Last?.FinishedAt is { } exited) sb.Append(" since the last exit ").Append(Ago(exited, now));
         sb.Append($" · ready {(c.Ready ? "yes" : "no")} · restarts {c.Restarts}");
         if (c.Crash is { ExitCode: { } code } t)
             sb.Append($" · {(c.Terminated is null ? "last" : "now")} {Token(t.Reason ?? "terminated", 30)} exit {code} = {ExitCodes.Explain(code, t.Reason)}");

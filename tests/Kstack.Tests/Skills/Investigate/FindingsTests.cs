@@ -227,4 +227,24 @@ public class FindingsTests
         Assert.True(json.Length < 6000, $"json content is {json.Length} characters");
         Assert.NotNull(JsonNode.Parse(json)!["findings"]);
     }
+
+    [Fact]
+    public void Container_lines_say_how_long_the_state_has_lasted()
+    {
+        var text = InvestigateRenderer.Text(Inv([Pod(OomStatus)]), [], "/tmp/b.json");
+        Assert.Contains("app: waiting CrashLoopBackOff since the last exit 4m ago", text);
+        var running = Pod("""{"phase":"Running","containerStatuses":[{"name":"app","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2026-01-01T08:05:00Z"}}}]}""");
+        Assert.Contains("app: running for 2h", InvestigateRenderer.Text(Inv([running]), [], "/tmp/b.json"));
+    }
+
+    [Fact]
+    public void Findings_keep_the_structured_hit_they_were_rendered_from()
+    {
+        var f = Only(Inv([Pod(OomStatus)]), "INV-OOMKILLED");
+        var hit = Assert.IsType<OomKilledHit>(f.Hit);
+        Assert.Equal(new Kstack.Objects.ObjectRef("Pod", "ns", "app-1", "app"), hit.Subject);
+        Assert.Equal("status.containerStatuses[app].lastState.terminated.reason", hit.Path);
+        Assert.Equal("OOMKilled", hit.Observed);
+        Assert.Equal(Kstack.Checks.Severity.High, hit.Check.Severity);
+    }
 }
