@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Kstack.Kube;
 using Kstack.Skills.ClusterStatus;
-using Kstack.Skills.Events;
+using Kstack.Objects;
+using Kstack.Skills.Shared;
 using Kstack.Skills.Investigate;
 
 namespace Kstack.Tests.Support;
