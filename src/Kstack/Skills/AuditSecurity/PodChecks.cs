@@ -2,9 +2,11 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Kstack.Skills.Shared;
 using static Kstack.Skills.AuditSecurity.PodSpecView;
-using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 namespace Kstack.Skills.AuditSecurity;
+
+// Inside the namespace, so it wins over the Kstack.Checks namespace.
+using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 /// <summary>Pod checks beyond the Pod Security Standards: Polaris, CIS 5.4/5.6, Kubescape and image hygiene. Pure.</summary>
 public static partial class PodChecks

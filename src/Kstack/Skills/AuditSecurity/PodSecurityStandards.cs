@@ -2,9 +2,11 @@ using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Skills.Shared;
 using static Kstack.Skills.AuditSecurity.PodSpecView;
-using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 namespace Kstack.Skills.AuditSecurity;
+
+// Inside the namespace, so it wins over the Kstack.Checks namespace.
+using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 public enum PssLevel { Privileged = 0, Baseline = 1, Restricted = 2 }
 

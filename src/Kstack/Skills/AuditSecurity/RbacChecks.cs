@@ -2,9 +2,11 @@ using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Objects;
 using Kstack.Skills.Shared;
-using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 namespace Kstack.Skills.AuditSecurity;
+
+// Inside the namespace, so it wins over the Kstack.Checks namespace.
+using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 /// <summary>One RBAC finding before rendering: a subject (role, binding or bound subject) and where the right comes from.</summary>
 public sealed record RbacHit(AuditCheck Check, ObjectRef Subject, string Field, string Observed, Audit.Scope Scope);

@@ -2,9 +2,11 @@ using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Objects;
 using Kstack.Skills.Shared;
-using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 namespace Kstack.Skills.AuditSecurity;
+
+// Inside the namespace, so it wins over the Kstack.Checks namespace.
+using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 /// <summary>The Pod Security Admission labels of one namespace.</summary>
 public sealed record NamespacePsa(string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations)
