@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ARTIFACTS := artifacts
 RID ?= linux-x64
 
-.PHONY: build build-kstack build-sim test demo bench clean pack release
+.PHONY: build build-kstack build-sim test demo sim bench clean pack release
 
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Kstack/Kstack.csproj)
 PACKAGES := $(ARTIFACTS)/packages
@@ -28,6 +28,10 @@ test: build
 
 demo: build
 	@scripts/demo.sh $(ARGS)
+
+# The demo, then the simulator keeps running and the KUBECONFIG line to export is printed.
+sim: build
+	@scripts/demo.sh --keep $(ARGS)
 
 bench: build
 	@bench/run.sh

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Starts kstack-sim with the embedded demo cluster, runs /cluster-status and /events against it, prints what a person
-# would read (with --raw: the envelopes too), then stops the simulator.
+# would read (with --raw: the envelopes too), then stops the simulator. With --keep the simulator stays up and the
+# script prints the KUBECONFIG line to point kubectl or an agent at it (`make sim`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-raw=0
-for a in "$@"; do [ "$a" = "--raw" ] && raw=1; done
-work=$(mktemp -d)
+raw=0; keep=0
+for a in "$@"; do
+  [ "$a" = "--raw" ] && raw=1
+  [ "$a" = "--keep" ] && keep=1
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/kstack-demo.XXXXXX")
 sim_pid=""
 cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
@@ -32,3 +36,16 @@ for skill in cluster-status events; do
   content_of <<<"$envelope"
   if [ "$raw" = 1 ]; then printf '\n── envelope ──\n%s\n' "$envelope"; fi
 done
+
+if [ "$keep" = 1 ]; then
+  trap - EXIT
+  cat <<EOT
+
+kstack-sim keeps running (pid $sim_pid, scenario demo). Point kubectl, kstack or your agent at it:
+
+  export KUBECONFIG=$work/kubeconfig
+
+Then start your agent from that shell (it inherits KUBECONFIG) and type /kstack-cluster-status.
+Stop the simulator with: kill $sim_pid && rm -rf $work
+EOT
+fi

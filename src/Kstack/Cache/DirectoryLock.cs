@@ -12,7 +12,7 @@ public sealed class DirectoryLock : IDisposable
 
     public static async Task<DirectoryLock> AcquireAsync(string dir, TimeSpan timeout, CancellationToken ct = default)
     {
-        Directory.CreateDirectory(dir);
+        WritableRoot.Ensure(dir);
         var path = Path.Combine(dir, ".lock");
         var deadline = DateTime.UtcNow + timeout;
         var delay = 10;
@@ -21,6 +21,10 @@ public sealed class DirectoryLock : IDisposable
             try
             {
                 return new DirectoryLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            catch (Exception e) when (WritableRoot.IsWriteDenied(e))
+            {
+                throw Envelope.KstackException.Infra(WritableRoot.Message(dir, WritableRoot.Reason(e)));
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

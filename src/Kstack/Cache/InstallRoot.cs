@@ -12,9 +12,15 @@ public sealed class InstallRoot(string path)
 
     public string BinDir => System.IO.Path.Combine(Path, "bin");
     public string SchemasDir => System.IO.Path.Combine(Path, "schemas");
-    public string KubeCacheDir => System.IO.Path.Combine(Path, "cache", "kube");
-    public string ContextStateRoot => System.IO.Path.Combine(Path, "state", "contexts");
-    public string GlobalStateDir => System.IO.Path.Combine(Path, "state", "global");
+    /// <summary>Where kstack writes (cache/ and state/): KSTACK_CACHE_DIR when set (e.g. a writable dir for a sandboxed agent), else the root.</summary>
+    public string DataDir { get; } = Environment.GetEnvironmentVariable("KSTACK_CACHE_DIR") is { Length: > 0 } data
+        ? System.IO.Path.GetFullPath(data)
+        : System.IO.Path.GetFullPath(path);
+
+    public string KubeCacheDir => System.IO.Path.Combine(DataDir, "cache", "kube");
+    public string StateDir => System.IO.Path.Combine(DataDir, "state");
+    public string ContextStateRoot => System.IO.Path.Combine(StateDir, "contexts");
+    public string GlobalStateDir => System.IO.Path.Combine(StateDir, "global");
     public string ManifestDir => System.IO.Path.Combine(Path, "manifest");
 
     public string CacheDirFor(string context) => System.IO.Path.Combine(KubeCacheDir, ShortSha(context));

@@ -58,6 +58,8 @@ public static class KstackApp
         }
         root.Subcommands.Add(InstallCommand.Build());
         root.Subcommands.Add(UninstallCommand.Build());
+        root.Subcommands.Add(new VerbCommand("doctor", "Check kubeconfig, cluster access, RBAC per skill, tools, root and agents",
+            (call, ct) => Doctor.DoctorCommand.InvokeAsync(call.Args, ct)) { TreatUnmatchedTokensAsErrors = false });
         root.Subcommands.Add(Panes.PaneCommand.Build());
         root.Subcommands.Add(EntrypointCommand.Build());
         root.Subcommands.Add(new VerbCommand("help", "Show this help", (_, _) => Task.FromResult(Env.Verbatim(TopHelp()))) { Hidden = true });
@@ -147,6 +149,7 @@ public static class KstackApp
         sb.Append("Usage: kstack <skill> [flags] [free text]\n");
         sb.Append("       kstack install [--global|--local] [--agent <name>]... [--prefix <p>|--no-prefix] [--quiet]\n");
         sb.Append("       kstack uninstall [--agent <name>] [--force]\n");
+        sb.Append("       kstack doctor [--context <ctx>]\n");
         sb.Append("       kstack pane list | read <session> [--lines N] [--grep RE] | send <session> <text> | stop <session>\n\n");
         var skills = SkillCatalogue.All.ToList();
         var verbs = root.Subcommands.Where(c => !c.Hidden && SkillCatalogue.Find(c.Name) is null).ToList();

@@ -43,6 +43,20 @@ public static class EntrypointCommand
         var skill = SkillCatalogue.SkillForSlot(slot);
         var command = skill is null ? null : SkillCatalogue.Create(skill);
         if (command is null) return Env.InfraError($"Skill /{TerminalText.Clean(slot)} is not part of this kstack build. Reinstall kstack.");
-        return await command.InvokeAsync(slot, parsed.GetValue(UserArgs) ?? [], ct);
+        return await command.InvokeAsync(slot, parsed.GetValue(UserArgs) ?? [], ct, Invocation(skillDir, slot));
+    }
+
+    /// <summary>The agent's syntax for this slot, recorded by install in references/invocation.txt; `/slot` when absent.</summary>
+    public static string Invocation(string skillDir, string slot)
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(skillDir, "references", "invocation.txt")).Trim();
+            return Install.AgentTable.All.Any(a => a.Invocation(slot) == text) ? text : "/" + slot;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "/" + slot;
+        }
     }
 }

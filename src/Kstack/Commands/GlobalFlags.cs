@@ -54,13 +54,14 @@ public static class GlobalFlags
 
     public static IReadOnlyList<string> FreeText(ParseResult parsed) => parsed.GetValue<string[]>(TextArgument) ?? [];
 
-    public static void ThrowOnParseErrors(ParseResult parsed, string slot)
+    /// <param name="invocation">What the user typed to run the skill (`/kstack-events`, `$kstack-events`).</param>
+    public static void ThrowOnParseErrors(ParseResult parsed, string invocation)
     {
         var flagLike = parsed.UnmatchedTokens.Concat(FreeText(parsed))
             .FirstOrDefault(t => t.Length > 1 && t[0] == '-');
         if (flagLike is not null)
-            throw KstackException.User($"Unknown flag `{ArgumentText.Cap(FlagName(flagLike))}`. Run `/{slot} --help` for usage.");
-        ThrowOnOptionErrors(parsed, $" Run `/{slot} --help` for usage.");
+            throw KstackException.User($"Unknown flag `{ArgumentText.Cap(FlagName(flagLike))}`. Run `{invocation} --help` for usage.");
+        ThrowOnOptionErrors(parsed, $" Run `{invocation} --help` for usage.");
     }
 
     /// <summary>A flag without its value, a value a flag cannot take, or anything else the parser rejected.</summary>

@@ -11,6 +11,10 @@ public static class HelpText
     public static string For(string skill, string slot) =>
         SkillCatalogue.Find(skill) is { } d ? For(d, slot) : $"/{slot}\n\nReference docs: {DocsBase}{skill}";
 
+    /// <summary>The help in the agent's syntax: every `/slot` the user would type becomes the invocation (`$kstack-logs`).</summary>
+    public static string For(SkillDescriptor skill, string slot, string invocation) =>
+        invocation == "/" + slot ? For(skill, slot) : For(skill, slot).Replace("/" + slot, invocation, StringComparison.Ordinal);
+
     public static string For(SkillDescriptor skill, string slot)
     {
         var sb = new StringBuilder();

@@ -13,25 +13,27 @@ public static class InstallCommand
         """
         kstack install — install the kstack skills for your AI agent(s).
 
-        Usage: kstack install [--global|--local] [--agent <name>]... [--prefix <p>|--no-prefix] [--quiet]
+        Usage: kstack install [--global|--local] [--agent <name>]... [--dir <path>]... [--prefix <p>|--no-prefix] [--quiet]
 
           --global          Install root ~/.config/kstack (or $KSTACK_ROOT); skills in the agents' home dirs (default)
           --local           Install root ./.kstack; skills in the agents' dirs under the current directory
           --agent <name>    Install for this agent (repeatable); default: every agent CLI found on PATH, else claude
+          --dir <path>      Also render the skills into this directory, for an agent not listed below (repeatable)
           --prefix <p>      Slot prefix (default kstack-): /kstack-forget. Lowercase letters, digits and single hyphens
           --no-prefix       No prefix: /forget
           -q, --quiet       Print a one-line summary instead of the log
           -h, --help        Show this help
 
-        Agents: claude codex opencode cursor factory slate kiro hermes pi
+        Agents: claude codex opencode cursor factory slate kiro hermes pi (directories and controls: docs/agents.md)
         Re-running is safe: slots of an earlier install that are no longer produced are removed; other skills are never touched.
         """;
 
-    public sealed record Options(bool Global, bool Local, IReadOnlyList<string> Agents, string Prefix, bool Quiet, bool Help);
+    public sealed record Options(bool Global, bool Local, IReadOnlyList<string> Agents, string Prefix, bool Quiet, bool Help, IReadOnlyList<string> Dirs);
 
     private static readonly Option<bool> Global = new("--global") { Description = "Install root ~/.config/kstack (default)" };
     private static readonly Option<bool> Local = new("--local") { Description = "Install root ./.kstack" };
     private static readonly Option<string[]> Agent = new("--agent") { Description = "Install for this agent (repeatable)", HelpName = "name" };
+    private static readonly Option<string[]> Dir = new("--dir") { Description = "Also render the skills into this directory (repeatable)", HelpName = "path" };
     private static readonly Option<string[]> Prefix = new("--prefix") { Description = "Slot prefix (default kstack-)", HelpName = "p" };
     private static readonly Option<bool> NoPrefix = new("--no-prefix") { Description = "No prefix" };
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print a one-line summary instead of the log" };
@@ -41,14 +43,14 @@ public static class InstallCommand
     public static VerbCommand Build() => new("install", "Install the kstack skills for your AI agent(s)",
         (call, _) => Task.FromResult(Invoke(call)))
     {
-        Options = { Global, Local, Agent, Prefix, NoPrefix, Quiet, Help },
+        Options = { Global, Local, Agent, Dir, Prefix, NoPrefix, Quiet, Help },
         TreatUnmatchedTokensAsErrors = false,
     };
 
-    public static Env Invoke(VerbCall call) => Invoke(call, Directory.GetCurrentDirectory(), InstallTarget.Home(),
+    public static Env Invoke(VerbCall call) => Invoke(call, Directory.GetCurrentDirectory(), AgentHomes.Current(InstallTarget.Home()),
         Environment.GetEnvironmentVariable("KSTACK_ROOT"), Environment.GetEnvironmentVariable("PATH"), SelfInstall.CurrentExecutable);
 
-    public static Env Invoke(VerbCall call, string cwd, string home, string? rootOverride, string? path, Func<string> executable)
+    public static Env Invoke(VerbCall call, string cwd, AgentHomes homes, string? rootOverride, string? path, Func<string> executable)
     {
         try
         {
@@ -66,6 +68,10 @@ public static class InstallCommand
                 agents = options.Agents.Select(n => AgentTable.Find(n) ?? throw KstackException.User($"Unknown agent: {ArgumentText.Cap(n)}\nSupported: {AgentTable.SupportedList}"))
                     .Distinct().OrderBy(a => IndexOf(a)).ToList();
             }
+            else if (options.Dirs.Count > 0)
+            {
+                agents = [];
+            }
             else
             {
                 agents = AgentTable.Detect(path);
@@ -76,12 +82,16 @@ public static class InstallCommand
                 }
             }
 
-            var target = options.Local ? InstallTarget.Local(cwd) : InstallTarget.Global(home, rootOverride);
-            RejectControlCharacters(target.Root, target.AgentBase);
-            var result = installer.Run(new InstallPlan(target, agents, options.Prefix, notes), executable());
+            var target = options.Local ? InstallTarget.Local(cwd, homes) : InstallTarget.Global(homes, rootOverride);
+            var dirs = options.Dirs.Select(d => Path.GetFullPath(d, cwd)).Distinct(StringComparer.Ordinal).ToList();
+            RejectControlCharacters([target.Root, target.AgentBase, .. dirs]);
+            agents = [.. agents, .. dirs.Select(AgentTable.Custom)];
+            var result = installer.Run(new InstallPlan(target, agents, options.Prefix, notes, cwd), executable());
             if (!options.Quiet) return Env.Verbatim(string.Join("\n", result.Log));
             var count = result.Slots.Count;
-            return Env.Verbatim($"kstack installed ({target.Label}) for {string.Join(", ", agents.Select(a => a.Name))}: {count} skill{(count == 1 ? "" : "s")} ({string.Join(", ", result.Slots.Select(s => "/" + s))}), root {target.Root}");
+            var first = agents[0];
+            return Env.Verbatim($"kstack installed ({target.Label}) for {string.Join(", ", agents.Select(a => a.Name))}: {count} skill{(count == 1 ? "" : "s")} ({string.Join(", ", result.Slots.Select(first.Invocation))}), root {target.Root}"
+                                + (result.Warnings.Count > 0 ? $"; {result.Warnings.Count} warning{(result.Warnings.Count == 1 ? "" : "s")}: run without --quiet" : ""));
         }
         catch (KstackException e)
         {
@@ -97,14 +107,14 @@ public static class InstallCommand
     public static Options Parse(VerbCall call)
     {
         var parsed = call.Parsed;
-        if (parsed.GetValue(Help)) return new Options(false, false, [], SlotName.DefaultPrefix, false, true);
+        if (parsed.GetValue(Help)) return new Options(false, false, [], SlotName.DefaultPrefix, false, true, []);
         if (parsed.UnmatchedTokens.FirstOrDefault() is { } unknown) throw KstackException.User($"Unknown option: {ArgumentText.Cap(unknown)}");
         var agents = Values(parsed, Agent);
         // The parser drops the empty value of `--prefix=` (no prefix), which would make it look like a bare `--prefix`.
         var last = call.Args.LastOrDefault(a => a == "--prefix=" || a == Prefix.Name || a.StartsWith(Prefix.Name + "=", StringComparison.Ordinal));
         var prefixes = last == "--prefix=" ? [""] : Values(parsed, Prefix);
         var prefix = parsed.GetValue(NoPrefix) ? "" : prefixes.Count > 0 ? prefixes[^1] : SlotName.DefaultPrefix;
-        return new Options(parsed.GetValue(Global), parsed.GetValue(Local), agents, prefix, parsed.GetValue(Quiet), false);
+        return new Options(parsed.GetValue(Global), parsed.GetValue(Local), agents, prefix, parsed.GetValue(Quiet), false, Values(parsed, Dir));
     }
 
     /// <summary>

@@ -24,18 +24,21 @@ public abstract class SkillCommand
 
     protected abstract Task<Env> RunAsync(SkillRun run, CancellationToken ct);
 
-    public async Task<Env> InvokeAsync(string slot, IReadOnlyList<string> args, CancellationToken ct)
+    /// <param name="invocation">What the user types to run this slot in their agent; default `/slot`.</param>
+    public async Task<Env> InvokeAsync(string slot, IReadOnlyList<string> args, CancellationToken ct, string? invocation = null)
     {
-        if (args.Any(a => a is "--help" or "-h")) return Env.Verbatim(HelpText.For(Descriptor, slot));
+        invocation ??= "/" + slot;
+        if (args.Any(a => a is "--help" or "-h")) return Env.Verbatim(HelpText.For(Descriptor, slot, invocation));
 
         string? context = null;
         try
         {
             var command = GlobalFlags.BuildCommand(Descriptor);
             var parsed = command.Parse(args, KstackApp.Parser);
-            GlobalFlags.ThrowOnParseErrors(parsed, slot);
+            GlobalFlags.ThrowOnParseErrors(parsed, invocation);
 
             var root = InstallRoot.Resolve();
+            WritableRoot.Ensure(root.DataDir);
             var (ctx, fromCurrent, kubeconfig) = ResolveContext(GlobalFlags.Context.Read(parsed), NeedsContext(parsed));
             context = ctx;
             var notice = ctx.Length == 0 ? null : new ContextDriftGuard(new StateStore(root), () => DateTimeOffset.UtcNow).Check(ctx, fromCurrent);
@@ -46,6 +49,7 @@ public abstract class SkillCommand
             var ttl = ttlFlag.Parse(ttlText);
             var run = new SkillRun(slot, root, ctx, kubeconfig, parsed)
             {
+                Invocation = invocation,
                 Namespace = NonEmpty(GlobalFlags.Namespace.Read(parsed), "--namespace"),
                 Json = GlobalFlags.Json.Read(parsed),
                 Refresh = refresh,
@@ -65,6 +69,11 @@ public abstract class SkillCommand
             // A cache or state file removed between being written and being read (a concurrent `kstack forget`).
             return Env.InfraError($"A file kstack was using disappeared while it ran ({Kubeconfig.FirstLine(e.Message)}); "
                                   + "a concurrent `kstack forget` removes cache files. Run the command again.") with { KubeContext = context };
+        }
+        catch (Exception e) when (WritableRoot.IsWriteDenied(e))
+        {
+            // A write refused part-way (the sandbox, or the directory's permissions changed): the same typed answer.
+            return Env.InfraError(WritableRoot.Message(InstallRoot.Resolve().DataDir, WritableRoot.Reason(e))) with { KubeContext = context };
         }
     }
 
@@ -105,6 +114,9 @@ public abstract class SkillCommand
 public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy<Kubeconfig> kubeconfig, ParseResult parsed)
 {
     public string Slot { get; } = slot;
+
+    /// <summary>What the user types to run this skill in their agent (`/kstack-exec`, Codex `$kstack-exec`, Pi `/skill:kstack-exec`).</summary>
+    public string Invocation { get; init; } = "/" + slot;
     public InstallRoot Root { get; } = root;
     public string Context { get; } = context;
     public Kubeconfig Kubeconfig => kubeconfig.Value;

@@ -23,7 +23,8 @@ public static class UninstallCommand
         The install is the one this binary lives in (<root>/bin/kstack), else $KSTACK_ROOT, else ~/.config/kstack.
         ~/.config/kstack (or $KSTACK_ROOT) is a global install (skills under your home directory); a root named .kstack
         is a local install whose project is its parent directory. Only the skills listed in <root>/manifest/skills are
-        removed. Cluster resources are not touched.
+        removed. Live kstack sessions (tmux panes and the pods they created, e.g. node shells) are listed and uninstall
+        refuses; with --force they are stopped like `kstack pane stop` (each pod re-checked for kstack's labels) first.
         """;
 
     private static readonly Option<string[]> Agent = new("--agent") { Description = "Remove only this agent's kstack skills", HelpName = "name" };
@@ -39,9 +40,9 @@ public static class UninstallCommand
     };
 
     public static Env Invoke(ParseResult parsed) =>
-        Invoke(parsed, InstallRoot.Resolve().Path, InstallTarget.Home(), Console.In, Console.Error);
+        Invoke(parsed, InstallRoot.Resolve().Path, AgentHomes.Current(InstallTarget.Home()), Console.In, Console.Error);
 
-    public static Env Invoke(ParseResult parsed, string root, string home, TextReader input, TextWriter prompt)
+    public static Env Invoke(ParseResult parsed, string root, AgentHomes homes, TextReader input, TextWriter prompt)
     {
         try
         {
@@ -53,7 +54,13 @@ public static class UninstallCommand
                 .LastOrDefault();
             var force = parsed.GetValue(Force);
 
-            var plan = Uninstaller.Plan(InstallTarget.FromRoot(root, home), only);
+            var plan = Uninstaller.Plan(InstallTarget.FromRoot(root, homes), only);
+            if (plan.Sessions.Count > 0 && !force)
+                throw KstackException.User(
+                    $"kstack still has {plan.Sessions.Count} session{(plan.Sessions.Count == 1 ? "" : "s")} recorded under {plan.Target.Root}:\n"
+                    + string.Join("\n", Uninstaller.Describe(plan.Sessions).Select(l => "  " + l))
+                    + "\nStop them first with `kstack pane stop <session>`, or run `kstack uninstall --force` to stop them (pods are deleted only "
+                    + "after re-checking kstack's labels) and uninstall. Nothing was removed.");
             if (!force)
             {
                 var what = plan.SlotDirs.Count == 0 ? "no skill directories" : $"{plan.SlotDirs.Count} skill director{(plan.SlotDirs.Count == 1 ? "y" : "ies")}";
@@ -64,7 +71,12 @@ public static class UninstallCommand
                 if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
                     return Env.Verbatim("Aborted.");
             }
-            return Env.Verbatim(string.Join("\n", Uninstaller.Run(plan)));
+            var (stopped, allStopped) = Uninstaller.StopSessionsAsync(plan, CancellationToken.None).GetAwaiter().GetResult();
+            if (!allStopped)
+                return Env.InfraError("Uninstall stopped before removing anything else, because kstack could not delete everything it created:\n"
+                                      + string.Join("\n", stopped)
+                                      + $"\nThe session records under {plan.Target.Root} are kept so `kstack pane stop <session>` can retry; then run uninstall again.");
+            return Env.Verbatim(string.Join("\n", Uninstaller.Run(plan, stopped)));
         }
         catch (KstackException e)
         {

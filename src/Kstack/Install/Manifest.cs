@@ -11,6 +11,8 @@ public sealed class Manifest(string rootPath)
     public string Dir { get; } = Path.Combine(rootPath, "manifest");
     public string VersionFile => Path.Combine(Dir, "version");
     public string SkillsFile => Path.Combine(Dir, "skills");
+    public string DirsFile => Path.Combine(Dir, "dirs");
+    public string CreatedFile => Path.Combine(Dir, "created");
 
     public bool Exists => Directory.Exists(Dir);
 
@@ -26,6 +28,41 @@ public sealed class Manifest(string rootPath)
     {
         var lines = Normalise(slots);
         AtomicFile.WriteAllText(SkillsFile, lines.Count == 0 ? "" : string.Join("\n", lines) + "\n");
+    }
+
+    /// <summary>
+    /// The skills directories kstack rendered into (`&lt;agent&gt;\t&lt;absolute dir&gt;` per line; `dir` for --dir), so
+    /// pruning and uninstall find slots where they were written even when CODEX_HOME and the like have changed since.
+    /// </summary>
+    public IReadOnlyList<(string Agent, string Dir)> ReadDirs() =>
+        ReadPairs(DirsFile).Where(p => Path.IsPathFullyQualified(p.Value)).ToList();
+
+    public void WriteDirs(IEnumerable<(string Agent, string Dir)> dirs) => WritePairs(DirsFile, dirs);
+
+    /// <summary>Directories kstack created (a skills dir and the parents it had to make), removed by uninstall when empty.</summary>
+    public IReadOnlyList<string> ReadCreated() =>
+        File.Exists(CreatedFile) ? File.ReadAllLines(CreatedFile).Where(l => l.Length > 0 && Path.IsPathFullyQualified(l)).Distinct(StringComparer.Ordinal).ToList() : [];
+
+    public void WriteCreated(IEnumerable<string> dirs)
+    {
+        var lines = dirs.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        AtomicFile.WriteAllText(CreatedFile, lines.Count == 0 ? "" : string.Join("\n", lines) + "\n");
+    }
+
+    private static IEnumerable<(string Agent, string Value)> ReadPairs(string file)
+    {
+        if (!File.Exists(file)) yield break;
+        foreach (var line in File.ReadAllLines(file))
+        {
+            var tab = line.IndexOf('\t');
+            if (tab > 0 && tab < line.Length - 1) yield return (line[..tab], line[(tab + 1)..]);
+        }
+    }
+
+    private static void WritePairs(string file, IEnumerable<(string Agent, string Value)> pairs)
+    {
+        var lines = pairs.Select(p => p.Agent + "\t" + p.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        AtomicFile.WriteAllText(file, lines.Count == 0 ? "" : string.Join("\n", lines) + "\n");
     }
 
     /// <summary>Trimmed, non-empty, distinct, ordinal-sorted.</summary>

@@ -6,7 +6,9 @@ using Kstack.Envelope;
 namespace Kstack.Install;
 
 /// <summary>The files of one rendered slot directory.</summary>
-public sealed record RenderedSkill(string SkillMd, string HelpMd, string DocsUrl);
+/// <param name="Invocation">What the user types in this agent (`/kstack-exec`, `$kstack-exec`); written to references/invocation.txt.</param>
+/// <param name="OpenAiYaml">agents/openai.yaml for Codex's user-only policy, or null.</param>
+public sealed record RenderedSkill(string SkillMd, string HelpMd, string DocsUrl, string Invocation, string? OpenAiYaml);
 
 /// <summary>
 /// Renders skills/&lt;skill&gt;/SKILL.md.tmpl for one agent and slot: partial markers on their own line are replaced
@@ -21,11 +23,13 @@ public sealed class SkillRenderer(Func<string, string?> read)
     public static readonly string[] Partials = ["ENTRYPOINT", "GLOBAL_FLAGS", "PREAMBLE"];
     public const int MaxDescriptionLength = 1024;
 
-    /// <summary>Frontmatter keys only some agents honour, and the metadata key that records the intent for the rest.</summary>
-    public static readonly IReadOnlyDictionary<string, string> AgentOnlyKeys = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["disable-model-invocation"] = "kstack-user-invoked-only",
-    };
+    public const string DisableModelInvocation = "disable-model-invocation";
+    public const string UserInvokedOnlyMetadata = "kstack-user-invoked-only";
+    public const string ArgumentHint = "argument-hint";
+
+    /// <summary>agents/openai.yaml: Codex keeps the skill out of the model's list; only `$slot` typed by the user runs it.</summary>
+    public static string OpenAiPolicy(string invocation) =>
+        $"# Written by kstack install: Codex runs this skill only when the user types {invocation}.\npolicy:\n  allow_implicit_invocation: false\n";
 
     /// <summary>The keys `skills-ref validate` accepts.</summary>
     public static readonly IReadOnlySet<string> StandardKeys =
@@ -52,13 +56,38 @@ public sealed class SkillRenderer(Func<string, string?> read)
             ["SKILL"] = skill,
             ["AGENT"] = agent.Name,
             ["SKILL_FLAGS"] = SkillCatalogue.Find(skill) is { } descriptor ? HelpText.FlagsTable(descriptor) : "",
+            ["INVOKE"] = agent.Invocation(slot),
         };
         var text = Substitute(ExpandPartials(Normalise(template)), values);
-        var skillMd = AdaptFrontmatter(text, agent, slot);
-
-        var help = HelpText.For(skill, slot).TrimEnd() + "\n";
-        return new RenderedSkill(skillMd, help, HelpText.DocsBase + skill + "\n");
+        var help = (SkillCatalogue.Find(skill) is { } d ? HelpText.For(d, slot, agent.Invocation(slot)) : HelpText.For(skill, slot)).TrimEnd() + "\n";
+        var claude = agent == AgentTable.Claude ? ClaudeKeys(skill, kstack, skillDir) : [];
+        var (skillMd, userOnly) = AdaptFrontmatter(text, agent, slot, claude);
+        var policy = userOnly && agent.Control == UserOnlyControl.OpenAiPolicyFile ? OpenAiPolicy(agent.Invocation(slot)) : null;
+        return new RenderedSkill(skillMd, help, HelpText.DocsBase + skill + "\n", agent.Invocation(slot) + "\n", policy);
     }
+
+    /// <summary>
+    /// Claude Code only: `argument-hint` (the usage line of the skill's help) and, for skills the model may run,
+    /// `allowed-tools` pre-approving exactly this skill's entrypoint command (with and without arguments) and nothing else.
+    /// User-invoked-only skills get no pre-approval: Claude asks before each of their calls.
+    /// </summary>
+    private List<string> ClaudeKeys(string skill, string kstack, string skillDir)
+    {
+        var lines = new List<string>();
+        if (SkillHints.ArgumentHint(read, skill) is { Length: > 0 } hint) lines.Add($"{ArgumentHint}: {YamlQuote(hint)}");
+        if (SkillHints.IsUserInvokedOnly(read, skill)) return lines;
+        var command = $"{ShellQuote(kstack)} entrypoint --skill-dir={ShellQuote(skillDir)} --";
+        // A rule with parentheses, a wildcard or a quote in the path would not mean exactly this command: pre-approve nothing.
+        if (command.Any(c => c is '(' or ')' or '*' or '"' or '\\' || char.IsControl(c))) return lines;
+        lines.Add("allowed-tools:");
+        lines.Add($"  - {YamlQuote($"Bash({command})")}");
+        lines.Add($"  - {YamlQuote($"Bash({command} *)")}");
+        return lines;
+    }
+
+    /// <summary>A YAML double-quoted scalar.</summary>
+    public static string YamlQuote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private static string Normalise(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
 
@@ -112,8 +141,12 @@ public sealed class SkillRenderer(Func<string, string?> read)
     private static bool IsPlaceholderName(string name) =>
         name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && name.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_');
 
-    /// <summary>Drops agent-only keys the agent does not honour (recording them under `metadata`) and validates the result.</summary>
-    private static string AdaptFrontmatter(string text, Agent agent, string slot)
+    /// <summary>
+    /// Adapts the template's frontmatter to the agent: `disable-model-invocation` stays for agents that honour it, else it
+    /// is recorded under `metadata` (Codex additionally gets agents/openai.yaml); Claude's own keys are added; the result
+    /// is validated. Returns the text and whether the skill is user-invoked-only.
+    /// </summary>
+    private static (string Text, bool UserOnly) AdaptFrontmatter(string text, Agent agent, string slot, IReadOnlyList<string> extraLines)
     {
         var lines = text.Split('\n').ToList();
         if (lines.Count < 3 || lines[0] != "---") throw Bad(slot, "it does not start with a --- frontmatter block");
@@ -121,21 +154,19 @@ public sealed class SkillRenderer(Func<string, string?> read)
         if (end < 0) throw Bad(slot, "its frontmatter is not closed with ---");
 
         var front = lines.GetRange(1, end - 1);
-        var recorded = new List<string>();
-        for (var i = front.Count - 1; i >= 0; i--)
+        var dmi = front.FindIndex(l => TopLevelKey(l) == DisableModelInvocation);
+        var userOnly = dmi >= 0 && front[dmi][(DisableModelInvocation.Length + 1)..].Trim().Trim('"', '\'') == "true";
+        var nativeKey = agent.Control == UserOnlyControl.DisableModelInvocation;
+        if (dmi >= 0 && !nativeKey)
         {
-            var key = TopLevelKey(front[i]);
-            if (key is null || !AgentOnlyKeys.TryGetValue(key, out var metaKey) || agent.HonoursDisableModelInvocation) continue;
-            var value = front[i][(key.Length + 1)..].Trim().Trim('"', '\'');
-            front.RemoveAt(i);
-            recorded.Insert(0, $"  {metaKey}: \"{value}\"");
-        }
-        if (recorded.Count > 0)
-        {
+            var value = front[dmi][(DisableModelInvocation.Length + 1)..].Trim().Trim('"', '\'');
+            front.RemoveAt(dmi);
+            var recorded = $"  {UserInvokedOnlyMetadata}: \"{value}\"";
             var meta = front.FindIndex(l => TopLevelKey(l) == "metadata");
-            if (meta < 0) { front.Add("metadata:"); front.AddRange(recorded); }
-            else front.InsertRange(meta + 1, recorded);
+            if (meta < 0) { front.Add("metadata:"); front.Add(recorded); }
+            else front.Insert(meta + 1, recorded);
         }
+        front.AddRange(extraLines);
 
         var keys = front.Select(TopLevelKey).OfType<string>().ToList();
         var name = Value(front, "name");
@@ -143,11 +174,13 @@ public sealed class SkillRenderer(Func<string, string?> read)
         var description = Value(front, "description");
         if (description is null || description.Length == 0 || description.Length > MaxDescriptionLength)
             throw Bad(slot, $"its description must be 1–{MaxDescriptionLength} characters on one line");
-        var allowed = agent.HonoursDisableModelInvocation ? StandardKeys.Concat(AgentOnlyKeys.Keys).ToHashSet() : StandardKeys.ToHashSet();
+        var allowed = StandardKeys.ToHashSet();
+        if (nativeKey) allowed.Add(DisableModelInvocation);
+        if (agent == AgentTable.Claude) allowed.Add(ArgumentHint);
         if (keys.FirstOrDefault(k => !allowed.Contains(k)) is { } extra) throw Bad(slot, $"its frontmatter key `{extra}` is not allowed for {agent.Name}");
         if (keys.Count != keys.Distinct().Count()) throw Bad(slot, "its frontmatter repeats a key");
 
-        return string.Join('\n', new[] { "---" }.Concat(front).Concat(lines.Skip(end)));
+        return (string.Join('\n', new[] { "---" }.Concat(front).Concat(lines.Skip(end))), userOnly);
     }
 
     private static string? TopLevelKey(string line)

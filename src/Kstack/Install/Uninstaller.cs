@@ -1,4 +1,6 @@
+using Kstack.Cache;
 using Kstack.Envelope;
+using Kstack.Panes;
 
 namespace Kstack.Install;
 
@@ -9,6 +11,12 @@ public sealed record UninstallPlan(InstallTarget Target, IReadOnlyList<Agent> Ag
     IReadOnlyList<string> SlotDirs, IReadOnlyList<Agent> KeepRootFor)
 {
     public bool RemovesRoot => KeepRootFor.Count == 0;
+
+    /// <summary>Sessions kstack recorded under this root (tmux panes and the pods they created); stopped before anything is removed.</summary>
+    public IReadOnlyList<PaneRecord> Sessions { get; init; } = [];
+
+    /// <summary>Directories install created on the way to a skills dir; removed when empty afterwards.</summary>
+    public IReadOnlyList<string> CreatedDirs { get; init; } = [];
 
     public string AgentsText => Agents.Count == AgentTable.All.Count ? "all agents" : string.Join(' ', Agents.Select(a => a.Name));
 }
@@ -29,19 +37,88 @@ public static class Uninstaller
             throw KstackException.User($"No kstack install found at {target.Root} (it has no manifest/). Run the `kstack uninstall` that was installed in the install's bin/ directory.");
         var slots = manifest.ReadSkills();
         var agents = only is null ? AgentTable.All : [only];
-        var dirs = agents.SelectMany(a => slots.Select(s => Path.Combine(target.SkillsDir(a), s))).Where(FileSystem.EntryExists).ToList();
-        var keep = AgentTable.All.Except(agents)
-            .Where(a => slots.Any(s => FileSystem.EntryExists(Path.Combine(target.SkillsDir(a), s)))).ToList();
-        return new UninstallPlan(target, agents, slots, dirs, keep);
+        var recorded = manifest.ReadDirs();
+        // Where install wrote (recorded), plus where each agent's directory is now (installs older than the record).
+        IEnumerable<string> DirsOf(Agent a) => recorded.Where(r => r.Agent == a.Name).Select(r => r.Dir).Append(target.SkillsDir(a));
+        var scope = agents.SelectMany(DirsOf).Concat(only is null ? recorded.Where(r => AgentTable.Find(r.Agent) is null).Select(r => r.Dir) : [])
+            .Distinct(StringComparer.Ordinal).ToList();
+        var dirs = scope.SelectMany(d => slots.Select(s => Path.Combine(d, s))).Where(FileSystem.EntryExists).Distinct(StringComparer.Ordinal).ToList();
+        var elsewhere = AgentTable.All.Except(agents).Select(a => (a, dirs: DirsOf(a).Where(d => !scope.Contains(d)).ToList())).ToList();
+        var keep = elsewhere.Where(x => x.dirs.Any(d => slots.Any(s => FileSystem.EntryExists(Path.Combine(d, s))))).Select(x => x.a).ToList();
+        // Sessions belong to the root: an --agent uninstall that keeps the root leaves them alone.
+        var sessions = keep.Count == 0 ? new PaneStore(new InstallRoot(target.Root)).All() : [];
+        return new UninstallPlan(target, agents, slots, dirs, keep) { CreatedDirs = manifest.ReadCreated(), Sessions = sessions };
     }
 
-    public static IReadOnlyList<string> Run(UninstallPlan plan)
+    /// <summary>Files in a slot that install did not write (a user's notes, scripts …), relative to the slot; at most 5 named.</summary>
+    public static IReadOnlyList<string> ForeignFiles(string slotDir)
+    {
+        if (FileSystem.IsLinkOrFile(slotDir) || !Directory.Exists(slotDir)) return [];
+        var known = Installer.SlotFiles.Select(f => f.Replace('/', Path.DirectorySeparatorChar)).ToHashSet(StringComparer.Ordinal);
+        return Directory.EnumerateFileSystemEntries(slotDir, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(e => File.Exists(e) || FileSystem.IsLink(e))
+            .Select(e => Path.GetRelativePath(slotDir, e)).Where(r => !known.Contains(r)).Order(StringComparer.Ordinal).Take(5).ToList();
+    }
+
+    /// <summary>One line per recorded session: what it is and what kstack created for it in the cluster.</summary>
+    public static IReadOnlyList<string> Describe(IReadOnlyList<PaneRecord> sessions) =>
+        sessions.Select(r => $"{r.Session} ({r.Mode} {DataText.Token(r.Target, 80)}, context {DataText.Token(r.Context, 80)}"
+                             + (r.Pods.Count > 0 ? $"; pods kstack created: {string.Join(", ", r.Pods)})" : "; no cluster objects)")).ToList();
+
+    /// <summary>
+    /// Stops every recorded session like `kstack pane stop` (pods deleted only after the label re-check). Returns the log
+    /// lines and whether everything was stopped; when a pod could not be deleted nothing else may be removed, so that the
+    /// records `kstack pane stop` needs survive.
+    /// </summary>
+    public static async Task<(List<string> Log, bool AllStopped)> StopSessionsAsync(UninstallPlan plan, CancellationToken ct)
+    {
+        var log = new List<string>();
+        var all = true;
+        var store = new PaneStore(new InstallRoot(plan.Target.Root));
+        foreach (var r in plan.Sessions)
+        {
+            PaneCommand.StopResult result;
+            try
+            {
+                result = await PaneCommand.StopRecordAsync(store, r, ct);
+            }
+            catch (KstackException e)
+            {
+                result = new PaneCommand.StopResult(false, [], [$"its pods could not be checked: {e.Message.Split('\n')[0]}"]);
+            }
+            var deleted = result.Deleted.Count > 0 ? $"; deleted pods: {string.Join(", ", result.Deleted)}" : "";
+            log.Add($"   ⏹  stopped: {r.Session} ({(result.Killed ? "tmux session killed" : "tmux session had already ended")}{deleted})");
+            if (result.Skipped.Count == 0) continue;
+            all = false;
+            log.Add($"   ⚠️  not deleted: {string.Join("; ", result.Skipped)}");
+        }
+        return (log, all);
+    }
+
+    public static IReadOnlyList<string> Run(UninstallPlan plan, IReadOnlyList<string>? stopped = null)
     {
         var log = new List<string> { $"🧹 Uninstalling kstack ({plan.Target.Label}) · {plan.AgentsText}", "" };
+        log.AddRange(stopped ?? []);
         foreach (var dir in plan.SlotDirs)
         {
-            FileSystem.RemoveEntry(dir);
-            log.Add($"   🗑  removed: {dir}");
+            var foreign = ForeignFiles(dir);
+            if (foreign.Count == 0)
+            {
+                FileSystem.RemoveEntry(dir);
+                log.Add($"   🗑  removed: {dir}");
+                continue;
+            }
+            foreach (var file in Installer.SlotFiles) FileSystem.RemoveEntry(Path.Combine(dir, file));
+            foreach (var sub in new[] { "references", "agents" }.Select(d => Path.Combine(dir, d)))
+                if (Directory.Exists(sub) && !FileSystem.IsLink(sub) && !Directory.EnumerateFileSystemEntries(sub).Any()) Directory.Delete(sub);
+            log.Add($"   📦 kept:    {dir} (kstack's files removed; it holds files kstack did not write: {string.Join(", ", foreign)})");
+        }
+        // Deepest first, so a parent that only held the skills dir goes too; a directory with anything else in it stays.
+        foreach (var dir in plan.CreatedDirs.OrderByDescending(d => d.Length))
+        {
+            if (!Directory.Exists(dir) || FileSystem.IsLink(dir) || Directory.EnumerateFileSystemEntries(dir).Any()) continue;
+            Directory.Delete(dir);
+            log.Add($"   🗑  removed: {dir} (created by kstack, now empty)");
         }
         if (plan.RemovesRoot)
         {
@@ -61,7 +138,10 @@ public static class Uninstaller
             log.Add($"   📦 kept:    {plan.Target.Root} (still used by {string.Join(", ", plan.KeepRootFor.Select(a => a.Name))})");
         }
         log.Add("");
-        log.Add("✅ kstack uninstalled. Cluster resources were not touched.");
+        var pods = plan.Sessions.Sum(r => r.Pods.Count);
+        log.Add(plan.Sessions.Count == 0
+            ? "✅ kstack uninstalled. No kstack session was recorded, so there was nothing to stop in tmux or the cluster."
+            : $"✅ kstack uninstalled. Stopped {plan.Sessions.Count} session{(plan.Sessions.Count == 1 ? "" : "s")}; {(pods == 0 ? "they had created no cluster objects" : "the pods they created were deleted")}.");
         return log;
     }
 }

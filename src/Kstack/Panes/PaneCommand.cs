@@ -175,7 +175,23 @@ public static class PaneCommand
     private static async Task<Env> StopAsync(PaneStore store, string session, CancellationToken ct)
     {
         var r = Known(store, session);
-        var killed = Tmux.KillSession(session);
+        var result = await StopRecordAsync(store, r, ct);
+        var lines = new List<string> { $"Stopped {session}{(result.Killed ? "" : " (tmux session had already ended)")}." };
+        if (result.Deleted.Count > 0) lines.Add("Deleted pods: " + string.Join(", ", result.Deleted));
+        if (result.Skipped.Count > 0) lines.Add("Not deleted: " + string.Join("; ", result.Skipped) + ". The record is kept so `kstack pane stop` can retry.");
+        return Env.Verbatim(string.Join('\n', lines)) with { KubeContext = r.Context };
+    }
+
+    /// <summary>What stopping one recorded session did: the tmux kill, pods deleted, pods left alone (with why).</summary>
+    public sealed record StopResult(bool Killed, IReadOnlyList<string> Deleted, IReadOnlyList<string> Skipped);
+
+    /// <summary>
+    /// Stops one recorded session (also used by uninstall): kills tmux, deletes each recorded pod only after re-checking
+    /// it still carries kstack's owned-by and session labels, and deletes the record only when nothing was left behind.
+    /// </summary>
+    public static async Task<StopResult> StopRecordAsync(PaneStore store, PaneRecord r, CancellationToken ct)
+    {
+        var killed = Tmux.Available() && Tmux.KillSession(r.Session);
         var deleted = new List<string>();
         var skipped = new List<string>();
         if (r.Pods.Count > 0)
@@ -186,7 +202,7 @@ public static class PaneCommand
                 var path = Objects.KindInfo.Pod.ItemPath(pod.Namespace, pod.Name);
                 using var doc = await api.GetJsonAsync(path, "pod", ct);
                 if (doc is null) { deleted.Add($"{pod} (already gone)"); continue; }
-                if (!NodeShell.IsOwnedBy(doc.RootElement, session))
+                if (!NodeShell.IsOwnedBy(doc.RootElement, r.Session))
                 {
                     skipped.Add($"{pod} (no longer carries kstack's owned-by and session labels: left alone)");
                     continue;
@@ -196,10 +212,7 @@ public static class PaneCommand
                 else skipped.Add($"{pod} (delete failed: HTTP {(int)code} {TerminalText.Clean(Kubeconfig.FirstLine(body))})");
             }
         }
-        if (skipped.Count == 0) store.Delete(session);
-        var lines = new List<string> { $"Stopped {session}{(killed ? "" : " (tmux session had already ended)")}." };
-        if (deleted.Count > 0) lines.Add("Deleted pods: " + string.Join(", ", deleted));
-        if (skipped.Count > 0) lines.Add("Not deleted: " + string.Join("; ", skipped) + ". The record is kept so `kstack pane stop` can retry.");
-        return Env.Verbatim(string.Join('\n', lines)) with { KubeContext = r.Context };
+        if (skipped.Count == 0) store.Delete(r.Session);
+        return new StopResult(killed, deleted, skipped);
     }
 }

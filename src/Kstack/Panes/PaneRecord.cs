@@ -61,7 +61,7 @@ public sealed record PaneRecord
 /// <summary>Session records under &lt;root&gt;/state/panes/&lt;session&gt;.json.</summary>
 public sealed class PaneStore(InstallRoot root)
 {
-    public string Dir => Path.Combine(root.Path, "state", "panes");
+    public string Dir => Path.Combine(root.StateDir, "panes");
 
     public static bool IsKstackSession(string name) =>
         (name.StartsWith("kstack-logs-", StringComparison.Ordinal) || name.StartsWith("kstack-exec-", StringComparison.Ordinal))

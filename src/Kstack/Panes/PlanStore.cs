@@ -14,7 +14,7 @@ public sealed class PlanStore(InstallRoot root, Func<DateTimeOffset> clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
-    public string Dir => Path.Combine(root.Path, "state", "plans");
+    public string Dir => Path.Combine(root.StateDir, "plans");
 
     /// <summary>Saves the plan body and returns its new id; context, target, created and expires are stamped here.</summary>
     public (string Id, DateTimeOffset Expires) Create(string context, string target, JsonObject body)

@@ -12,24 +12,60 @@ public class AgentTableTests
         Assert.Equal("claude codex opencode cursor factory slate kiro hermes pi", AgentTable.SupportedList);
     }
 
+    private static readonly AgentHomes Plain = AgentHomes.From("/h", _ => null);
+
     [Theory]
-    [InlineData("claude", "claude", ".claude/skills", ".claude/skills")]
-    [InlineData("codex", "codex", ".codex/skills", ".codex/skills")]
-    [InlineData("opencode", "opencode", ".config/opencode/skills", ".config/opencode/skills")]
-    [InlineData("cursor", "cursor", ".cursor/skills", ".cursor/skills")]
-    [InlineData("factory", "droid", ".factory/skills", ".factory/skills")]
-    [InlineData("slate", "slate", ".slate/skills", ".slate/skills")]
-    [InlineData("kiro", "kiro-cli", ".kiro/skills", ".kiro/skills")]
-    [InlineData("hermes", "hermes", ".hermes/skills", ".hermes/skills")]
-    [InlineData("pi", "pi", ".pi/agent/skills", ".pi/skills")]
-    public void Cli_and_skills_dirs(string name, string cli, string global, string local)
+    [InlineData("claude", "claude", ".claude/skills", ".claude/skills", "/kstack-x")]
+    [InlineData("codex", "codex", ".agents/skills", ".agents/skills", "$kstack-x")]
+    [InlineData("opencode", "opencode", ".config/opencode/skills", ".opencode/skills", "/kstack-x")]
+    [InlineData("cursor", "cursor", ".cursor/skills", ".cursor/skills", "/kstack-x")]
+    [InlineData("factory", "droid", ".factory/skills", ".factory/skills", "/kstack-x")]
+    [InlineData("slate", "slate", ".slate/skills", ".slate/skills", "/kstack-x")]
+    [InlineData("kiro", "kiro-cli", ".kiro/skills", ".kiro/skills", "/kstack-x")]
+    [InlineData("hermes", "hermes", ".hermes/skills", ".hermes/skills", "/kstack-x")]
+    [InlineData("pi", "pi", ".pi/agent/skills", ".pi/skills", "/skill:kstack-x")]
+    public void Cli_skills_dirs_and_invocation(string name, string cli, string global, string local, string invocation)
     {
         var a = AgentTable.Find(name)!;
         Assert.Equal(cli, a.Cli);
-        Assert.Equal(Path.Combine("/h", global), a.GlobalSkillsDir("/h"));
+        Assert.Equal(Path.Combine("/h", global), a.GlobalSkillsDir(Plain));
         Assert.Equal(Path.Combine("/p", local), a.LocalSkillsDir("/p"));
-        Assert.Equal(name == "claude", a.HonoursDisableModelInvocation);
+        Assert.Equal(invocation, a.Invocation("kstack-x"));
+        Assert.Contains(a.GlobalSkillsDir(Plain), a.Reads(Plain, "/p").Select(l => l.Dir));
+        if (name != "hermes") Assert.Contains(a.LocalSkillsDir("/p"), a.Reads(Plain, "/p").Select(l => l.Dir));
     }
+
+    [Theory]
+    [InlineData("claude", "CLAUDE_CONFIG_DIR", "/cc", "/cc/skills")]
+    [InlineData("codex", "CODEX_HOME", "/cx", "/cx/skills")]
+    [InlineData("opencode", "XDG_CONFIG_HOME", "/xdg", "/xdg/opencode/skills")]
+    [InlineData("hermes", "HERMES_HOME", "/hh", "/hh/skills")]
+    [InlineData("pi", "PI_CODING_AGENT_DIR", "/pi", "/pi/skills")]
+    [InlineData("pi", "PI_CODING_AGENT_DIR", "rel/pi", "/h/rel/pi/skills")]
+    public void Agent_home_variables_move_the_global_dir(string name, string variable, string value, string expected)
+    {
+        var homes = AgentHomes.From("/h", v => v == variable ? value : null);
+        Assert.Equal(expected, AgentTable.Find(name)!.GlobalSkillsDir(homes));
+    }
+
+    [Fact]
+    public void Codex_without_codex_home_uses_the_shared_agents_dir_and_reads_its_own_home_too()
+    {
+        var reads = AgentTable.Codex.Reads(Plain, "/p").Select(l => l.Dir).ToList();
+        Assert.Equal(["/h/.codex/skills", "/h/.agents/skills", "/p/.agents/skills", "/p/.codex/skills"], reads);
+    }
+
+    [Theory]
+    [InlineData("claude", UserOnlyControl.DisableModelInvocation)]
+    [InlineData("codex", UserOnlyControl.OpenAiPolicyFile)]
+    [InlineData("opencode", UserOnlyControl.None)]
+    [InlineData("cursor", UserOnlyControl.DisableModelInvocation)]
+    [InlineData("factory", UserOnlyControl.DisableModelInvocation)]
+    [InlineData("slate", UserOnlyControl.None)]
+    [InlineData("kiro", UserOnlyControl.None)]
+    [InlineData("hermes", UserOnlyControl.None)]
+    [InlineData("pi", UserOnlyControl.DisableModelInvocation)]
+    public void User_only_control_per_agent(string name, UserOnlyControl control) => Assert.Equal(control, AgentTable.Find(name)!.Control);
 
     [Theory]
     [InlineData("claude-foo")]

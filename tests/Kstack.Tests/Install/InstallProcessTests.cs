@@ -24,11 +24,11 @@ public class InstallProcessTests
         var agent = AgentTable.Find(agentName)!;
         var r = box.Install("--local", "--agent", agentName).AssertOk();
 
-        var slot = Path.Combine(box.Project, agent.LocalDir, "kstack-forget");
+        var slot = Path.Combine(agent.LocalSkillsDir(box.Project), "kstack-forget");
         Assert.Contains($"🤖 {agentName}", r.Content);
-        Assert.Contains($"→ {Path.Combine(box.Project, agent.LocalDir)}  ({SkillCount})", r.Content);
+        Assert.Contains($"→ {agent.LocalSkillsDir(box.Project)}  ({SkillCount})", r.Content);
         AssertRendered(slot, agent, box.LocalRoot, box);
-        AssertEverySlotValid(Path.Combine(box.Project, agent.LocalDir), agent, box);
+        AssertEverySlotValid(agent.LocalSkillsDir(box.Project), agent, box);
         Assert.Equal(ManifestText, File.ReadAllText(Path.Combine(box.LocalRoot, "manifest", "skills")));
         Assert.False(Directory.Exists(box.GlobalRoot));
         Assert.Empty(Directory.EnumerateFileSystemEntries(box.Home));
@@ -42,8 +42,9 @@ public class InstallProcessTests
         var agent = AgentTable.Find(agentName)!;
         box.Install("--global", "--agent", agentName, "--quiet").AssertOk();
 
-        AssertRendered(Path.Combine(box.Home, agent.GlobalDir, "kstack-forget"), agent, box.GlobalRoot, box);
-        AssertEverySlotValid(Path.Combine(box.Home, agent.GlobalDir), agent, box);
+        var dir = agent.GlobalSkillsDir(AgentHomes.From(box.Home, _ => null));
+        AssertRendered(Path.Combine(dir, "kstack-forget"), agent, box.GlobalRoot, box);
+        AssertEverySlotValid(dir, agent, box);
         Assert.Equal(ManifestText, File.ReadAllText(Path.Combine(box.GlobalRoot, "manifest", "skills")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(box.Project));
     }
@@ -57,7 +58,8 @@ public class InstallProcessTests
             var md = SkillMd(slot);
             Assert.StartsWith($"---\nname: {name}\ndescription: ", md);
             Assert.DoesNotContain("{{", md);
-            if (agent.Name == "claude") SkillsRef.AssertValidWithoutClaudeKeys(slot, Path.Combine(box.Dir, "scratch-" + name));
+            Assert.Equal(agent.Invocation(name) + "\n", File.ReadAllText(Path.Combine(slot, "references", "invocation.txt")));
+            if (agent.Control == UserOnlyControl.DisableModelInvocation || agent.Name == "claude") SkillsRef.AssertValidWithoutAgentKeys(slot, Path.Combine(box.Dir, "scratch-" + name));
             else SkillsRef.AssertValid(slot);
         }
     }
@@ -69,21 +71,31 @@ public class InstallProcessTests
         Assert.Contains($"{Path.Combine(root, "bin", "kstack")} entrypoint --skill-dir={slot} -- <user args verbatim>", md);
         Assert.DoesNotContain("{{", md);
         Assert.Equal("https://kstack.sh/reference/skills/forget\n", File.ReadAllText(Path.Combine(slot, "references", "docs-url.txt")));
-        Assert.StartsWith("/kstack-forget — ", File.ReadAllText(Path.Combine(slot, "references", "help.md")));
+        Assert.StartsWith(agent.Invocation("kstack-forget") + " — ", File.ReadAllText(Path.Combine(slot, "references", "help.md")));
         Assert.True(File.Exists(Path.Combine(root, "bin", "kstack")));
         Assert.True(File.Exists(Path.Combine(root, "schemas", "response.schema.json")));
         Assert.True(Directory.Exists(Path.Combine(root, "cache")));
-        if (agent.Name == "claude")
+        var policy = Path.Combine(slot, "agents", "openai.yaml");
+        switch (agent.Control)
         {
-            Assert.Contains("\ndisable-model-invocation: true\n", md);
-            SkillsRef.AssertValidWithoutClaudeKeys(slot, Path.Combine(box.Dir, "scratch"));
+            case UserOnlyControl.DisableModelInvocation:
+                Assert.Contains("\ndisable-model-invocation: true\n", md);
+                Assert.False(File.Exists(policy));
+                SkillsRef.AssertValidWithoutAgentKeys(slot, Path.Combine(box.Dir, "scratch"));
+                break;
+            case UserOnlyControl.OpenAiPolicyFile:
+                Assert.DoesNotContain("disable-model-invocation", md);
+                Assert.Contains("policy:\n  allow_implicit_invocation: false\n", File.ReadAllText(policy));
+                SkillsRef.AssertValid(slot);
+                break;
+            default:
+                Assert.DoesNotContain("disable-model-invocation", md);
+                Assert.Contains("\nmetadata:\n  kstack-user-invoked-only: \"true\"\n", md);
+                Assert.False(File.Exists(policy));
+                SkillsRef.AssertValid(slot);
+                break;
         }
-        else
-        {
-            Assert.DoesNotContain("disable-model-invocation", md);
-            Assert.Contains("\nmetadata:\n  kstack-user-invoked-only: \"true\"\n---\n", md);
-            SkillsRef.AssertValid(slot);
-        }
+        Assert.Contains($"Run this skill only when the user typed `{agent.Invocation("kstack-forget")}` themselves", md.ReplaceLineEndings(" "));
     }
 
     [Fact]
@@ -93,7 +105,7 @@ public class InstallProcessTests
         var root = Path.Combine(box.Dir, "custom root");
         var r = box.Run(new[] { "install", "--agent", "codex" }, env: new Dictionary<string, string> { ["KSTACK_ROOT"] = root }).AssertOk();
         Assert.Contains($"📦 Helpers    → {root}", r.Content);
-        var slot = Path.Combine(box.Home, ".codex", "skills", "kstack-forget");
+        var slot = Path.Combine(box.Home, ".agents", "skills", "kstack-forget");
         Assert.Contains($"'{Path.Combine(root, "bin", "kstack")}' entrypoint --skill-dir={slot} --", SkillMd(slot));
         Assert.False(Directory.Exists(box.GlobalRoot));
 
@@ -137,7 +149,7 @@ public class InstallProcessTests
         Assert.Contains("\ndisable-model-invocation: true\n", SkillMd(claude));
 
         box.Install("--local", "--agent", "codex").AssertOk();
-        var codex = Path.Combine(box.Project, ".codex", "skills", "kstack-forget");
+        var codex = Path.Combine(box.Project, ".agents", "skills", "kstack-forget");
         SkillsRef.AssertValid(codex);
 
         var r = box.Run(new[] { "uninstall", "--force" }, binary: Path.Combine(box.LocalRoot, "bin", "kstack")).AssertOk();
@@ -160,7 +172,7 @@ public class InstallProcessTests
         Assert.Contains($"📦 Helpers    → {box.GlobalRoot}", r.Content);
         Assert.True(File.Exists(Path.Combine(box.Home, ".factory", "skills", "kstack-forget", "SKILL.md")));
         Assert.True(File.Exists(Path.Combine(box.Home, ".kiro", "skills", "kstack-forget", "SKILL.md")));
-        Assert.False(Directory.Exists(Path.Combine(box.Home, ".codex")));
+        Assert.False(Directory.Exists(Path.Combine(box.Home, ".agents")));
         Assert.False(Directory.Exists(Path.Combine(box.Home, ".claude")));
     }
 
@@ -230,7 +242,7 @@ public class InstallProcessTests
         var dir = Path.Combine(box.Project, ".claude", "skills", slot);
         Assert.StartsWith($"---\nname: {slot}\n", SkillMd(dir));
         Assert.Equal(ManifestFor(slot[..^"forget".Length]), File.ReadAllText(Path.Combine(box.LocalRoot, "manifest", "skills")));
-        SkillsRef.AssertValidWithoutClaudeKeys(dir, Path.Combine(box.Dir, "scratch"));
+        SkillsRef.AssertValidWithoutAgentKeys(dir, Path.Combine(box.Dir, "scratch"));
     }
 
     [Fact]
@@ -259,11 +271,11 @@ public class InstallProcessTests
         box.Install("--agent", "claude", "--agent", "codex", "--prefix=old-").AssertOk();
         box.Install("--agent", "claude", "--prefix=new-").AssertOk();
         Assert.False(Directory.Exists(Path.Combine(box.Home, ".claude", "skills", "old-forget")));
-        Assert.True(Directory.Exists(Path.Combine(box.Home, ".codex", "skills", "old-forget")));
+        Assert.True(Directory.Exists(Path.Combine(box.Home, ".agents", "skills", "old-forget")));
         Assert.Equal(ManifestFor("new-") + ManifestFor("old-"), File.ReadAllText(Path.Combine(box.GlobalRoot, "manifest", "skills")));
 
         box.Run("uninstall", "--force").AssertOk();
-        Assert.False(Directory.Exists(Path.Combine(box.Home, ".codex", "skills", "old-forget")));
+        Assert.False(Directory.Exists(Path.Combine(box.Home, ".agents", "skills", "old-forget")));
         Assert.False(Directory.Exists(Path.Combine(box.Home, ".claude", "skills", "new-forget")));
         Assert.False(Directory.Exists(box.GlobalRoot));
     }
@@ -339,7 +351,7 @@ public class InstallProcessTests
 
         var r = box.Run("uninstall", "--force").AssertOk();
         Assert.Contains($"🗑  removed: {Path.Combine(box.Home, ".pi", "agent", "skills", "kstack-forget")}", r.Content);
-        foreach (var dir in new[] { ".claude/skills", ".codex/skills", ".pi/agent/skills" })
+        foreach (var dir in new[] { ".claude/skills", ".agents/skills", ".pi/agent/skills" })
             Assert.False(Directory.Exists(Path.Combine(box.Home, dir, "kstack-forget")));
         Assert.True(Directory.Exists(Path.Combine(claude, "kstack-ghost")));
         Assert.True(Directory.Exists(Path.Combine(claude, "non-kstack")));
@@ -382,11 +394,11 @@ public class InstallProcessTests
         var r = box.Run(new[] { "uninstall", "--agent", "claude", "--force" }, binary: kstack).AssertOk();
         Assert.Contains("still used by codex", r.Content);
         Assert.False(Directory.Exists(Path.Combine(box.Project, ".claude", "skills", "kstack-forget")));
-        Assert.True(Directory.Exists(Path.Combine(box.Project, ".codex", "skills", "kstack-forget")));
+        Assert.True(Directory.Exists(Path.Combine(box.Project, ".agents", "skills", "kstack-forget")));
         Assert.True(File.Exists(kstack));
 
         box.Run(new[] { "uninstall", "--agent=codex", "--force" }, binary: kstack).AssertOk();
-        Assert.False(Directory.Exists(Path.Combine(box.Project, ".codex", "skills", "kstack-forget")));
+        Assert.False(Directory.Exists(Path.Combine(box.Project, ".agents", "skills", "kstack-forget")));
         Assert.False(Directory.Exists(box.LocalRoot));
     }
 
@@ -425,4 +437,138 @@ public class InstallProcessTests
     private static SortedDictionary<string, string> Snapshot(string dir) =>
         new(Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))), StringComparer.Ordinal);
+}
+
+/// <summary>Agent homes, --dir, the duplicate warning and what uninstall leaves behind.</summary>
+public class InstallDirectoryTests
+{
+    private static string SkillMd(string slotDir) => File.ReadAllText(Path.Combine(slotDir, "SKILL.md"));
+
+    [Fact]
+    public void Local_opencode_writes_the_directory_opencode_reads()
+    {
+        using var box = new Sandbox();
+        box.Install("--local", "--agent", "opencode", "-q").AssertOk();
+        Assert.True(File.Exists(Path.Combine(box.Project, ".opencode", "skills", "kstack-events", "SKILL.md")));
+        Assert.False(Directory.Exists(Path.Combine(box.Project, ".config")));
+    }
+
+    [Theory]
+    [InlineData("claude", "CLAUDE_CONFIG_DIR", "skills")]
+    [InlineData("codex", "CODEX_HOME", "skills")]
+    [InlineData("opencode", "XDG_CONFIG_HOME", "opencode/skills")]
+    [InlineData("hermes", "HERMES_HOME", "skills")]
+    [InlineData("pi", "PI_CODING_AGENT_DIR", "skills")]
+    public void Agent_home_variables_are_honoured_and_uninstall_finds_the_slots_there(string agent, string variable, string under)
+    {
+        using var box = new Sandbox();
+        var home = Path.Combine(box.Dir, "agent-home");
+        var env = new Dictionary<string, string> { [variable] = home };
+        var r = box.Run(new[] { "install", "--agent", agent }, env: env).AssertOk();
+        var slot = Path.Combine(home, under, "kstack-events");
+        Assert.Contains($"→ {Path.Combine(home, under)}  (", r.Content);
+        Assert.True(File.Exists(Path.Combine(slot, "SKILL.md")));
+
+        // Uninstall without the variable still removes what install wrote (manifest/dirs), and the dirs it created.
+        var u = box.Run(new[] { "uninstall", "--force" }, binary: Path.Combine(box.GlobalRoot, "bin", "kstack")).AssertOk();
+        Assert.Contains($"🗑  removed: {slot}", u.Content);
+        Assert.False(Directory.Exists(home));
+    }
+
+    [Fact]
+    public void Codex_gets_its_invocation_syntax_in_texts_and_at_run_time()
+    {
+        using var box = new Sandbox();
+        var r = box.Install("--agent", "codex").AssertOk();
+        Assert.Contains("$kstack-cluster-status", r.Content);
+        var slot = Path.Combine(box.Home, ".agents", "skills", "kstack-forget");
+        var help = box.Run(new[] { "entrypoint", $"--skill-dir={slot}", "--", "--help" }, binary: Path.Combine(box.GlobalRoot, "bin", "kstack")).AssertOk();
+        Assert.StartsWith("$kstack-forget — ", help.Content);
+        var bad = box.Run(new[] { "entrypoint", $"--skill-dir={slot}", "--", "--bogus" }, binary: Path.Combine(box.GlobalRoot, "bin", "kstack"));
+        Assert.Equal("Unknown flag `--bogus`. Run `$kstack-forget --help` for usage.", bad.Message);
+    }
+
+    [Fact]
+    public void Pi_texts_use_skill_colon()
+    {
+        using var box = new Sandbox();
+        box.Install("--agent", "pi", "-q").AssertOk();
+        var md = SkillMd(Path.Combine(box.Home, ".pi", "agent", "skills", "kstack-exec"));
+        Assert.Contains("only when the user typed `/skill:kstack-exec` themselves", md.ReplaceLineEndings(" "));
+    }
+
+    [Fact]
+    public void Dir_renders_standard_skills_into_any_directory_and_uninstall_removes_them()
+    {
+        using var box = new Sandbox();
+        var dir = Path.Combine(box.Dir, "other-agent", "skills");
+        var r = box.Install("--dir", dir).AssertOk();
+        Assert.Contains($"🤖 dir      → {dir}  (", r.Content);
+        foreach (var slot in Directory.EnumerateDirectories(dir)) SkillsRef.AssertValid(slot);
+        Assert.False(Directory.Exists(Path.Combine(box.Home, ".claude")));
+
+        box.Run(new[] { "uninstall", "--force" }, binary: Path.Combine(box.GlobalRoot, "bin", "kstack")).AssertOk();
+        Assert.False(Directory.Exists(Path.Combine(box.Dir, "other-agent")));
+    }
+
+    [Fact]
+    public void Missing_dir_value_is_a_user_error()
+    {
+        using var box = new Sandbox();
+        box.Install("--dir").AssertUserError("Missing value for --dir");
+    }
+
+    [Fact]
+    public void A_global_and_a_local_install_for_claude_are_warned_about()
+    {
+        using var box = new Sandbox();
+        box.Install("--local", "--agent", "claude", "-q").AssertOk();
+        var r = box.Install("--global", "--agent", "claude").AssertOk();
+        Assert.Contains($"⚠️  claude: {Kstack.Commands.SkillCatalogue.Names.Count()} skill names (/kstack-", r.Content);
+        Assert.Contains($"{Path.Combine(box.Home, ".claude", "skills")} (personal), {Path.Combine(box.Project, ".claude", "skills")} (project)", r.Content);
+        Assert.Contains("Claude Code uses the personal copy", r.Content);
+        Assert.Contains("; 1 warning: run without --quiet", box.Install("--global", "--agent", "claude", "-q").AssertOk().Content);
+    }
+
+    [Fact]
+    public void A_shared_directory_read_by_two_agents_is_warned_about()
+    {
+        using var box = new Sandbox();
+        var r = box.Install("--local", "--agent", "codex", "--agent", "opencode").AssertOk();
+        Assert.Contains("⚠️  opencode: ", r.Content);
+        Assert.DoesNotContain("⚠️  codex: ", r.Content);
+    }
+
+    [Fact]
+    public void One_install_per_agent_has_no_warning()
+    {
+        using var box = new Sandbox();
+        Assert.DoesNotContain("⚠️", box.Install("--agent", "claude", "--agent", "pi").AssertOk().Content);
+    }
+
+    [Fact]
+    public void Uninstall_keeps_a_users_file_in_a_slot_and_says_so()
+    {
+        using var box = new Sandbox();
+        box.Install("--local", "--agent", "claude", "-q").AssertOk();
+        var slot = Path.Combine(box.Project, ".claude", "skills", "kstack-events");
+        File.WriteAllText(Path.Combine(slot, "my-notes.md"), "mine");
+        var r = box.Run(new[] { "uninstall", "--force" }, binary: Path.Combine(box.LocalRoot, "bin", "kstack")).AssertOk();
+        Assert.Contains($"📦 kept:    {slot} (kstack's files removed; it holds files kstack did not write: my-notes.md)", r.Content);
+        Assert.Equal(["my-notes.md"], Directory.EnumerateFileSystemEntries(slot).Select(Path.GetFileName));
+        Assert.True(Directory.Exists(Path.Combine(box.Project, ".claude", "skills")));
+        Assert.False(Directory.Exists(Path.Combine(box.Project, ".claude", "skills", "kstack-logs")));
+    }
+
+    [Fact]
+    public void Uninstall_removes_agent_dirs_kstack_created_but_not_ones_that_existed()
+    {
+        using var box = new Sandbox();
+        Directory.CreateDirectory(Path.Combine(box.Home, ".claude"));
+        box.Install("--agent", "claude", "--agent", "kiro", "-q").AssertOk();
+        box.Run(new[] { "uninstall", "--force" }, binary: Path.Combine(box.GlobalRoot, "bin", "kstack")).AssertOk();
+        Assert.True(Directory.Exists(Path.Combine(box.Home, ".claude")));
+        Assert.False(Directory.Exists(Path.Combine(box.Home, ".claude", "skills")));
+        Assert.False(Directory.Exists(Path.Combine(box.Home, ".kiro")));
+    }
 }

@@ -96,15 +96,15 @@ public class InstallTargetTests
     [Fact]
     public void Global_root_defaults_to_config_kstack_and_honours_an_override()
     {
-        Assert.Equal(Path.Combine("/h", ".config", "kstack"), InstallTarget.Global("/h", null).Root);
-        Assert.Equal("/custom", InstallTarget.Global("/h", "/custom").Root);
-        Assert.Equal("global", InstallTarget.Global("/h", null).Label);
+        Assert.Equal(Path.Combine("/h", ".config", "kstack"), InstallTarget.Global(AgentHomes.From("/h", _ => null), null).Root);
+        Assert.Equal("/custom", InstallTarget.Global(AgentHomes.From("/h", _ => null), "/custom").Root);
+        Assert.Equal("global", InstallTarget.Global(AgentHomes.From("/h", _ => null), null).Label);
     }
 
     [Fact]
     public void Local_root_is_dot_kstack_in_the_project()
     {
-        var t = InstallTarget.Local("/p/proj");
+        var t = InstallTarget.Local("/p/proj", AgentHomes.From("/h", _ => null));
         Assert.Equal("/p/proj/.kstack", t.Root);
         Assert.Equal("local → /p/proj", t.Label);
         Assert.Equal("/p/proj/.pi/skills", t.SkillsDir(AgentTable.Find("pi")!));
@@ -118,7 +118,7 @@ public class InstallTargetTests
     [InlineData("/opt/kstack-root", InstallMode.Global, "/h")]
     public void Mode_is_derived_from_the_root(string root, InstallMode mode, string agentBase)
     {
-        var t = InstallTarget.FromRoot(root, "/h");
+        var t = InstallTarget.FromRoot(root, AgentHomes.From("/h", _ => null));
         Assert.Equal(mode, t.Mode);
         Assert.Equal(agentBase, t.AgentBase);
     }

@@ -94,14 +94,24 @@ public static class SkillsRef
         Assert.True(output.Exit == 0, $"skills-ref validate {slotDir} failed: {output.Stdout}{output.Stderr}");
     }
 
-    /// <summary>Copies a Claude render, sets aside the Claude-only frontmatter lines, and validates the copy.</summary>
-    public static void AssertValidWithoutClaudeKeys(string slotDir, string scratch)
+    /// <summary>
+    /// Copies a render, sets aside the agent-specific frontmatter (disable-model-invocation, argument-hint, Claude's
+    /// allowed-tools list), and validates the copy: everything else must be standard.
+    /// </summary>
+    public static void AssertValidWithoutAgentKeys(string slotDir, string scratch)
     {
         var copy = Path.Combine(scratch, Path.GetFileName(slotDir));
         Directory.CreateDirectory(copy);
-        var lines = File.ReadAllLines(Path.Combine(slotDir, "SKILL.md"))
-            .Where(l => !l.StartsWith("disable-model-invocation:", StringComparison.Ordinal));
-        File.WriteAllLines(Path.Combine(copy, "SKILL.md"), lines);
+        var kept = new List<string>();
+        var inAllowedTools = false;
+        foreach (var l in File.ReadAllLines(Path.Combine(slotDir, "SKILL.md")))
+        {
+            if (inAllowedTools && l.StartsWith("  - ", StringComparison.Ordinal)) continue;
+            inAllowedTools = l == "allowed-tools:";
+            if (inAllowedTools || l.StartsWith("disable-model-invocation:", StringComparison.Ordinal) || l.StartsWith("argument-hint:", StringComparison.Ordinal)) continue;
+            kept.Add(l);
+        }
+        File.WriteAllLines(Path.Combine(copy, "SKILL.md"), kept);
         AssertValid(copy);
     }
 }

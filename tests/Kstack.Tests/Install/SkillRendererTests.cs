@@ -63,14 +63,72 @@ public class SkillRendererTests
     }
 
     [Fact]
-    public void Disable_model_invocation_is_kept_for_claude_and_recorded_under_metadata_for_others()
+    public void Each_agent_gets_its_own_user_only_control()
     {
         var r = With(Front + "disable-model-invocation: true\n---\nbody\n");
-        Assert.Equal("---\nname: demo\ndescription: A demo skill\ndisable-model-invocation: true\n---\nbody\n",
-            r.Render("demo", "demo", Claude, "/r", "/s/demo").SkillMd);
-        foreach (var agent in AgentTable.All.Where(a => a.Name != "claude"))
-            Assert.Equal("---\nname: demo\ndescription: A demo skill\nmetadata:\n  kstack-user-invoked-only: \"true\"\n---\nbody\n",
-                r.Render("demo", "demo", agent, "/r", "/s/demo").SkillMd);
+        foreach (var agent in AgentTable.All)
+        {
+            var rendered = r.Render("demo", "demo", agent, "/r", "/s/demo");
+            switch (agent.Control)
+            {
+                case UserOnlyControl.DisableModelInvocation:
+                    Assert.Equal("---\nname: demo\ndescription: A demo skill\ndisable-model-invocation: true\n---\nbody\n", rendered.SkillMd);
+                    Assert.Null(rendered.OpenAiYaml);
+                    break;
+                case UserOnlyControl.OpenAiPolicyFile:
+                    Assert.Equal("---\nname: demo\ndescription: A demo skill\nmetadata:\n  kstack-user-invoked-only: \"true\"\n---\nbody\n", rendered.SkillMd);
+                    Assert.Equal("# Written by kstack install: Codex runs this skill only when the user types $demo.\npolicy:\n  allow_implicit_invocation: false\n", rendered.OpenAiYaml);
+                    break;
+                default:
+                    Assert.Equal("---\nname: demo\ndescription: A demo skill\nmetadata:\n  kstack-user-invoked-only: \"true\"\n---\nbody\n", rendered.SkillMd);
+                    Assert.Null(rendered.OpenAiYaml);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void Skills_the_model_may_run_get_no_codex_policy_file()
+    {
+        Assert.Null(With(Front + "---\nbody\n").Render("demo", "demo", Codex, "/r", "/s/demo").OpenAiYaml);
+        Assert.Null(SkillRenderer.Embedded.Render("events", "kstack-events", Codex, "/r", "/s/kstack-events").OpenAiYaml);
+        Assert.NotNull(SkillRenderer.Embedded.Render("exec", "kstack-exec", Codex, "/r", "/s/kstack-exec").OpenAiYaml);
+    }
+
+    [Fact]
+    public void Claude_pre_approves_exactly_the_skill_entrypoint_and_shows_the_usage_hint()
+    {
+        var md = SkillRenderer.Embedded.Render("events", "kstack-events", Claude, "/r", "/s/kstack-events").SkillMd;
+        var front = md[..md.IndexOf("\n---\n", 4, StringComparison.Ordinal)];
+        Assert.Contains($"\nargument-hint: {SkillRenderer.YamlQuote(SkillCatalogue.Find("events")!.ArgumentHint)}\n", front);
+        Assert.EndsWith("\nallowed-tools:\n  - \"Bash(/r/bin/kstack entrypoint --skill-dir=/s/kstack-events --)\"\n  - \"Bash(/r/bin/kstack entrypoint --skill-dir=/s/kstack-events -- *)\"", front);
+        Assert.DoesNotContain("allowed-tools", SkillRenderer.Embedded.Render("events", "kstack-events", Codex, "/r", "/s/kstack-events").SkillMd);
+    }
+
+    [Theory]
+    [InlineData("exec")]
+    [InlineData("forget")]
+    public void User_invoked_only_skills_are_never_pre_approved(string skill)
+    {
+        var md = SkillRenderer.Embedded.Render(skill, "kstack-" + skill, Claude, "/r", "/s/kstack-" + skill).SkillMd;
+        Assert.DoesNotContain("allowed-tools", md);
+        Assert.Contains("\nargument-hint: ", md);
+    }
+
+    [Theory]
+    [InlineData("/r (x)")]
+    [InlineData("/r/*")]
+    public void A_path_that_a_permission_rule_cannot_spell_exactly_pre_approves_nothing(string root)
+    {
+        var md = SkillRenderer.Embedded.Render("events", "kstack-events", Claude, root, "/s/kstack-events").SkillMd;
+        Assert.DoesNotContain("allowed-tools", md);
+    }
+
+    [Fact]
+    public void A_quoted_path_stays_one_yaml_string()
+    {
+        var md = SkillRenderer.Embedded.Render("events", "kstack-events", Claude, "/my root #1", "/s/kstack-events").SkillMd;
+        Assert.Contains("\n  - \"Bash('/my root #1/bin/kstack' entrypoint --skill-dir=/s/kstack-events --)\"\n", md);
     }
 
     [Fact]
@@ -143,16 +201,19 @@ public class SkillRendererTests
     {
         var agent = AgentTable.Find(agentName)!;
         var slot = "kstack-" + skill;
-        var rendered = SkillRenderer.Embedded.Render(skill, slot, agent, "/root/.config/kstack", $"/root/{agent.GlobalDir}/{slot}");
+        var dir = agent.GlobalSkillsDir(AgentHomes.From("/root", _ => null));
+        var rendered = SkillRenderer.Embedded.Render(skill, slot, agent, "/root/.config/kstack", $"{dir}/{slot}");
         var md = rendered.SkillMd;
         Assert.StartsWith($"---\nname: {slot}\ndescription: ", md);
         Assert.DoesNotContain("{{", md);
-        Assert.Contains($"/root/.config/kstack/bin/kstack entrypoint --skill-dir=/root/{agent.GlobalDir}/{slot} -- <user args verbatim>", md);
+        Assert.Contains($"/root/.config/kstack/bin/kstack entrypoint --skill-dir={dir}/{slot} -- <user args verbatim>", md);
         foreach (var heading in new[] { "## Entrypoint", "### Context pinning", "## Flags", "## Safety rules", "kubectl config use-context" })
             Assert.Contains(heading, md);
         Assert.Contains("/root/.config/kstack/schemas/response.schema.json", md);
         Assert.Equal($"https://kstack.sh/reference/skills/{skill}\n", rendered.DocsUrl);
-        Assert.Contains($"/{slot}", rendered.HelpMd);
+        Assert.Contains(agent.Invocation(slot), rendered.HelpMd);
+        Assert.Contains($"everything the user typed after `{agent.Invocation(slot)}`", md.ReplaceLineEndings(" "));
+        Assert.Equal(agent.Invocation(slot) + "\n", rendered.Invocation);
     }
 
     [Fact]
@@ -161,22 +222,24 @@ public class SkillRendererTests
         var userOnly = SkillCatalogue.Names.Where(s => Embedded.ReadText(SkillRenderer.TemplateName(s))!.Contains("\ndisable-model-invocation: true\n")).ToList();
         Assert.Contains("forget", userOnly);
         foreach (var skill in userOnly)
-            Assert.Contains("only when the user typed `/{{SKILL_NAME}}`", Embedded.ReadText(SkillRenderer.TemplateName(skill))!.ReplaceLineEndings(" "));
+            Assert.Contains("only when the user typed `{{INVOKE}}`", Embedded.ReadText(SkillRenderer.TemplateName(skill))!.ReplaceLineEndings(" "));
     }
 
     [Theory]
     [InlineData("forget")]
+    [InlineData("exec")]
     public void User_invoked_only_skills_carry_the_flag(string skill)
     {
         Assert.Contains("\ndisable-model-invocation: true\n", SkillRenderer.Embedded.Render(skill, skill, Claude, "/r", "/s/" + skill).SkillMd);
         Assert.Contains("\n  kstack-user-invoked-only: \"true\"\n", SkillRenderer.Embedded.Render(skill, skill, Codex, "/r", "/s/" + skill).SkillMd);
+        Assert.Contains("\ndisable-model-invocation: true\n", SkillRenderer.Embedded.Render(skill, skill, AgentTable.Pi, "/r", "/s/" + skill).SkillMd);
     }
 
     [Fact]
     public void Forget_frontmatter_matches_the_reference()
     {
         var md = SkillRenderer.Embedded.Render("forget", "kstack-forget", Claude, "/r", "/s/kstack-forget").SkillMd;
-        Assert.StartsWith("---\nname: kstack-forget\ndescription: Clear kstack's local cache and discard what it learned about your cluster(s)\ndisable-model-invocation: true\n---\n", md);
+        Assert.StartsWith("---\nname: kstack-forget\ndescription: Clear kstack's local cache and discard what it learned about your cluster(s)\ndisable-model-invocation: true\nargument-hint: " + SkillRenderer.YamlQuote(SkillCatalogue.Find("forget")!.ArgumentHint) + "\n---\n", md);
     }
 
     [Fact]

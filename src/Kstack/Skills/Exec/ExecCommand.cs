@@ -70,7 +70,7 @@ public sealed class ExecCommand : SkillCommand
         lines.Insert(0, head);
         lines.Insert(1, $"  Context:    {DataText.Token(run.Context)}");
         lines.Add($"  Pane:       {(string)plan["session"]!} · trust: {PaneLauncher.TrustLine(trust)}");
-        lines.Add($"To go ahead, the user confirms: /{run.Slot} --confirm {planId}");
+        lines.Add($"To go ahead, the user confirms: {run.Invocation} --confirm {planId}");
         lines.Add($"The id works once, only for context {DataText.Token(run.Context)} and this target.");
         return Env.Verbatim(string.Join('\n', lines), AgentContext.Build(w =>
         {
@@ -280,7 +280,7 @@ public sealed class ExecCommand : SkillCommand
             var container = (string)plan["container"]!;
             if (!await ProbeShellAsync(run.Context, ns, pod, container, ct))
                 throw KstackException.User($"Container {container} in pod {ns}/{pod} has no shell (distroless or scratch image). Nothing was opened. "
-                                           + $"An ephemeral debug container can look inside it: /{run.Slot} debug {pod} (a new plan to confirm).");
+                                           + $"An ephemeral debug container can look inside it: {run.Invocation} debug {pod} (a new plan to confirm).");
         }
         try { PaneLauncher.Start(store, record, argv); }
         catch (KstackException) when (mode == "node")

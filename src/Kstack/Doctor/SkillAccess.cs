@@ -1,0 +1,33 @@
+namespace Kstack.Doctor;
+
+/// <summary>One permission a skill uses, as a SelfSubjectAccessReview asks it (cluster-wide).</summary>
+public sealed record Access(string Verb, string Group, string Resource, string? Subresource = null)
+{
+    public override string ToString() => $"{Verb} {(Group.Length == 0 ? "" : Group + "/")}{Resource}{(Subresource is null ? "" : "/" + Subresource)}";
+}
+
+/// <summary>
+/// The API access each skill needs (required: the skill cannot answer without it) or uses when allowed (optional: that
+/// part is reported as not readable). deploy/rbac/kstack-reader.yaml grants every read below; /exec's are writes.
+/// </summary>
+public static class SkillAccess
+{
+    public sealed record Needs(string Skill, IReadOnlyList<Access> Required, IReadOnlyList<Access> Optional);
+
+    public static readonly IReadOnlyList<Needs> All =
+    [
+        new("cluster-status", [new("list", "", "nodes"), new("list", "", "pods")], [new("list", "apps", "replicasets"), new("list", "batch", "jobs")]),
+        new("events", [new("list", "", "events")], [new("list", "", "pods"), new("list", "apps", "replicasets"), new("list", "batch", "jobs")]),
+        new("investigate", [new("get", "", "pods"), new("list", "", "pods")],
+        [
+            new("list", "", "events"), new("get", "", "pods", "log"), new("list", "", "services"), new("list", "discovery.k8s.io", "endpointslices"),
+            new("get", "apps", "deployments"), new("get", "apps", "replicasets"), new("get", "apps", "statefulsets"), new("get", "apps", "daemonsets"),
+            new("get", "batch", "jobs"), new("get", "batch", "cronjobs"), new("get", "", "configmaps"), new("get", "", "persistentvolumeclaims"),
+            new("get", "", "serviceaccounts"), new("get", "", "nodes"),
+        ]),
+        new("logs", [new("list", "", "pods"), new("watch", "", "pods"), new("get", "", "pods", "log")], []),
+        new("metrics", [new("list", "", "pods")], [new("list", "metrics.k8s.io", "pods"), new("list", "metrics.k8s.io", "nodes"), new("list", "", "services"), new("get", "", "services", "proxy")]),
+        new("exec", [new("get", "", "pods"), new("create", "", "pods", "exec")],
+            [new("patch", "", "pods", "ephemeralcontainers"), new("create", "", "pods"), new("delete", "", "pods"), new("get", "", "namespaces")]),
+    ];
+}
