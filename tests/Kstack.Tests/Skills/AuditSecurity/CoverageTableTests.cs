@@ -4,13 +4,13 @@ using Xunit;
 
 namespace Kstack.Tests.Skills.AuditSecurity;
 
-/// <summary>The README's coverage table is the registry: same IDs, severities and standards.</summary>
+/// <summary>The coverage table in docs/internals.md is the registry: same IDs, severities and standards.</summary>
 public class CoverageTableTests
 {
     [Fact]
-    public void Readme_coverage_table_matches_the_catalogue()
+    public void Internals_coverage_table_matches_the_catalogue()
     {
-        var readme = File.ReadAllLines(Path.Combine(KstackProcess.RepoRoot, "README.md"));
+        var readme = File.ReadAllLines(Path.Combine(KstackProcess.RepoRoot, "docs", "internals.md"));
         var rows = readme.Where(l => l.StartsWith("| `SEC-", StringComparison.Ordinal))
             .Select(l => l.Split('|').Select(c => c.Trim()).ToArray())
             .ToDictionary(c => c[1].Trim('`'), c => c);
