@@ -11,10 +11,11 @@ namespace Kstack.Sim.Generation;
 
 /// <summary>
 /// Builds a synthetic cluster (--generate pods=N,seed=S): N pods over max(1,N/50) namespaces and max(1,N/30) nodes,
-/// Deployments and ReplicaSets owning them, about 3% unhealthy pods, about 2% nodes under pressure, and events.
+/// Deployments and ReplicaSets owning them, about 3% unhealthy pods, about 2% nodes under pressure, and events, plus the
+/// RBAC objects, ServiceAccounts, Secrets and security contexts of ClusterGenerator.Security.cs.
 /// Objects are written straight to UTF-8 JSON; the same seed gives the same cluster (timestamps are relative to start).
 /// </summary>
-public sealed class ClusterGenerator
+public sealed partial class ClusterGenerator
 {
     private static readonly string[] Teams = ["payments", "checkout", "search", "catalog", "identity", "billing", "ledger", "notify", "media", "ads", "fraud", "growth"];
     private static readonly string[] Apps = ["api", "web", "worker", "gateway", "cache", "indexer", "scheduler", "consumer", "frontend", "auth", "reporter", "sync"];
@@ -57,6 +58,13 @@ public sealed class ClusterGenerator
         var evT = _registry.ByPlural("", "v1", "events")!;
         var depT = _registry.ByPlural("apps", "v1", "deployments")!;
         var rsT = _registry.ByPlural("apps", "v1", "replicasets")!;
+        var saT = _registry.ByPlural("", "v1", "serviceaccounts")!;
+        var secretT = _registry.ByPlural("", "v1", "secrets")!;
+        var roleT = _registry.ByPlural("rbac.authorization.k8s.io", "v1", "roles")!;
+        var rbT = _registry.ByPlural("rbac.authorization.k8s.io", "v1", "rolebindings")!;
+        var crT = _registry.ByPlural("rbac.authorization.k8s.io", "v1", "clusterroles")!;
+        var crbT = _registry.ByPlural("rbac.authorization.k8s.io", "v1", "clusterrolebindings")!;
+        var sec = new Random(unchecked(_seed * 7919 + 17));
         var results = new List<(ResourceType, StoredObject)>(_pods * 2);
 
         byte[] Take()
@@ -67,10 +75,11 @@ public sealed class ClusterGenerator
             w.Reset(buf);
             return bytes;
         }
-        string Uid()
+        string Uid() => NewUid(rnd);
+        string NewUid(Random r)
         {
             Span<byte> b = stackalloc byte[16];
-            rnd.NextBytes(b);
+            r.NextBytes(b);
             b[6] = (byte)((b[6] & 0x0F) | 0x40);
             b[8] = (byte)((b[8] & 0x3F) | 0x80);
             var hex = Convert.ToHexStringLower(b);
@@ -92,6 +101,16 @@ public sealed class ClusterGenerator
                 Labels = labels, Fields = fields,
             };
         }
+
+        void Add(ResourceType t, string ns, string name, DateTimeOffset created, KeyValuePair<string, string>[] labels,
+            KeyValuePair<string, string>[] fields, ObjectBody body)
+        {
+            var uid = NewUid(sec);
+            var rv = nextRv();
+            WriteObject(w, t.ApiVersion, t.Kind, ns, name, uid, rv, created, labels, body);
+            results.Add((t, Stored(Take(), ns, name, uid, rv, created, labels, fields)));
+        }
+        KeyValuePair<string, string>[] SecretType(string type) => [new("type", type)];
 
         // ---------------- nodes
         var nodeNames = new string[_nodeCount];
@@ -213,6 +232,7 @@ public sealed class ClusterGenerator
         for (var n = 0; n < nsCount; n++)
         {
             var ns = Namespaces[n];
+            AddNamespaceSecurity(n, ns);
             var podsHere = n == nsCount - 1 ? remaining : _pods / nsCount;
             remaining -= podsHere;
             var d = 0;
@@ -237,15 +257,20 @@ public sealed class ClusterGenerator
                     kinds[p] = roll < 0.012 ? PodKind.CrashLoop : roll < 0.021 ? PodKind.ImagePull : roll < 0.03 ? PodKind.Pending : PodKind.Healthy;
                 }
                 var ready = kinds.Count(k => k == PodKind.Healthy);
+                var posture = DrawPosture(sec);
+                var sa = ServiceAccountFor(posture, app);
+                if (sa != "default")
+                    Add(saT, ns, sa, depCreated, [], [], posture == Posture.Hardened ? o => o.WriteBoolean("automountServiceAccountToken", false) : _ => { });
+                Add(secretT, ns, app + "-config", depCreated, [], SecretType("Opaque"), SecretBody("Opaque", sec, "DATABASE_URL", "API_KEY"));
                 var appLabels = new KeyValuePair<string, string>[] { new("app.kubernetes.io/name", app), new("app.kubernetes.io/part-of", team), new("team", team) };
                 // Deployment
                 var dRv = nextRv();
-                WriteWorkload(w, "Deployment", "apps/v1", ns, app, depUid, dRv, depCreated, appLabels, null, replicas, ready, image, sidecar, hash, null);
+                WriteWorkload(w, "Deployment", "apps/v1", ns, app, depUid, dRv, depCreated, appLabels, null, replicas, ready, image, sidecar, hash, posture, sa);
                 results.Add((depT, Stored(Take(), ns, app, depUid, dRv, depCreated, appLabels, [])));
                 // ReplicaSet
                 var rsLabels = appLabels.Append(new("pod-template-hash", hash)).ToArray();
                 var rsRv = nextRv();
-                WriteWorkload(w, "ReplicaSet", "apps/v1", ns, rsName, rsUid, rsRv, depCreated, rsLabels, ("Deployment", app, depUid), replicas, ready, image, sidecar, hash, null);
+                WriteWorkload(w, "ReplicaSet", "apps/v1", ns, rsName, rsUid, rsRv, depCreated, rsLabels, ("Deployment", app, depUid), replicas, ready, image, sidecar, hash, posture, sa);
                 results.Add((rsT, Stored(Take(), ns, rsName, rsUid, rsRv, depCreated, rsLabels, [new("status.replicas", replicas.ToString(CultureInfo.InvariantCulture))])));
                 for (var p = 0; p < replicas; p++)
                 {
@@ -260,12 +285,12 @@ public sealed class ClusterGenerator
                     var nodeName = kind == PodKind.Pending ? "" : nodeNames[node];
                     var ip = kind == PodKind.Pending ? "" : $"10.{100 + node / 256 % 100}.{node % 256}.{rnd.Next(2, 254)}";
                     var restarts = kind == PodKind.CrashLoop ? rnd.Next(3, 250) : rnd.Next(20) == 0 ? rnd.Next(1, 3) : 0;
-                    WritePod(w, rnd, ns, podName, podUid, podRv, created, rsLabels, rsName, rsUid, image, sidecar, nodeName, ip, kind, restarts);
+                    WritePod(w, rnd, ns, podName, podUid, podRv, created, rsLabels, rsName, rsUid, image, sidecar, nodeName, ip, kind, restarts, posture, sa);
                     var phase = kind == PodKind.Pending || kind == PodKind.ImagePull ? "Pending" : "Running";
                     results.Add((podT, Stored(Take(), ns, podName, podUid, podRv, created, rsLabels,
                     [
                         new("spec.nodeName", nodeName), new("status.phase", phase), new("spec.restartPolicy", "Always"), new("spec.schedulerName", "default-scheduler"),
-                        new("spec.serviceAccountName", "default"), new("status.podIP", ip),
+                        new("spec.serviceAccountName", sa), new("status.podIP", ip),
                     ])));
                     // events
                     switch (kind)
@@ -302,7 +327,54 @@ public sealed class ClusterGenerator
                 }
             }
         }
+        AddClusterSecurity();
         return results;
+
+        // Per namespace: the team's deployer Role and bindings, a TLS and a registry Secret; now and then a risky grant.
+        void AddNamespaceSecurity(int n, string ns)
+        {
+            var team = Teams[n % Teams.Length];
+            var created = _now.AddDays(-sec.Next(40, 90));
+            Add(roleT, ns, team + "-deployer", created, [], [],
+                Rules((AppsGroup, ["deployments", "replicasets"], WriteVerbs), (Core, ["pods", "services", "configmaps"], WriteVerbs), (Core, ["pods/log"], ReadVerbs)));
+            Add(rbT, ns, team + "-deployer", created, [], [], Binding("Role", team + "-deployer", ("Group", "team:" + team, "")));
+            Add(rbT, ns, team + "-view", created, [], [], Binding("ClusterRole", "view", ("Group", "team:" + team + "-readers", "")));
+            Add(secretT, ns, team + "-tls", created, [], SecretType("kubernetes.io/tls"), SecretBody("kubernetes.io/tls", sec, "tls.crt", "tls.key"));
+            Add(secretT, ns, "registry-credentials", created, [], SecretType("kubernetes.io/dockerconfigjson"),
+                SecretBody("kubernetes.io/dockerconfigjson", sec, ".dockerconfigjson"));
+            if (n % 20 == 7)
+            {
+                Add(roleT, ns, "secrets-reader", created, [], [], Rules((Core, ["secrets"], ReadVerbs)));
+                Add(rbT, ns, "default-reads-secrets", created, [], [], Binding("Role", "secrets-reader", ("ServiceAccount", "default", ns)));
+            }
+            if (n % 50 == 13)
+                Add(rbT, ns, "default-is-admin", created, [], [], Binding("ClusterRole", "admin", ("ServiceAccount", "default", ns)));
+            if (n % 100 == 42)
+            {
+                Add(roleT, ns, team + "-everything", created, [], [], Rules((Any, Any, Any)));
+                Add(rbT, ns, team + "-everything", created, [], [], Binding("Role", team + "-everything", ("Group", "team:" + team, "")));
+            }
+        }
+
+        // Cluster-wide: a platform admin role, a metrics scraper, a CI deployer reading Secrets everywhere, and one
+        // workload ServiceAccount per 500 namespaces bound to cluster-admin.
+        void AddClusterSecurity()
+        {
+            var created = _now.AddDays(-120);
+            var first = Namespaces[0];
+            var last = Namespaces[^1];
+            Add(crT, "", "platform-admin", created, [], [], Rules((Any, Any, Any)));
+            Add(crbT, "", "platform-admins", created, [], [], Binding("ClusterRole", "platform-admin", ("Group", "platform-admins", "")));
+            Add(saT, first, "prometheus", created, [], [], _ => { });
+            Add(crT, "", "metrics-scraper", created, [], [], Rules((Core, ["nodes", "nodes/metrics", "pods", "services", "endpoints"], ReadVerbs)));
+            Add(crbT, "", "metrics-scraper", created, [], [], Binding("ClusterRole", "metrics-scraper", ("ServiceAccount", "prometheus", first)));
+            Add(saT, last, "ci-runner", created, [], [], _ => { });
+            Add(crT, "", "ci-deployer", created, [], [], Rules((AppsGroup, ["deployments"], WriteVerbs), (Core, ["secrets"], ReadVerbs)));
+            Add(crbT, "", "ci-deployer", created, [], [], Binding("ClusterRole", "ci-deployer", ("ServiceAccount", "ci-runner", last)));
+            for (var n = 0; n < Namespaces.Count; n += 500)
+                Add(crbT, "", Namespaces[n] + "-default-cluster-admin", created, [], [],
+                    Binding("ClusterRole", "cluster-admin", ("ServiceAccount", "default", Namespaces[n])));
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -355,7 +427,8 @@ public sealed class ClusterGenerator
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteWorkload(Utf8JsonWriter w, string kind, string apiVersion, string ns, string name, string uid, long rv, DateTimeOffset created,
-        KeyValuePair<string, string>[] labels, (string Kind, string Name, string Uid)? owner, int replicas, int ready, string image, bool sidecar, string hash, object? _)
+        KeyValuePair<string, string>[] labels, (string Kind, string Name, string Uid)? owner, int replicas, int ready, string image, bool sidecar, string hash,
+        Posture posture, string serviceAccount)
     {
         w.WriteStartObject();
         w.WriteString("apiVersion", apiVersion);
@@ -396,10 +469,18 @@ public sealed class ClusterGenerator
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteStartObject("spec");
-        WriteContainers(w, image, sidecar, labels[0].Value);
+        WriteContainers(w, image, sidecar, labels[0].Value, posture);
+        if (posture == Posture.HostAccess)
+        {
+            w.WriteStartArray("volumes");
+            WriteHostPathVolume(w);
+            w.WriteEndArray();
+        }
         w.WriteString("restartPolicy", "Always");
         w.WriteNumber("terminationGracePeriodSeconds", 30);
         w.WriteString("dnsPolicy", "ClusterFirst");
+        w.WriteString("serviceAccountName", serviceAccount);
+        WritePodSecurityContext(w, posture);
         w.WriteString("schedulerName", "default-scheduler");
         w.WriteEndObject();
         w.WriteEndObject();
@@ -523,7 +604,7 @@ public sealed class ClusterGenerator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteContainers(Utf8JsonWriter w, string image, bool sidecar, string app)
+    private static void WriteContainers(Utf8JsonWriter w, string image, bool sidecar, string app, Posture posture)
     {
         w.WriteStartArray("containers");
         w.WriteStartObject();
@@ -535,7 +616,15 @@ public sealed class ClusterGenerator
         w.WriteStartArray("env");
         w.WriteStartObject(); w.WriteString("name", "APP_NAME"); w.WriteString("value", app); w.WriteEndObject();
         w.WriteStartObject(); w.WriteString("name", "LOG_LEVEL"); w.WriteString("value", "info"); w.WriteEndObject();
+        w.WriteStartObject();
+        w.WriteString("name", "DATABASE_URL");
+        w.WriteStartObject("valueFrom");
+        w.WriteStartObject("secretKeyRef"); w.WriteString("name", app + "-config"); w.WriteString("key", "DATABASE_URL"); w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
         w.WriteEndArray();
+        if (posture == Posture.HostAccess) WriteHostPathMount(w);
+        WriteContainerSecurityContext(w, posture);
         w.WriteStartObject("resources");
         w.WriteStartObject("requests"); w.WriteString("cpu", "100m"); w.WriteString("memory", "256Mi"); w.WriteEndObject();
         w.WriteStartObject("limits"); w.WriteString("memory", "512Mi"); w.WriteEndObject();
@@ -557,6 +646,7 @@ public sealed class ClusterGenerator
             w.WriteStartObject("requests"); w.WriteString("cpu", "20m"); w.WriteString("memory", "64Mi"); w.WriteEndObject();
             w.WriteEndObject();
             w.WriteString("imagePullPolicy", "IfNotPresent");
+            WriteContainerSecurityContext(w, posture);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -564,7 +654,7 @@ public sealed class ClusterGenerator
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WritePod(Utf8JsonWriter w, Random rnd, string ns, string name, string uid, long rv, DateTimeOffset created, KeyValuePair<string, string>[] labels,
-        string rsName, string rsUid, string image, bool sidecar, string nodeName, string ip, PodKind kind, int restarts)
+        string rsName, string rsUid, string image, bool sidecar, string nodeName, string ip, PodKind kind, int restarts, Posture posture, string serviceAccount)
     {
         w.WriteStartObject();
         w.WriteString("apiVersion", "v1");
@@ -588,24 +678,30 @@ public sealed class ClusterGenerator
         WriteManagedFields(w, created, "kube-controller-manager", "kubelet");
         w.WriteEndObject();
         w.WriteStartObject("spec");
-        WriteContainers(w, kind == PodKind.ImagePull ? image + "-rc1" : image, sidecar, labels[0].Value);
+        WriteContainers(w, kind == PodKind.ImagePull ? image + "-rc1" : image, sidecar, labels[0].Value, posture);
         w.WriteStartArray("volumes");
-        w.WriteStartObject();
-        w.WriteString("name", "kube-api-access-" + name[^5..]);
-        w.WriteStartObject("projected");
-        w.WriteNumber("defaultMode", 420);
-        w.WriteStartArray("sources");
-        w.WriteStartObject(); w.WriteStartObject("serviceAccountToken"); w.WriteNumber("expirationSeconds", 3607); w.WriteString("path", "token"); w.WriteEndObject(); w.WriteEndObject();
-        w.WriteStartObject(); w.WriteStartObject("configMap"); w.WriteString("name", "kube-root-ca.crt"); w.WriteEndObject(); w.WriteEndObject();
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WriteEndObject();
+        if (posture == Posture.HostAccess) WriteHostPathVolume(w);
+        // A token volume unless the pod opts out of the automounted ServiceAccount token, as admission does.
+        if (posture != Posture.Hardened)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", "kube-api-access-" + name[^5..]);
+            w.WriteStartObject("projected");
+            w.WriteNumber("defaultMode", 420);
+            w.WriteStartArray("sources");
+            w.WriteStartObject(); w.WriteStartObject("serviceAccountToken"); w.WriteNumber("expirationSeconds", 3607); w.WriteString("path", "token"); w.WriteEndObject(); w.WriteEndObject();
+            w.WriteStartObject(); w.WriteStartObject("configMap"); w.WriteString("name", "kube-root-ca.crt"); w.WriteEndObject(); w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
         w.WriteEndArray();
         w.WriteString("restartPolicy", "Always");
         w.WriteNumber("terminationGracePeriodSeconds", 30);
         w.WriteString("dnsPolicy", "ClusterFirst");
-        w.WriteString("serviceAccountName", "default");
-        w.WriteString("serviceAccount", "default");
+        w.WriteString("serviceAccountName", serviceAccount);
+        w.WriteString("serviceAccount", serviceAccount);
+        WritePodSecurityContext(w, posture);
         if (nodeName.Length > 0) w.WriteString("nodeName", nodeName);
         w.WriteString("schedulerName", "default-scheduler");
         w.WriteStartArray("tolerations");

@@ -91,4 +91,46 @@ public sealed class ClusterGeneratorTests(ITestOutputHelper output)
         var events = await client.EventsV1.ListEventForAllNamespacesAsync();
         Assert.All(events.Items, e => Assert.False(string.IsNullOrEmpty(e.Regarding.Uid)));
     }
+
+    [Fact]
+    public async Task GeneratedSecurityObjectsAreConsistentAndVaried()
+    {
+        await using var server = await SimServer.StartAsync(new SimOptions { GeneratePods = 3000, GenerateSeed = 5 });
+        using var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
+        var pods = (await client.CoreV1.ListPodForAllNamespacesAsync()).Items;
+        var accounts = (await client.CoreV1.ListServiceAccountForAllNamespacesAsync()).Items
+            .Select(a => (a.Metadata.NamespaceProperty, a.Metadata.Name)).ToHashSet();
+        var secrets = (await client.CoreV1.ListSecretForAllNamespacesAsync()).Items;
+        var roles = (await client.RbacAuthorizationV1.ListRoleForAllNamespacesAsync()).Items;
+        var bindings = (await client.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync()).Items;
+        var clusterBindings = (await client.RbacAuthorizationV1.ListClusterRoleBindingAsync()).Items;
+
+        // Every pod runs as an account that exists (the namespace default or its workload's own) and reads a Secret that exists.
+        var secretNames = secrets.Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name)).ToHashSet();
+        Assert.All(pods.Where(p => p.Spec.ServiceAccountName != "default"),
+            p => Assert.Contains((p.Metadata.NamespaceProperty, p.Spec.ServiceAccountName), accounts));
+        Assert.All(pods, p => Assert.Contains((p.Metadata.NamespaceProperty, p.Spec.Containers[0].Env.Single(e => e.ValueFrom != null).ValueFrom.SecretKeyRef.Name), secretNames));
+
+        // Postures from hardened to privileged, each present.
+        Assert.Contains(pods, p => p.Spec.SecurityContext?.RunAsNonRoot == true && p.Spec.Containers.All(c => c.SecurityContext?.AllowPrivilegeEscalation == false));
+        Assert.Contains(pods, p => p.Spec.Containers.Any(c => c.SecurityContext?.Privileged == true));
+        Assert.Contains(pods, p => p.Spec.SecurityContext?.RunAsUser == 0);
+        Assert.Contains(pods, p => p.Spec.HostNetwork == true && p.Spec.Volumes.Any(v => v.HostPath != null));
+        Assert.InRange(pods.Count(p => p.Spec.SecurityContext?.RunAsNonRoot == true), pods.Count / 2, pods.Count * 7 / 10);
+
+        // Secrets of several types, each namespace with its Roles and bindings; risky grants planted.
+        Assert.Equal(["Opaque", "kubernetes.io/dockerconfigjson", "kubernetes.io/tls"], secrets.Select(s => s.Type).Distinct().Order().ToArray());
+        Assert.All(secrets, s => Assert.NotEmpty(s.Data));
+        var namespaces = pods.Select(p => p.Metadata.NamespaceProperty).Distinct().ToList();
+        Assert.All(namespaces, ns => Assert.Contains(roles, r => r.Metadata.NamespaceProperty == ns && r.Metadata.Name.EndsWith("-deployer")));
+        Assert.Contains(bindings, b => b.RoleRef.Name == "secrets-reader" && b.Subjects.Single().Kind == "ServiceAccount");
+        Assert.Contains(bindings, b => b.RoleRef.Name == "admin" && b.Subjects.Single().Name == "default");
+        Assert.Contains(clusterBindings, b => b.RoleRef.Name == "cluster-admin" && b.Subjects.Single().Kind == "ServiceAccount");
+
+        // The same seed gives the same postures.
+        await using var again = await SimServer.StartAsync(new SimOptions { GeneratePods = 3000, GenerateSeed = 5 });
+        using var client2 = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(again.KubeconfigPath));
+        var pods2 = (await client2.CoreV1.ListPodForAllNamespacesAsync()).Items;
+        Assert.Equal(pods.Select(p => p.Spec.SecurityContext?.RunAsUser), pods2.Select(p => p.Spec.SecurityContext?.RunAsUser));
+    }
 }

@@ -119,7 +119,8 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
             }
 
         var namespaces = await Load(SecurityLists.Namespaces);
-        var accounts = await Load(SecurityLists.ServiceAccounts);
+        var accounts = results[SecurityLists.ServiceAccounts.File] is { Available: true } sas
+            ? await CachedList.MapAsync(sas.Path, ServiceAccountFacts.From, ct) : null;
         objects += (namespaces?.Count ?? 0) + (accounts?.Count ?? 0);
         var owners = await OwnerIndex.LoadAsync(new[] { ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available).Select(r => (r.Path, r.Spec.ItemKind)), ct);
         var analysis = new SecurityAnalysis(minor, owners, namespaces?.Select(NamespacePsa.From).ToList(), accounts, graph);
@@ -136,9 +137,9 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
                 }
                 return null;
             }, ct);
-        var secrets = await Load(SecurityLists.SecretsMeta);
-        objects += (secrets?.Count ?? 0) + analysis.PodsRead;
-        analysis.FinishSecrets(secrets);
+        if (results[SecurityLists.SecretsMeta.File] is { Available: true } secrets)
+            await CachedList.MapAsync<object>(secrets.Path, s => { analysis.AddSecret(s); return null; }, ct);
+        objects += analysis.SecretsRead + analysis.PodsRead;
         var (findings, asks) = analysis.Finish();
         return new RawAnalysis(gitVersion, findings, asks.Select(a => new ExemptionAsk(a.Subject, a.Annotation)).ToList(), manifests, objects);
     }

@@ -57,9 +57,15 @@ public sealed class RbacGraph
         if (kind == "Role")
             return _roles.TryGetValue((ns ?? "", name), out var r) ? (r.Rules, true, []) : (null, RolesReadable, []);
         if (!_clusterRoles.TryGetValue(name, out var cr)) return (null, ClusterRolesReadable, []);
+        if (_aggregated.TryGetValue(name, out var done)) return (done.Rules, true, done.Sources);
         var sources = new List<string>();
-        return (Aggregate(cr, [], sources), true, sources);
+        var rules = Aggregate(cr, [], sources);
+        _aggregated[name] = (rules, sources);
+        return (rules, true, sources);
     }
+
+    // Thousands of RoleBindings name the same few ClusterRoles (view, edit, admin): aggregate each once.
+    private readonly Dictionary<string, (List<RbacRule> Rules, List<string> Sources)> _aggregated = new(StringComparer.Ordinal);
 
     private List<RbacRule> Aggregate(RbacRole role, HashSet<string> seen, List<string> sources)
     {
@@ -76,7 +82,11 @@ public sealed class RbacGraph
     }
 
     /// <summary>Every (binding, subject) pair of a non-bootstrap binding with the rules it effectively grants.</summary>
-    public IEnumerable<Grant> Grants()
+    public IReadOnlyList<Grant> Grants() => _grants ??= [.. ComputeGrants()];
+
+    private List<Grant>? _grants;
+
+    private IEnumerable<Grant> ComputeGrants()
     {
         foreach (var b in Bindings.Where(b => !b.Bootstrap))
         {

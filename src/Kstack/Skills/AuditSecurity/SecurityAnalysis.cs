@@ -39,6 +39,14 @@ public sealed record NamespacePsa(string Name, IReadOnlyDictionary<string, strin
         e.Props("metadata", field).Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
 }
 
+/// <summary>What the checks need of a ServiceAccount: its automount setting and the Secrets it names.</summary>
+public sealed record ServiceAccountFacts(string Namespace, string Name, bool? Automount, IReadOnlyList<string> Secrets)
+{
+    public static ServiceAccountFacts From(JsonElement sa) => new(sa.Str("metadata", "namespace") ?? "", sa.Str("metadata", "name") ?? "",
+        PodSpecView.OptBool(sa, "automountServiceAccountToken"),
+        [.. sa.Array("secrets").Concat(sa.Array("imagePullSecrets")).Select(s => s.Str("name")).OfType<string>()]);
+}
+
 /// <summary>An in-cluster annotation asking a scanner to skip the object. Reported, never honoured.</summary>
 public sealed record ExemptionRequest(ObjectRef Subject, string Annotation);
 
@@ -55,6 +63,7 @@ public sealed class SecurityAnalysis
     private readonly OwnerIndex _owners;
     private readonly IReadOnlyDictionary<string, NamespacePsa>? _namespaces;
     private readonly Dictionary<(string Ns, string Name), bool?>? _serviceAccounts; // automountServiceAccountToken
+    private readonly HashSet<string> _namespacesWithAccounts = new(StringComparer.Ordinal);
     private readonly Func<string, string, bool>? _hasRights;
     private readonly Dictionary<string, Finding> _findings = new(StringComparer.Ordinal);
     private readonly HashSet<(string Ns, string Name)> _referencedSecrets = [];
@@ -64,9 +73,10 @@ public sealed class SecurityAnalysis
     private readonly HashSet<string> _requestKeys = new(StringComparer.Ordinal);
     private readonly RbacGraph? _rbac;
     public int PodsRead { get; private set; }
+    public int SecretsRead { get; private set; }
 
     public SecurityAnalysis(int clusterMinor, OwnerIndex owners, IReadOnlyList<NamespacePsa>? namespaces,
-        IReadOnlyList<JsonElement>? serviceAccounts, RbacGraph? rbac)
+        IReadOnlyList<ServiceAccountFacts>? serviceAccounts, RbacGraph? rbac)
     {
         _minor = clusterMinor;
         _owners = owners;
@@ -77,10 +87,9 @@ public sealed class SecurityAnalysis
             _serviceAccounts = new Dictionary<(string, string), bool?>();
             foreach (var sa in serviceAccounts)
             {
-                var key = (sa.Str("metadata", "namespace") ?? "", sa.Str("metadata", "name") ?? "");
-                _serviceAccounts[key] = PodSpecView.OptBool(sa, "automountServiceAccountToken");
-                foreach (var s in sa.Array("secrets").Concat(sa.Array("imagePullSecrets")))
-                    if (s.Str("name") is { } n) _referencedSecrets.Add((key.Item1, n));
+                _serviceAccounts[(sa.Namespace, sa.Name)] = sa.Automount;
+                _namespacesWithAccounts.Add(sa.Namespace);
+                foreach (var n in sa.Secrets) _referencedSecrets.Add((sa.Namespace, n));
             }
         }
         _hasRights = rbac?.HasRights();
@@ -90,7 +99,7 @@ public sealed class SecurityAnalysis
     }
 
     private bool? AccountExists(string ns, string name) =>
-        _serviceAccounts is null ? null : _serviceAccounts.ContainsKey((ns, name)) ? true : _serviceAccounts.Keys.Any(k => k.Ns == ns) ? false : null;
+        _serviceAccounts is null ? null : _serviceAccounts.ContainsKey((ns, name)) ? true : _namespacesWithAccounts.Contains(ns) ? false : null;
 
     public void AddPod(JsonElement pod)
     {
@@ -143,7 +152,7 @@ public sealed class SecurityAnalysis
         if (_serviceAccounts is null) yield break;
         if (!_serviceAccounts.TryGetValue((ns, account), out var saAutomount))
         {
-            if (_serviceAccounts.Keys.Any(k => k.Ns == ns)) yield return new Hit(Checks.MissingSa, "spec.serviceAccountName", account);
+            if (_namespacesWithAccounts.Contains(ns)) yield return new Hit(Checks.MissingSa, "spec.serviceAccountName", account);
             yield break;
         }
         var podAutomount = PodSpecView.OptBool(pod, "spec", "automountServiceAccountToken");
@@ -171,27 +180,24 @@ public sealed class SecurityAnalysis
         }
     }
 
-    /// <summary>Checks on Secrets' metadata (never their data): legacy tokens and Secrets nothing references.</summary>
-    public void FinishSecrets(IReadOnlyList<JsonElement>? secrets)
+    /// <summary>Checks on one Secret's metadata (never its data): legacy tokens and Secrets nothing references. After every pod.</summary>
+    public void AddSecret(JsonElement s)
     {
-        if (secrets is null) return;
-        foreach (var s in secrets)
+        SecretsRead++;
+        var ns = s.Str("metadata", "namespace") ?? "";
+        var name = s.Str("metadata", "name") ?? "";
+        var subject = new ObjectRef("Secret", ns, name);
+        if (s.Str("metadata", "annotations", "kubernetes.io/service-account.name") is { } account)
         {
-            var ns = s.Str("metadata", "namespace") ?? "";
-            var name = s.Str("metadata", "name") ?? "";
-            var subject = new ObjectRef("Secret", ns, name);
-            if (s.Str("metadata", "annotations", "kubernetes.io/service-account.name") is { } account)
-            {
-                Add(Checks.LegacyToken, subject, "metadata.annotations[kubernetes.io/service-account.name]", account, Audit.Scope.Namespace, running: true);
-                continue;
-            }
-            if (s.Str("metadata", "labels", "owner") == "helm" || name.StartsWith("sh.helm.release.", StringComparison.Ordinal)) continue;
-            if (SystemNamespaces.Contains(ns)) continue;
-            if (!_referencedSecrets.Contains((ns, name)))
-                Add(Checks.UnusedSecret, subject, "metadata.name", name, Audit.Scope.Namespace, running: false);
-            foreach (var a in s.Props("metadata", "annotations"))
-                if (IsExemptionAnnotation(a.Name) && _requestKeys.Add($"{subject}|{a.Name}")) _requests.Add(new ExemptionRequest(subject, a.Name));
+            Add(Checks.LegacyToken, subject, "metadata.annotations[kubernetes.io/service-account.name]", account, Audit.Scope.Namespace, running: true);
+            return;
         }
+        if (s.Str("metadata", "labels", "owner") == "helm" || name.StartsWith("sh.helm.release.", StringComparison.Ordinal)) return;
+        if (SystemNamespaces.Contains(ns)) return;
+        if (!_referencedSecrets.Contains((ns, name)))
+            Add(Checks.UnusedSecret, subject, "metadata.name", name, Audit.Scope.Namespace, running: false);
+        foreach (var a in s.Props("metadata", "annotations"))
+            if (IsExemptionAnnotation(a.Name) && _requestKeys.Add($"{subject}|{a.Name}")) _requests.Add(new ExemptionRequest(subject, a.Name));
     }
 
     /// <summary>Namespace-level checks, once every pod has been seen; then the workload-takeover check.</summary>

@@ -94,6 +94,43 @@ public class AuditSecuritySimTests
     }
 
     [Fact]
+    public async Task On_a_generated_cluster_every_privileged_or_host_workload_is_named_once_and_the_summary_stays_small()
+    {
+        await using var sim = await SimCluster.StartAsync("healthy", generatePods: 2000);
+        var run = sim.Kstack("audit-security").AssertOk();
+        Assert.True(run.Content.Length < 4500, $"content is {run.Content.Length} characters");
+        var file = Findings(run);
+
+        // The oracle from the cached pods themselves: the Deployment (owner of the owner) of each privileged or hostNetwork pod.
+        // (Only the generated Deployments: the scenario's own kube-system DaemonSets run on the host network too.)
+        var pods = JsonNode.Parse(File.ReadAllText(Path.Combine(run.CacheDir, "pods.json")))!["items"]!.AsArray()
+            .Where(p => (string?)p!["metadata"]!["ownerReferences"]?[0]?["kind"] == "ReplicaSet").ToList();
+        string Deployment(JsonNode p)
+        {
+            var rs = (string)p["metadata"]!["ownerReferences"]![0]!["name"]!;
+            return $"Deployment/{(string)p["metadata"]!["namespace"]!}/{rs[..rs.LastIndexOf('-')]}";
+        }
+        var privileged = pods.Where(p => p!["spec"]!["containers"]!.AsArray().Any(c => (bool?)c!["securityContext"]?["privileged"] == true))
+            .Select(p => Deployment(p!)).ToHashSet();
+        var hostNetwork = pods.Where(p => (bool?)p!["spec"]!["hostNetwork"] == true).Select(p => Deployment(p!)).ToHashSet();
+        Assert.NotEmpty(privileged);
+        Assert.NotEmpty(hostNetwork);
+
+        var findings = file["findings"]!.AsArray();
+        HashSet<string> Named(string check) => findings.Where(f => (string)f!["check"]! == check).Select(f => Subject(f!))
+            .Where(s => s.StartsWith("Deployment/", StringComparison.Ordinal)).ToHashSet();
+        Assert.Equal(privileged.Order(), Named("SEC-PSS-PRIVILEGED").Order());
+        Assert.Equal(hostNetwork.Order(), Named("SEC-PSS-HOST-NAMESPACES").Order());
+        // Hardened workloads (runAsNonRoot, no escalation, ALL dropped, RuntimeDefault) raise no pod-security finding.
+        var hardened = pods.Where(p => (bool?)p!["spec"]!["securityContext"]?["runAsNonRoot"] == true).Select(p => Deployment(p!)).ToHashSet();
+        Assert.NotEmpty(hardened);
+        Assert.DoesNotContain(findings, f => ((string)f!["check"]!).StartsWith("SEC-PSS-", StringComparison.Ordinal) && hardened.Contains(Subject(f!)));
+        // The planted grants: a namespace's default account bound to cluster-admin, and one that reads Secrets.
+        Assert.Contains(findings, f => (string)f!["check"]! == "SEC-RBAC-CLUSTER-ADMIN" && Subject(f!).EndsWith("-default-cluster-admin", StringComparison.Ordinal));
+        Assert.Contains(findings, f => (string)f!["check"]! == "SEC-RBAC-SECRETS-READ" && Subject(f!).StartsWith("ServiceAccount/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_catalogue_check_has_a_positive_case_in_the_scenario_or_the_unit_tests()
     {
         var positives = Planted.Select(p => p.Check).Concat(VersionGated).ToHashSet();
