@@ -1,3 +1,4 @@
+using Kstack.Cache;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Kstack.Envelope;
@@ -65,6 +66,7 @@ public static class FindingsFile
         w.WriteStartArray("findings");
         foreach (var f in r.Findings)
         {
+            w.FlushWhenFull();
             WriteFinding(w, f);
             if (r.NewFingerprints is { } nf) w.WriteString("baseline", nf.Contains(f.Fingerprint) ? "new" : "unchanged");
             w.WriteEndObject();

@@ -1,3 +1,4 @@
+using Kstack.Cache;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -76,6 +77,7 @@ public static partial class SarifWriter
         w.WriteStartArray("results");
         foreach (var f in r.Findings)
         {
+            w.FlushWhenFull();
             w.WriteStartObject();
             w.WriteString("ruleId", f.Check.Id);
             w.WriteNumber("ruleIndex", index[f.Check.Id]);

@@ -1,3 +1,4 @@
+using Kstack.Cache;
 using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Commands;
@@ -166,6 +167,7 @@ public static class RawAnalysisJson
         w.WriteStartArray("findings");
         foreach (var f in r.Findings)
         {
+            w.FlushWhenFull();
             w.WriteStartArray();
             w.WriteStringValue(f.Check.Id);
             WriteRef(w, f.Subject);
@@ -189,11 +191,12 @@ public static class RawAnalysisJson
     public static RawAnalysis Read(JsonElement e)
     {
         var findings = new List<Finding>();
+        var pool = new StringPool();
         foreach (var a in e.Array("findings"))
         {
             var x = a.EnumerateArray().ToArray();
             if (SecurityChecks.Find(x[0].GetString() ?? "") is not { } check) continue;
-            findings.Add(new Finding(check, ReadRef(x[1]), x[2].GetString() ?? "", x[3].ValueKind == JsonValueKind.String ? x[3].GetString() : null,
+            findings.Add(new Finding(check, pool.Get(ReadRef(x[1])), pool.Get(x[2].GetString() ?? "")!, pool.Get(x[3].ValueKind == JsonValueKind.String ? x[3].GetString() : null),
                 (Audit.Scope)x[4].GetInt32(), x[5].GetBoolean(), x[6].GetInt32()));
         }
         var asks = e.Array("asks").Select(a => a.EnumerateArray().ToArray()).Select(x => new ExemptionAsk(ReadRef(x[0]), x[1].GetString() ?? "")).ToList();

@@ -65,7 +65,8 @@ public sealed class SecurityAnalysis
     private readonly Dictionary<(string Ns, string Name), bool?>? _serviceAccounts; // automountServiceAccountToken
     private readonly HashSet<string> _namespacesWithAccounts = new(StringComparer.Ordinal);
     private readonly Func<string, string, bool>? _hasRights;
-    private readonly Dictionary<string, Finding> _findings = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Check, ObjectRef Subject, string Field), Finding> _findings = new();
+    private readonly StringPool _strings = new();
     private readonly HashSet<(string Ns, string Name)> _referencedSecrets = [];
     private readonly HashSet<(string Ns, string Name)> _runningAccounts = [];
     private readonly HashSet<string> _namespacesWithPods = new(StringComparer.Ordinal);
@@ -222,10 +223,10 @@ public sealed class SecurityAnalysis
 
     private void Add(AuditCheck check, ObjectRef subject, string field, string? observed, Audit.Scope scope, bool running, bool countPod = false)
     {
-        var f = new Finding(check, subject, field, observed, scope, running, countPod ? 1 : 0);
-        if (_findings.TryGetValue(f.Key, out var existing))
-            _findings[f.Key] = existing with { Running = existing.Running || running, Pods = existing.Pods + (countPod ? 1 : 0) };
-        else _findings[f.Key] = f;
+        var key = (check.Id, subject, field);
+        if (_findings.TryGetValue(key, out var existing))
+            _findings[key] = existing with { Running = existing.Running || running, Pods = existing.Pods + (countPod ? 1 : 0) };
+        else _findings[key] = new Finding(check, _strings.Get(subject), _strings.Get(field)!, _strings.Get(observed), scope, running, countPod ? 1 : 0);
     }
 
     /// <summary>Polaris, kube-linter and kstack-style "skip me" annotations.</summary>
