@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -16,7 +17,7 @@ public static class AuditRenderer
     public const int MaxGroups = 12;
     public const int SubjectsPerGroup = 3;
 
-    public sealed record Group(AuditCheck Check, int Count, int New, IReadOnlyList<Finding> Top, int Subjects);
+    public sealed record Group(CheckInfo Check, int Count, int New, IReadOnlyList<Finding> Top, int Subjects);
 
     public static IReadOnlyList<Group> Groups(AuditReport r) =>
         r.Findings.GroupBy(f => f.Check.Id)

@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using Kstack.Objects;
 
 namespace Kstack.Audit;
@@ -20,7 +21,7 @@ public sealed record ResolvedFinding(string Fingerprint, string CheckId, string 
 /// </summary>
 public sealed record AuditReport(
     string Audit, string Context, string KubernetesVersion, string? Namespace, DateTimeOffset GeneratedAt,
-    IReadOnlyList<AuditCheck> Catalogue, IReadOnlyList<Finding> Findings, IReadOnlyList<ExemptedFinding> Exempted,
+    IReadOnlyList<CheckInfo> Catalogue, IReadOnlyList<Finding> Findings, IReadOnlyList<ExemptedFinding> Exempted,
     IReadOnlyList<Exemption> ExpiredExemptions, IReadOnlyList<ExemptionAsk> InClusterAsks, IReadOnlyList<Unreadable> Unreadable,
     IReadOnlySet<string>? NewFingerprints, IReadOnlyList<ResolvedFinding>? Resolved, int ObjectsRead)
 {
@@ -46,7 +47,7 @@ public static class AuditPipeline
 {
     /// <summary>Filters, exemptions and the baseline applied to a raw analysis, in that order.</summary>
     public static AuditReport Build(string audit, string context, string version, string? ns, DateTimeOffset now,
-        IReadOnlyList<AuditCheck> catalogue, IEnumerable<Finding> raw, IReadOnlyList<ExemptionAsk> asks,
+        IReadOnlyList<CheckInfo> catalogue, IEnumerable<Finding> raw, IReadOnlyList<ExemptionAsk> asks,
         IReadOnlyList<Unreadable> unreadable, AuditOptions options, int objectsRead)
     {
         var selected = raw.Where(f => f.Check.Severity >= options.MinSeverity

@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using Kstack.Cache;
 using System.Text.Encodings.Web;
 using System.Text.Json;

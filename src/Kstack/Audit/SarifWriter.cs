@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using Kstack.Cache;
 using System.Text;
 using System.Text.Encodings.Web;

@@ -19,6 +19,9 @@ public interface IChecklist
     IReadOnlyList<CheckInfo> Checks { get; }
 }
 
+/// <summary>A catalogue whose checks are evaluated by the skill's own analysis pass (the audits stream the cluster once).</summary>
+public sealed record CheckCatalogue(string Name, IReadOnlyList<CheckInfo> Checks) : IChecklist;
+
 /// <summary>
 /// An ordered list of checks over one input type. <see cref="Run"/> evaluates every (selected) check;
 /// <see cref="FirstMatch"/> classifies an input by the first check with a hit (the cluster-status pod checklist).

@@ -11,6 +11,7 @@ public static class CheckRegistry
         Skills.ClusterStatus.IssueChecks.Nodes,
         Skills.ClusterStatus.IssueChecks.Pods,
         Skills.Investigate.Findings.Checks,
+        Skills.AuditSecurity.SecurityChecks.Checklist,
     ];
 
     /// <summary>Every check of every checklist, in checklist order.</summary>

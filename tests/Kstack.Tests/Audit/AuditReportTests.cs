@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Envelope;
@@ -10,7 +11,7 @@ namespace Kstack.Tests.Audit;
 /// <summary>The shared audit report: exemptions file, filters, bounded content, SARIF locations.</summary>
 public class AuditReportTests
 {
-    private static Finding F(AuditCheck c, string ns, string name, string kind = "Deployment") =>
+    private static Finding F(CheckInfo c, string ns, string name, string kind = "Deployment") =>
         new(c, new ObjectRef(kind, ns, name), "spec.x", "v", Kstack.Audit.Scope.Workload, true, 1);
 
     [Fact]

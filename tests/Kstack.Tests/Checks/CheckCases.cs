@@ -145,5 +145,6 @@ public static class CheckCases
         Pods("CS-POD-PENDING", false, "running and ready", Pod("Running", RunningReady)),
         Pods("CS-POD-UNKNOWN", true, "phase Unknown", Pod("Unknown")),
         Pods("CS-POD-UNKNOWN", false, "running and ready", Pod("Running", RunningReady)),
+        .. AuditCheckCases.All,
     ];
 }

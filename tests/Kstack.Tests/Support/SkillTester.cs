@@ -54,6 +54,13 @@ public sealed class SkillTester : IDisposable
             Results(ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), CancellationToken.None);
     }
 
+    /// <summary>/audit-security's raw analysis (before filters) from the lists given (absent lists are empty).</summary>
+    public Task<Kstack.Skills.AuditSecurity.RawAnalysis> AuditSecurityAsync(string gitVersion = "v1.31.0")
+    {
+        if (!_results.ContainsKey(ListSpec.Version.File)) Raw(ListSpec.Version, $$"""{"gitVersion":"{{gitVersion}}","platform":"linux/amd64"}""");
+        return Kstack.Skills.AuditSecurity.AuditSecurityCommand.AnalyseAsync(Results([.. Kstack.Skills.AuditSecurity.SecurityLists.All]), CancellationToken.None);
+    }
+
     /// <summary>
     /// An /investigate evidence bundle built in memory from object JSON as the API returns it (pods, events, nodes,
     /// workloads above the pods), plus the parts the gatherer derives from several reads (Services with endpoint counts,

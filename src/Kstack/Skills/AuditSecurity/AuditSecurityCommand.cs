@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using Kstack.Cache;
 using System.Text.Json;
 using Kstack.Audit;
@@ -65,7 +66,7 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
     {
         var severityText = run.Get(AuditSecuritySkill.Severity);
         var severity = severityText is null ? Severity.Info
-            : Severities.Parse(severityText) ?? throw KstackException.User($"Invalid --severity `{DataText.Inline(severityText, 40)}`: use critical, high, medium, low or info.");
+            : Severities.TryParse(severityText, out var parsed) ? parsed : throw KstackException.User($"Invalid --severity `{DataText.Inline(severityText, 40)}`: use critical, high, medium, low or info.");
         var checks = run.Get(AuditSecuritySkill.Check);
         foreach (var id in checks)
             if (SecurityChecks.Find(id) is null)
@@ -88,7 +89,7 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
         return new AuditOptions(severity, checks, exemptions, baseline);
     }
 
-    private static async Task<RawAnalysis> AnalyseAsync(IReadOnlyDictionary<string, FetchResult> results, CancellationToken ct)
+    internal static async Task<RawAnalysis> AnalyseAsync(IReadOnlyDictionary<string, FetchResult> results, CancellationToken ct)
     {
         async Task<List<JsonElement>?> Load(ListSpec spec) =>
             results[spec.File] is { Available: true } r ? (await CachedList.MapAsync<object>(r.Path, e => e.Clone(), ct)).Cast<JsonElement>().ToList() : null;

@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Skills.Shared;
@@ -16,7 +17,7 @@ public enum PssLevel { Privileged = 0, Baseline = 1, Restricted = 2 }
 /// </summary>
 public static class PodSecurityStandards
 {
-    public static readonly IReadOnlyDictionary<AuditCheck, PssLevel> Levels = new Dictionary<AuditCheck, PssLevel>
+    public static readonly IReadOnlyDictionary<CheckInfo, PssLevel> Levels = new Dictionary<CheckInfo, PssLevel>
     {
         [Checks.HostNamespaces] = PssLevel.Baseline, [Checks.Privileged] = PssLevel.Baseline, [Checks.CapabilitiesBaseline] = PssLevel.Baseline,
         [Checks.HostPathVolumes] = PssLevel.Baseline, [Checks.HostPorts] = PssLevel.Baseline, [Checks.AppArmor] = PssLevel.Baseline,

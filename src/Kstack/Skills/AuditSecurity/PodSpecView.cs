@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Skills.Shared;
@@ -5,7 +6,7 @@ using Kstack.Skills.Shared;
 namespace Kstack.Skills.AuditSecurity;
 
 /// <summary>One check hit inside one object, before it is attributed to a subject. Container is null for pod-level fields.</summary>
-public readonly record struct Hit(AuditCheck Check, string Field, string? Observed, string? Container = null);
+public readonly record struct Hit(CheckInfo Check, string Field, string? Observed, string? Container = null);
 
 /// <summary>A container of a pod spec with the path it sits at (spec.initContainers[0]).</summary>
 public readonly record struct ContainerView(string Kind, int Index, JsonElement Element)

@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Objects;
@@ -9,7 +10,7 @@ namespace Kstack.Skills.AuditSecurity;
 using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 /// <summary>One RBAC finding before rendering: a subject (role, binding or bound subject) and where the right comes from.</summary>
-public sealed record RbacHit(AuditCheck Check, ObjectRef Subject, string Field, string Observed, Audit.Scope Scope);
+public sealed record RbacHit(CheckInfo Check, ObjectRef Subject, string Field, string Observed, Audit.Scope Scope);
 
 /// <summary>A subject's rules through one binding, already scoped: a RoleBinding grants only namespaced resources.</summary>
 public sealed record Grant(RbacBinding Binding, RbacSubject Subject, IReadOnlyList<RbacRule> Rules, string Via)
@@ -203,7 +204,7 @@ public static class RbacChecks
     }
 
     /// <summary>The dangerous rights one grant gives, each with what was found ("get,list secrets in namespace wild").</summary>
-    public static IEnumerable<(AuditCheck Check, string Observed)> Rights(Grant g)
+    public static IEnumerable<(CheckInfo Check, string Observed)> Rights(Grant g)
     {
         var where = g.Binding.Namespace is { } ns ? $" in namespace {ns}" : " cluster-wide";
         string? Verbs(string group, string resource, params string[] verbs)

@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using System.Text.Json;
 using Kstack.Audit;
 using Kstack.Objects;
@@ -221,7 +222,7 @@ public sealed class SecurityAnalysis
         return (_findings.Values.ToList(), _requests);
     }
 
-    private void Add(AuditCheck check, ObjectRef subject, string field, string? observed, Audit.Scope scope, bool running, bool countPod = false)
+    private void Add(CheckInfo check, ObjectRef subject, string field, string? observed, Audit.Scope scope, bool running, bool countPod = false)
     {
         var key = (check.Id, subject, field);
         if (_findings.TryGetValue(key, out var existing))

@@ -1,3 +1,4 @@
+using Kstack.Checks;
 using Kstack.Kube;
 
 namespace Kstack.Skills.AuditSecurity;
@@ -31,7 +32,7 @@ public static class SecurityLists
     /// <summary>The checks a list's absence leaves unrun.</summary>
     public static IReadOnlyList<string> Unchecked(ListSpec spec)
     {
-        IEnumerable<Audit.AuditCheck> checks = spec.File switch
+        IEnumerable<CheckInfo> checks = spec.File switch
         {
             "pods.json" => SecurityChecks.All.Where(c => c.Category is "pod-security" or "workloads" or "images")
                 .Concat([SecurityChecks.EnvCredential, SecurityChecks.SecretAsEnv, SecurityChecks.Automount, SecurityChecks.DefaultSaUsed,
