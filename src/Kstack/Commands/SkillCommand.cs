@@ -58,7 +58,7 @@ public abstract class SkillCommand
                 FreeText = GlobalFlags.FreeText(parsed),
             };
             var envelope = await RunAsync(run, ct);
-            return envelope with { KubeContext = ctx, Notice = notice };
+            return envelope with { KubeContext = ctx, Notice = Update.UpdateNotice.Join(notice, await Update.UpdateNotice.ForSkillAsync(root, ct)) };
         }
         catch (KstackException e)
         {

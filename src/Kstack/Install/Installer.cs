@@ -85,6 +85,8 @@ public sealed class Installer(SkillRenderer renderer, Func<string, string?> read
         manifest.WriteDirs(recordedDirs.Where(d => !targetedDirs.Contains(d.Dir) && keptSlots.Any(s => FileSystem.EntryExists(Path.Combine(d.Dir, s)))).Concat(written));
         manifest.WriteCreated(created);
         manifest.WriteVersion(KstackApp.Version);
+        // Which binary installed this root: the update notice and `kstack upgrade` read how kstack got here from it.
+        AtomicFile.WriteAllText(Path.Combine(manifest.Dir, "origin"), Path.GetFullPath(executable) + "\n");
 
         var warnings = DuplicateWarnings(plan, slots);
         var uninstall = SkillRenderer.ShellQuote(Path.Combine(target.Root, "bin", SelfInstall.ExecutableName)) + " uninstall";

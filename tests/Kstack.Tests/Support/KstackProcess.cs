@@ -47,7 +47,9 @@ public static class KstackProcess
         };
         if (cwd is not null) psi.WorkingDirectory = cwd;
         foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var v in new[] { "KSTACK_ROOT", "KSTACK_KUBE_CONTEXT", "KUBECONFIG", "KSTACK_DEBUG", "XDG_CONFIG_HOME", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "HERMES_HOME", "PI_CODING_AGENT_DIR", "KSTACK_CACHE_DIR" }) psi.Environment.Remove(v);
+        foreach (var v in new[] { "KSTACK_ROOT", "KSTACK_KUBE_CONTEXT", "KUBECONFIG", "KSTACK_DEBUG", "XDG_CONFIG_HOME", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "HERMES_HOME", "PI_CODING_AGENT_DIR", "KSTACK_CACHE_DIR", "KSTACK_UPDATE_FEED" }) psi.Environment.Remove(v);
+        // No test asks a real feed: the update-check tests enable it (null) and point KSTACK_UPDATE_FEED at a local server.
+        psi.Environment["KSTACK_NO_UPDATE_CHECK"] = "1";
         foreach (var (k, v) in env)
         {
             if (v is null) psi.Environment.Remove(k);

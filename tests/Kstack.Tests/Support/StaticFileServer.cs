@@ -13,6 +13,9 @@ public sealed class StaticFileServer : IDisposable
     public string BaseUrl { get; }
     public List<string> Requests { get; } = [];
 
+    /// <summary>While set, every answer waits for it (after the request is recorded): a server that does not answer.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     public StaticFileServer(string root)
     {
         _root = Path.GetFullPath(root);
@@ -45,6 +48,7 @@ public sealed class StaticFileServer : IDisposable
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
             var path = Uri.UnescapeDataString(ctx.Request.Url!.AbsolutePath).TrimStart('/');
             lock (Requests) Requests.Add("/" + path);
+            if (Hold is { } hold) await hold.Task;
             var file = Path.GetFullPath(Path.Combine(_root, path));
             if (file.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(file))
             {
@@ -66,6 +70,7 @@ public sealed class StaticFileServer : IDisposable
 
     public void Dispose()
     {
+        Hold?.TrySetResult();
         _listener.Stop();
         _listener.Close();
         try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
