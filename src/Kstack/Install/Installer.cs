@@ -85,8 +85,9 @@ public sealed class Installer(SkillRenderer renderer, Func<string, string?> read
         manifest.WriteDirs(recordedDirs.Where(d => !targetedDirs.Contains(d.Dir) && keptSlots.Any(s => FileSystem.EntryExists(Path.Combine(d.Dir, s)))).Concat(written));
         manifest.WriteCreated(created);
         manifest.WriteVersion(KstackApp.Version);
-        // Which binary installed this root: the update notice and `kstack upgrade` read how kstack got here from it.
+        // Which binary installed this root and how: the update notice and `kstack upgrade` read them.
         AtomicFile.WriteAllText(Path.Combine(manifest.Dir, "origin"), Path.GetFullPath(executable) + "\n");
+        InstallRecord.Write(manifest, target, plan.Agents, plan.Prefix, keptSlots);
 
         var warnings = DuplicateWarnings(plan, slots);
         var uninstall = SkillRenderer.ShellQuote(Path.Combine(target.Root, "bin", SelfInstall.ExecutableName)) + " uninstall";
@@ -96,7 +97,7 @@ public sealed class Installer(SkillRenderer renderer, Func<string, string?> read
         log.Add("✅ kstack installed. Restart your agent, then type a skill's command.");
         foreach (var group in plan.Agents.GroupBy(a => a.InvocationPrefix))
             log.Add($"   Skills:    {string.Join(", ", slots.Select(s => group.First().Invocation(s)))}{(plan.Agents.Count > 1 ? $" ({string.Join(", ", group.Select(a => a.Name))})" : "")}");
-        log.Add("   Upgrade:   run `kstack install` again from a newer kstack binary, with the same flags");
+        log.Add($"   Upgrade:   {SkillRenderer.ShellQuote(Path.Combine(target.Root, "bin", SelfInstall.ExecutableName))} upgrade");
         log.Add($"   Uninstall: {uninstall}");
         return new InstallResult(log, slots, pruned, warnings);
     }

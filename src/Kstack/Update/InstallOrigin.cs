@@ -13,11 +13,14 @@ internal sealed record InstallOrigin(InstallKind Kind, string BinaryPath, string
     {
         var path = Path.GetFullPath(binaryPath).Replace('\\', '/');
         var store = path.IndexOf("/.store/kstack/", StringComparison.Ordinal);
+        // The tool's shim (<tool path>/kstack) beside the store, as `dotnet tool update` leaves it.
+        var dir = Path.GetDirectoryName(Path.GetFullPath(binaryPath));
+        if (store < 0 && dir is not null && Directory.Exists(Path.Combine(dir, ".store", "kstack"))) store = dir.Replace('\\', '/').Length;
         if (store >= 0)
         {
             var toolPath = path[..store];
             var global = Path.GetFullPath(Path.Combine(home, ".dotnet", "tools")).Replace('\\', '/');
-            return toolPath == global ? new(InstallKind.DotnetToolGlobal, binaryPath) : new(InstallKind.DotnetToolPath, binaryPath, toolPath);
+            return new(toolPath == global ? InstallKind.DotnetToolGlobal : InstallKind.DotnetToolPath, binaryPath, toolPath);
         }
         var nugetCache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
             ? Path.GetFullPath(cache).Replace('\\', '/').TrimEnd('/') + "/"
@@ -26,7 +29,6 @@ internal sealed record InstallOrigin(InstallKind Kind, string BinaryPath, string
             && path.Contains("/tools/", StringComparison.Ordinal))
             return new(InstallKind.DotnetToolLocal, binaryPath);
         // A build from a clone: <repo>/artifacts/bin/kstack beside Kstack.slnx.
-        var dir = Path.GetDirectoryName(Path.GetFullPath(binaryPath));
         var repo = dir is null ? null : Path.GetFullPath(Path.Combine(dir, "..", ".."));
         if (repo is not null && File.Exists(Path.Combine(repo, "Kstack.slnx")) && Path.GetFileName(dir) == "bin")
             return new(InstallKind.Source, binaryPath, RepoPath: repo);
