@@ -64,6 +64,7 @@ public static class KstackApp
         root.Subcommands.Add(EntrypointCommand.Build());
         root.Subcommands.Add(Update.DismissUpdateCommand.Build());
         root.Subcommands.Add(Update.UpgradeCommand.Build());
+        root.Subcommands.Add(Completion.CompletionVerb.Build());
         root.Subcommands.Add(new VerbCommand("help", "Show this help", (_, _) => Task.FromResult(Env.Verbatim(TopHelp()))) { Hidden = true });
         root.Subcommands.Add(new VerbCommand("version", "Show the version", (_, _) => Task.FromResult(Env.Verbatim(VersionLine))) { Hidden = true });
         return root;
@@ -79,6 +80,11 @@ public static class KstackApp
         if (command is StreamCommand stream) return await stream.RunAsync(call.Parsed, ct);
 
         var envelope = await RunAsync(root, call, command, ct);
+        if (envelope.Ok && command is VerbCommand { RawOutput: true } && !call.Args.Contains(JsonOption.Name))
+        {
+            if (envelope.Content.Length > 0) Console.Out.Write(envelope.Content.TrimEnd('\n') + "\n");
+            return 0;
+        }
         if (envelope.Ok && !Console.IsOutputRedirected && WantsText(command, call))
         {
             Console.Out.Write(envelope.Content.TrimEnd('\n') + "\n");

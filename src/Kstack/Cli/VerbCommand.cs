@@ -20,6 +20,9 @@ public sealed class VerbCall(Func<ParseResult> parse, IReadOnlyList<string> args
 public sealed class VerbCommand(string name, string description, Func<VerbCall, CancellationToken, Task<Env>> run) : Command(name, description)
 {
     public Task<Env> RunAsync(VerbCall call, CancellationToken ct) => run(call, ct);
+
+    /// <summary>Its answer is text another program reads (a completion script): printed as it is unless --json; errors stay envelopes.</summary>
+    public bool RawOutput { get; init; }
 }
 
 /// <summary>A command that writes to the terminal itself and returns an exit code (the /logs pane follower).</summary>
