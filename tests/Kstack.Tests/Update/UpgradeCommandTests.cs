@@ -63,8 +63,8 @@ public sealed class UpgradeCommandTests : IDisposable
     [Fact]
     public void An_install_from_an_older_version_keeps_its_agents_prefix_and_scope()
     {
-        var root = OldLocalInstall("k-", [".codex/skills", ".cursor/skills"], "k-retired");
-        var own = Directory.CreateDirectory(Path.Combine(Project, ".codex", "skills", "my-own")).FullName;
+        var root = OldLocalInstall("k-", [".agents/skills", ".cursor/skills"], "k-retired");
+        var own = Directory.CreateDirectory(Path.Combine(Project, ".agents", "skills", "my-own")).FullName;
         File.WriteAllText(Path.Combine(own, "SKILL.md"), "mine");
 
         // Run from elsewhere: the manifest, not the current directory, says where the skills go.
@@ -75,17 +75,18 @@ public sealed class UpgradeCommandTests : IDisposable
         Assert.Contains("   Removed:  /k-retired", lines);
         Assert.Contains("   Added:    " + string.Join(", ", Skills.Except(["cluster-status", "events"]).Select(s => "/k-" + s).Order(StringComparer.Ordinal)), lines);
 
-        foreach (var dir in new[] { ".codex/skills", ".cursor/skills" })
+        foreach (var dir in new[] { ".agents/skills", ".cursor/skills" })
             foreach (var skill in Skills)
             {
                 var md = File.ReadAllText(Path.Combine(Project, dir, "k-" + skill, "SKILL.md"));
                 Assert.Contains($"name: k-{skill}", md);
                 Assert.DoesNotContain("old kstack", md);
             }
-        Assert.False(Directory.Exists(Path.Combine(Project, ".codex", "skills", "k-retired")));
+        Assert.False(Directory.Exists(Path.Combine(Project, ".agents", "skills", "k-retired")));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(own, "SKILL.md")));
         Assert.False(Directory.Exists(Path.Combine(Project, ".claude")), "upgrade rendered for an agent the install did not have");
-        Assert.False(Directory.Exists(Path.Combine(Home, ".codex")), "a local install's upgrade wrote into the home directory");
+        Assert.False(Directory.Exists(Path.Combine(Home, ".agents")), "a local install's upgrade wrote into the home directory");
+        Assert.False(Directory.Exists(Path.Combine(Home, ".cursor")), "a local install's upgrade wrote into the home directory");
 
         // The upgrade recorded what it inferred: the next one reads it.
         Assert.Equal("local", Manifest(root, "scope"));
@@ -101,12 +102,15 @@ public sealed class UpgradeCommandTests : IDisposable
     [Fact]
     public void A_global_install_is_rendered_again_with_its_recorded_agents_and_no_prefix()
     {
-        SimCluster.KstackIn(Env(GlobalRoot), "install", "--global", "--agent", "pi", "--agent", "claude", "--no-prefix", "--quiet").AssertOk();
+        var custom = Path.Combine(_dir, "custom-skills");
+        SimCluster.KstackIn(Env(GlobalRoot), "install", "--global", "--agent", "pi", "--agent", "claude", "--dir", custom, "--no-prefix", "--quiet").AssertOk();
         File.WriteAllText(Path.Combine(Home, ".pi", "agent", "skills", "events", "SKILL.md"), "stale");
+        File.WriteAllText(Path.Combine(custom, "events", "SKILL.md"), "stale");
         var lines = Upgrade(Env(GlobalRoot)).AssertOk().Content.Split('\n');
-        Assert.Contains($"   Skills:   {Skills.Length} for claude, pi (global, no prefix)", lines);
+        Assert.Contains($"   Skills:   {Skills.Length} for claude, pi, {custom} (global, no prefix)", lines);
         Assert.Contains("name: events", File.ReadAllText(Path.Combine(Home, ".pi", "agent", "skills", "events", "SKILL.md")));
-        Assert.False(Directory.Exists(Path.Combine(Home, ".codex")));
+        Assert.Contains("name: events", File.ReadAllText(Path.Combine(custom, "events", "SKILL.md")));
+        Assert.False(Directory.Exists(Path.Combine(Home, ".agents")));
     }
 
     [Fact]
@@ -247,7 +251,7 @@ public sealed class UpgradeCommandTests : IDisposable
         File.WriteAllText(Path.Combine(manifest, "version"), "0.0.9\n");
         File.WriteAllText(Path.Combine(manifest, "skills"), "kstack-events\n");
         File.WriteAllText(Path.Combine(manifest, "origin"), origin + "\n");
-        var slot = Directory.CreateDirectory(Path.Combine(Home, ".codex", "skills", "kstack-events")).FullName;
+        var slot = Directory.CreateDirectory(Path.Combine(Home, ".agents", "skills", "kstack-events")).FullName;
         File.WriteAllText(Path.Combine(slot, "SKILL.md"), "old");
     }
 
@@ -266,7 +270,7 @@ public sealed class UpgradeCommandTests : IDisposable
         Assert.Equal([expected], File.ReadAllLines(Path.Combine(_dir, "dotnet-calls")));
         Assert.Contains("   Binary:   dotnet " + expected, lines);
         Assert.Contains($"   Skills:   {Skills.Length} for codex (global, prefix kstack-); read from the skills an older kstack installed", lines);
-        Assert.Contains("name: kstack-events", File.ReadAllText(Path.Combine(Home, ".codex", "skills", "kstack-events", "SKILL.md")));
+        Assert.Contains("name: kstack-events", File.ReadAllText(Path.Combine(Home, ".agents", "skills", "kstack-events", "SKILL.md")));
         Assert.Equal(Path.Combine(toolPath, "kstack"), Manifest(GlobalRoot, "origin"));
     }
 
@@ -283,7 +287,7 @@ public sealed class UpgradeCommandTests : IDisposable
         var missing = Upgrade(Env(GlobalRoot, ("PATH", Path.Combine(_dir, "empty"))));
         Assert.Equal("infra", missing.Kind);
         Assert.Contains("`dotnet` is not on PATH", (string?)missing.Envelope["message"]);
-        Assert.Equal("old", File.ReadAllText(Path.Combine(Home, ".codex", "skills", "kstack-events", "SKILL.md")));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(Home, ".agents", "skills", "kstack-events", "SKILL.md")));
         Assert.Equal("0.0.9", Manifest(GlobalRoot, "version"));
     }
 
