@@ -1,5 +1,8 @@
 # Shared helpers for bench scripts (sourced).
 
+# Benchmarks measure kstack, not the NuGet feed: the once-a-day update check is measured on its own by bench/update.sh.
+export KSTACK_NO_UPDATE_CHECK=1
+
 # replace_section NAME FILE < content — rewrites the part of FILE between <!-- NAME:begin --> and <!-- NAME:end -->.
 replace_section() {
   local name=$1 file=$2 body tmp
