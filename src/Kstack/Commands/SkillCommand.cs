@@ -47,9 +47,10 @@ public abstract class SkillCommand
             var ttlFlag = GlobalFlags.Ttl(Descriptor.DefaultTtl ?? "0s");
             var ttlText = (Descriptor.Cached ? ttlFlag.Read(parsed) : null) ?? ttlFlag.Default!;
             var ttl = ttlFlag.Parse(ttlText);
-            var run = new SkillRun(slot, root, ctx, kubeconfig, parsed)
+            using var run = new SkillRun(slot, root, ctx, kubeconfig, parsed)
             {
                 Invocation = invocation,
+                RequestTimeout = RequestTimeoutOf(parsed),
                 Namespace = NonEmpty(GlobalFlags.Namespace.Read(parsed), "--namespace"),
                 Json = GlobalFlags.Json.Read(parsed),
                 Refresh = refresh,
@@ -75,7 +76,23 @@ public abstract class SkillCommand
             // A write refused part-way (the sandbox, or the directory's permissions changed): the same typed answer.
             return Env.InfraError(WritableRoot.Message(InstallRoot.Resolve().DataDir, WritableRoot.Reason(e))) with { KubeContext = context };
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The install root or cache is unusable (a file where a directory belongs, a read-only or pseudo file system).
+            return Env.InfraError($"kstack cannot write its cache and state under {TerminalText.Clean(InstallRootText())}: {TerminalText.Clean(Kubeconfig.FirstLine(e.Message))}"
+                                  + " Set KSTACK_ROOT to a writable directory.") with { KubeContext = context };
+        }
     }
+
+    private static string InstallRootText()
+    {
+        try { return InstallRoot.Resolve().Path; }
+        catch (KstackException) { return "the install root"; }
+    }
+
+    /// <summary>The --timeout of skills that take one (per API request), else the default.</summary>
+    private TimeSpan RequestTimeoutOf(ParseResult parsed) =>
+        Skills.Shared.RequestTimeout.Parse(Descriptor.Flags.Contains(Skills.Shared.RequestTimeout.Flag) ? Skills.Shared.RequestTimeout.Flag.Read(parsed) : null);
 
     private (string Context, bool FromCurrent, Lazy<Kubeconfig> Kubeconfig) ResolveContext(string? flag, bool needed)
     {
@@ -110,9 +127,28 @@ public abstract class SkillCommand
         value is { Length: 0 } ? throw KstackException.User($"Flag {flag} has an empty value.") : value;
 }
 
-/// <summary>Everything a skill needs for one invocation.</summary>
-public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy<Kubeconfig> kubeconfig, ParseResult parsed)
+/// <summary>Everything a skill needs for one invocation, including the API client, built on first use.</summary>
+public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy<Kubeconfig> kubeconfig, ParseResult parsed) : IDisposable
 {
+    private KubeApi? _api;
+    private readonly Lock _apiLock = new();
+
+    /// <summary>Per-request API timeout (--timeout), applied by <see cref="Api"/> to every request.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The run's one API client; cache hits never build it, so they skip TLS and credential set-up.</summary>
+    public KubeApi Api
+    {
+        get
+        {
+            lock (_apiLock) return _api ??= new KubeApi(Kubeconfig, Context, RequestTimeout);
+        }
+    }
+
+    public Lazy<KubeApi> LazyApi => new(() => Api);
+
+    public void Dispose() => _api?.Dispose();
+
     public string Slot { get; } = slot;
 
     /// <summary>What the user types to run this skill in their agent (`/kstack-exec`, Codex `$kstack-exec`, Pi `/skill:kstack-exec`).</summary>

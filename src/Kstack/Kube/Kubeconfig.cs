@@ -10,13 +10,20 @@ namespace Kstack.Kube;
 /// </summary>
 public sealed class Kubeconfig
 {
+    /// <summary>Larger than any real kubeconfig; reading stops there (KUBECONFIG=/dev/zero must not exhaust memory).</summary>
+    public const int MaxFileBytes = 4 << 20;
+
     public K8SConfiguration Merged { get; }
     public IReadOnlyList<string> Files { get; }
 
-    private Kubeconfig(K8SConfiguration merged, IReadOnlyList<string> files)
+    /// <summary>proxy-url per cluster name: the client library's model drops the field, so it is read here.</summary>
+    private readonly IReadOnlyDictionary<string, string> _proxyUrls;
+
+    private Kubeconfig(K8SConfiguration merged, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> proxyUrls)
     {
         Merged = merged;
         Files = files;
+        _proxyUrls = proxyUrls;
     }
 
     public string? CurrentContext => string.IsNullOrEmpty(Merged.CurrentContext) ? null : Merged.CurrentContext;
@@ -40,18 +47,11 @@ public sealed class Kubeconfig
     {
         var merged = new K8SConfiguration { Clusters = [], Users = [], Contexts = [] };
         var files = new List<string>();
+        var proxyUrls = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             if (!File.Exists(path)) continue;
-            K8SConfiguration one;
-            try
-            {
-                one = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path), useRelativePaths: false);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                throw KstackException.User($"Unable to read kubeconfig {path}: {FirstLine(e.Message)}");
-            }
+            if (ReadOne(path, proxyUrls) is not { } one) continue;
             files.Add(path);
             var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
             if (string.IsNullOrEmpty(merged.CurrentContext) && !string.IsNullOrEmpty(one.CurrentContext))
@@ -76,8 +76,89 @@ public sealed class Kubeconfig
             foreach (var x in one.Contexts ?? [])
                 if (!merged.Contexts.Any(y => y.Name == x.Name)) merged.Contexts.Add(x);
         }
-        return new Kubeconfig(merged, files);
+        return new Kubeconfig(merged, files, proxyUrls);
     }
+
+    /// <summary>
+    /// One file, read with a size cap: empty or whitespace-only files contribute nothing (as for kubectl); NUL bytes,
+    /// binary data, wrong types and oversized files are user errors naming the file.
+    /// </summary>
+    private static K8SConfiguration? ReadOne(string path, Dictionary<string, string> proxyUrls)
+    {
+        string Shown() => TerminalText.Clean(path);
+        byte[] bytes;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            var buffer = new byte[MaxFileBytes + 1];
+            var total = 0;
+            int n;
+            while (total < buffer.Length && (n = file.Read(buffer, total, buffer.Length - total)) > 0) total += n;
+            if (total > MaxFileBytes) throw KstackException.User($"Unable to read kubeconfig {Shown()}: it is larger than {MaxFileBytes >> 20} MiB, so it is not a kubeconfig.");
+            bytes = buffer[..total];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw KstackException.User($"Unable to read kubeconfig {Shown()}: {TerminalText.Clean(FirstLine(e.Message))}");
+        }
+        if (bytes.AsSpan().IndexOf((byte)0) >= 0)
+            throw KstackException.User($"Unable to read kubeconfig {Shown()}: it contains NUL bytes, so it is not a YAML kubeconfig.");
+        string text;
+        try { text = new System.Text.UTF8Encoding(false, true).GetString(bytes); }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw KstackException.User($"Unable to read kubeconfig {Shown()}: it is not UTF-8 text.");
+        }
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        K8SConfiguration? one;
+        try
+        {
+            one = KubernetesClientConfiguration.LoadKubeConfig(new MemoryStream(bytes));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw KstackException.User($"Unable to read kubeconfig {Shown()}: {TerminalText.Clean(FirstLine(e.Message))}");
+        }
+        if (one is null) return null;
+        if (text.Contains("proxy-url", StringComparison.Ordinal))
+        {
+            try { ReadProxyUrls(text, proxyUrls); }
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                throw KstackException.User($"Unable to read kubeconfig {Shown()}: {TerminalText.Clean(FirstLine(e.Message))}");
+            }
+        }
+        return one;
+    }
+
+    /// <summary>clusters[].cluster.proxy-url, first file wins as for every other field.</summary>
+    private static void ReadProxyUrls(string text, Dictionary<string, string> proxyUrls)
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(text));
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlDotNet.RepresentationModel.YamlMappingNode root) return;
+        if (!root.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("clusters"), out var clusters)
+            || clusters is not YamlDotNet.RepresentationModel.YamlSequenceNode list) return;
+        foreach (var entry in list.Children.OfType<YamlDotNet.RepresentationModel.YamlMappingNode>())
+        {
+            var name = Scalar(entry, "name");
+            if (name is null || !entry.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("cluster"), out var c)
+                || c is not YamlDotNet.RepresentationModel.YamlMappingNode cluster) continue;
+            if (Scalar(cluster, "proxy-url") is { Length: > 0 } url) proxyUrls.TryAdd(name, url);
+        }
+    }
+
+    private static string? Scalar(YamlDotNet.RepresentationModel.YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode(key), out var v) && v is YamlDotNet.RepresentationModel.YamlScalarNode s ? s.Value : null;
+
+    private string? ClusterNameOf(string context) => (Merged.Contexts ?? []).FirstOrDefault(c => c.Name == context)?.ContextDetails?.Cluster;
+
+    /// <summary>The server URL of the context's cluster, if the kubeconfig names one.</summary>
+    public string? ServerOf(string context) =>
+        ClusterNameOf(context) is { } name ? (Merged.Clusters ?? []).FirstOrDefault(c => c.Name == name)?.ClusterEndpoint?.Server : null;
+
+    /// <summary>The proxy-url of the context's cluster, if any.</summary>
+    public string? ProxyUrlOf(string context) => ClusterNameOf(context) is { } name ? _proxyUrls.GetValueOrDefault(name) : null;
 
     /// <summary>Namespace configured on a context, if any.</summary>
     public string? NamespaceOf(string context) =>

@@ -14,11 +14,15 @@ public sealed class ListHeader
 
 /// <summary>
 /// Streams the items of a Kubernetes List (top-level "items" array) from a stream without holding the whole list:
-/// each complete item is handed to the callback as raw UTF-8 JSON, in order.
+/// each complete item is handed to the callback as raw UTF-8 JSON, in order. Lone surrogate escapes arrive as \ufffd
+/// (<see cref="JsonEscapes"/>), and no single item may exceed <see cref="MaxItemBytes"/>.
 /// </summary>
 public static class ListStreamReader
 {
     public delegate void ItemHandler(ReadOnlySpan<byte> item);
+
+    /// <summary>Far above etcd's 1.5 MiB object limit; a bigger item is a broken or hostile server, not a cluster.</summary>
+    public const int MaxItemBytes = 64 << 20;
 
     public static async Task<ListHeader> ReadAsync(Stream stream, ItemHandler onItem, CancellationToken ct)
     {
@@ -26,6 +30,7 @@ public static class ListStreamReader
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         var state = new JsonReaderState();
         var length = 0;
+        var settled = 0;
         var isFinal = false;
         var inItems = false;
         try
@@ -36,6 +41,7 @@ public static class ListStreamReader
                 {
                     if (length == buffer.Length)
                     {
+                        if (buffer.Length >= MaxItemBytes) throw new JsonException($"An item or field is larger than {MaxItemBytes >> 20} MiB.");
                         var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
                         buffer.AsSpan(0, length).CopyTo(bigger);
                         ArrayPool<byte>.Shared.Return(buffer);
@@ -45,11 +51,13 @@ public static class ListStreamReader
                     if (n == 0) isFinal = true;
                     length += n;
                 }
-                var consumed = Scan(buffer.AsSpan(0, length), isFinal, ref state, ref inItems, header, onItem, out var done);
+                settled += JsonEscapes.ReplaceLoneSurrogates(buffer.AsSpan(settled, length - settled), isFinal);
+                var consumed = Scan(buffer.AsSpan(0, settled), isFinal && settled == length, ref state, ref inItems, header, onItem, out var done);
                 if (done) return header;
                 if (isFinal) throw new JsonException("The list ended before its closing brace (truncated response).");
                 buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
                 length -= consumed;
+                settled -= consumed;
             }
         }
         finally

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Kstack.Cache;
@@ -7,176 +6,122 @@ using Kstack.Envelope;
 
 namespace Kstack.Kube;
 
-public enum FetchOutcome { Fetched, Cached, Forbidden, NotServed }
-
-public sealed record FetchResult(ListSpec Spec, FetchOutcome Outcome, string Path, DateTime WrittenUtc)
-{
-    public bool Available => Outcome is FetchOutcome.Fetched or FetchOutcome.Cached;
-}
+/// <summary>One cached list or object on disk: which spec it holds, where, when it was written, whether this run reused it.</summary>
+public sealed record Snapshot(ListSpec Spec, string Path, DateTime WrittenUtc, bool FromCache);
 
 /// <summary>
 /// Ensures cache files are no older than the TTL: fetches stale lists page by page (limit=500 + continue) straight to
-/// disk, in parallel, under the context directory's lock. A 403 or an unserved API marks that list unavailable
-/// instead of failing the run; any other failure is an infra error and leaves the previous file intact.
+/// disk, in parallel, under the context directory's lock. A 403 or an unserved API marks that list not readable instead
+/// of failing the run; a previous file is then kept and reported as stale (value and problem both set). Any other
+/// failure is an infra error and leaves the previous file intact.
 /// </summary>
-public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan ttl)
+public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan ttl, TimeProvider? time = null)
 {
     private KubeApi api => lazyApi.Value;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public const int PageSize = 500;
-    public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
-
-    public async Task<IReadOnlyDictionary<string, FetchResult>> EnsureAsync(IReadOnlyList<ListSpec> specs, string? ns, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, Read<Snapshot>>> EnsureAsync(IReadOnlyList<ListSpec> specs, string? ns, CancellationToken ct)
     {
         using var _ = await DirectoryLock.AcquireAsync(dir, TimeSpan.FromMinutes(2), ct);
         var tasks = specs.Select(s => EnsureOneAsync(s, ns, ct)).ToArray();
         var results = await Task.WhenAll(tasks);
-        return results.ToDictionary(r => r.Spec.File, StringComparer.Ordinal);
+        return specs.Select((s, i) => (s.File, results[i])).ToDictionary(r => r.File, r => r.Item2, StringComparer.Ordinal);
     }
 
-    private async Task<FetchResult> EnsureOneAsync(ListSpec spec, string? ns, CancellationToken ct)
+    private async Task<Read<Snapshot>> EnsureOneAsync(ListSpec spec, string? ns, CancellationToken ct)
     {
         var path = Path.Combine(dir, spec.File);
         var info = new FileInfo(path);
-        if (info.Exists && ttl > TimeSpan.Zero && UtcNow() - info.LastWriteTimeUtc < ttl)
-            return new FetchResult(spec, FetchOutcome.Cached, path, info.LastWriteTimeUtc);
-        try
+        if (info.Exists && ttl > TimeSpan.Zero && _time.GetUtcNow().UtcDateTime - info.LastWriteTimeUtc < ttl)
+            return Read<Snapshot>.Success(new Snapshot(spec, path, info.LastWriteTimeUtc, FromCache: true));
+        var action = spec.IsList ? ApiAction.List(spec.Noun, ns) : ApiAction.Get(spec.Noun);
+        var fetched = spec.IsList ? await FetchListAsync(spec, ns, path, action, ct) : await FetchObjectAsync(spec, path, action, ct);
+        if (fetched.Ok) return Read<Snapshot>.Success(new Snapshot(spec, path, File.GetLastWriteTimeUtc(path), FromCache: false));
+
+        var problem = fetched.Problem!;
+        if (problem.Outcome == ReadOutcome.NotFound && spec.Fallback is { } fallback)
         {
-            if (spec.IsList) await FetchListAsync(spec, ns, path, ct);
-            else await FetchObjectAsync(spec, path, ct);
-            return new FetchResult(spec, FetchOutcome.Fetched, path, File.GetLastWriteTimeUtc(path));
+            var other = await EnsureOneAsync(fallback, ns, ct);
+            return other with { Value = other.Value is { } v ? v with { Spec = spec } : null };
         }
-        catch (ApiStatusException e) when (e.Code == HttpStatusCode.Forbidden)
+        if (problem.Outcome is ReadOutcome.Forbidden or ReadOutcome.NotFound)
         {
-            TryDelete(path);
-            return new FetchResult(spec, FetchOutcome.Forbidden, path, default);
+            // Keep what an earlier, permitted fetch wrote; the answer says it is stale.
+            info.Refresh();
+            return new Read<Snapshot>(info.Exists ? new Snapshot(spec, path, info.LastWriteTimeUtc, FromCache: true) : null, problem);
         }
-        catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound && spec.Fallback is { } fallback)
-        {
-            return await EnsureOneAsync(fallback, ns, ct) with { Spec = spec };
-        }
-        catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound)
-        {
-            TryDelete(path);
-            return new FetchResult(spec, FetchOutcome.NotServed, path, default);
-        }
-        catch (ApiStatusException e) when (e.Code == HttpStatusCode.Unauthorized)
-        {
-            throw KstackException.User($"The API server rejected the credentials of context `{api.ContextName}` (401 Unauthorized). Log in again or check the kubeconfig user.");
-        }
-        catch (ApiStatusException e)
-        {
-            throw KstackException.Infra($"Unable to fetch {spec.Noun} for context `{api.ContextName}` ({(int)e.Code}: {e.Message}).");
-        }
+        var why = problem.Outcome == ReadOutcome.Rejected ? $"{problem.HttpStatus}: {problem.Detail}" : problem.Reason;
+        throw KstackException.Infra($"Unable to fetch {spec.Noun} for context `{api.ContextName}` ({TerminalText.Clean(why)})."
+                                    + (info.Exists ? " The previous cache file was kept." : ""));
     }
 
-    private Task FetchObjectAsync(ListSpec spec, string path, CancellationToken ct) =>
-        AtomicFile.WriteAsync(path, async file =>
+    private async Task<Read<bool>> FetchObjectAsync(ListSpec spec, string path, ApiAction action, CancellationToken ct)
+    {
+        var read = await api.GetAsync(spec.ClusterPath, action, ct);
+        if (!read.Ok) return read.Map(_ => false);
+        await AtomicFile.WriteAsync(path, async file =>
         {
-            using var response = await api.GetAsync(spec.ClusterPath, null, spec.Noun, ct);
-            var body = await ReadBodyAsync(response, spec, ct);
-            try { using var _ = JsonDocument.Parse(body); }
-            catch (JsonException) { throw Truncated(spec, "the response is not complete JSON"); }
-            await file.WriteAsync(body, ct);
+            await using var writer = new Utf8JsonWriter(file);
+            read.Value.WriteTo(writer);
         });
+        return Read<bool>.Success(true);
+    }
 
-    private async Task FetchListAsync(ListSpec spec, string? ns, string path, CancellationToken ct)
+    private async Task<Read<bool>> FetchListAsync(ListSpec spec, string? ns, string path, ApiAction action, CancellationToken ct)
     {
         var prefix = ItemRewriter.TypePrefix(spec.ItemApiVersion, spec.ItemKind);
-        await AtomicFile.WriteAsync(path, async file =>
+        Read<string>? result = null;
+        var tmp = AtomicFile.WriteAsync(path, async file =>
         {
             for (var restart = 0; ; restart++)
             {
                 file.SetLength(0);
-                try
-                {
-                    var rv = await WritePagesAsync(spec, ns, prefix, file, ct);
-                    await file.WriteAsync(Encoding.UTF8.GetBytes($"],\"metadata\":{{\"resourceVersion\":\"{Escape(rv)}\"}}}}\n"), ct);
-                    return;
-                }
-                catch (ApiStatusException e) when (e.Code == HttpStatusCode.Gone && restart == 0)
-                {
-                    // The continue token expired mid-list: start again from a fresh snapshot once.
-                }
+                result = await WritePagesAsync(spec, ns, action, prefix, file, ct);
+                // An expired continue token mid-list: start again from a fresh snapshot once.
+                if (result.Problem is { Outcome: ReadOutcome.Rejected, HttpStatus: 410 } && restart == 0) continue;
+                if (!result.Ok) throw new ReadAborted();
+                await file.WriteAsync(Encoding.UTF8.GetBytes($"],\"metadata\":{{\"resourceVersion\":{JsonSerializerString(result.Value!)}}}}}\n"), ct);
+                return;
             }
         });
+        try { await tmp; }
+        catch (ReadAborted) { }
+        return result!.Map(_ => true);
     }
 
-    private async Task<string> WritePagesAsync(ListSpec spec, string? ns, byte[] prefix, Stream file, CancellationToken ct)
+    /// <summary>Thrown inside the atomic write so the temp file is discarded and the previous cache file stays.</summary>
+    private sealed class ReadAborted : Exception;
+
+    private async Task<Read<string>> WritePagesAsync(ListSpec spec, string? ns, ApiAction action, byte[] prefix, Stream file, CancellationToken ct)
     {
         await file.WriteAsync("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":["u8.ToArray(), ct);
         var first = true;
-        string? cont = null;
-        string resourceVersion = "";
         var page = new ArrayBufferWriter<byte>(1 << 20);
-        do
+        var read = await api.PagesAsync(spec.PathFor(ns), null, spec.MetadataOnly ? KubeApi.MetadataListAccept : null, action, async (body, token) =>
         {
-            var query = $"{spec.PathFor(ns)}?limit={PageSize}" + (cont is null ? "" : "&continue=" + Uri.EscapeDataString(cont));
-            var (header, items) = await ReadPageAsync(spec, query, prefix, page, first, ct);
-            if (items > 0) first = false;
-            await file.WriteAsync(page.WrittenMemory, ct);
-            page.ResetWrittenCount();
-            if (resourceVersion.Length == 0) resourceVersion = header.ResourceVersion ?? "";
-            cont = string.IsNullOrEmpty(header.Continue) ? null : header.Continue;
-        } while (cont is not null);
-        return resourceVersion;
-    }
-
-    /// <summary>Reads one page into memory (bounded by the page size), retrying a page whose body was cut short or stalled.</summary>
-    private async Task<(ListHeader Header, int Items)> ReadPageAsync(ListSpec spec, string query, byte[] prefix,
-        ArrayBufferWriter<byte> page, bool first, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
+            // Pages are read into memory (bounded by the page size) so a retried page never leaves half an answer in the file.
             page.ResetWrittenCount();
             var items = 0;
             var needComma = !first;
             // Pod specs carry literal env values: credential-like ones never reach the cache.
             var redactEnv = spec.ItemKind == "Pod" && !spec.MetadataOnly;
             var scratch = new ArrayBufferWriter<byte>(redactEnv ? 4096 : 1);
-            using var response = await api.GetAsync(query, spec.MetadataOnly ? KubeApi.MetadataListAccept : null, spec.Noun, ct);
-            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            bodyTimeout.CancelAfter(api.Timeout);
-            string failure;
-            try
+            var header = await ListStreamReader.ReadAsync(body, item =>
             {
-                await using var body = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
-                var header = await ListStreamReader.ReadAsync(body, item =>
-                {
-                    if (needComma) page.Write(","u8);
-                    needComma = true;
-                    ItemRewriter.Write(redactEnv ? Redaction.EnvRedactor.Apply(item, scratch) : item, prefix, page);
-                    items++;
-                }, bodyTimeout.Token);
-                return (header, items);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                if (needComma) page.Write(","u8);
+                needComma = true;
+                ItemRewriter.Write(redactEnv ? Redaction.EnvRedactor.Apply(item, scratch) : item, prefix, page);
+                items++;
+            }, token);
+            return (header, items, async () =>
             {
-                failure = $"no complete answer within {Duration.Format(api.Timeout)}";
-            }
-            catch (Exception e) when (e is JsonException or IOException or HttpRequestException)
-            {
-                failure = "response body truncated or malformed: " + Kubeconfig.FirstLine(e.Message);
-            }
-            if (attempt >= api.MaxAttempts)
-                throw KstackException.Infra($"Unable to fetch {spec.Noun} for context `{api.ContextName}` ({failure}; {attempt} attempts). The previous cache file was kept.");
-            await Task.Delay(200 * attempt, ct);
-        }
+                if (items > 0) first = false;
+                await file.WriteAsync(page.WrittenMemory, ct);
+                page.ResetWrittenCount();
+            });
+        }, null, ct);
+        return read;
     }
 
-    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, ListSpec spec, CancellationToken ct)
-    {
-        try { return await response.Content.ReadAsByteArrayAsync(ct); }
-        catch (Exception e) when (e is IOException or HttpRequestException) { throw Truncated(spec, Kubeconfig.FirstLine(e.Message)); }
-    }
-
-    private KstackException Truncated(ListSpec spec, string detail) =>
-        KstackException.Infra($"Unable to fetch {spec.Noun} for context `{api.ContextName}` (response body truncated or malformed: {detail}). The previous cache file was kept.");
-
-    private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { }
-    }
+    private static string JsonSerializerString(string s) => "\"" + JsonEncodedText.Encode(s) + "\"";
 }

@@ -76,9 +76,9 @@ public sealed class KindTable
     /// aggregated-discovery request, or the legacy group list when the server does not offer it. Unreadable discovery
     /// leaves the built-in table: a lookup must not fail because discovery is denied.
     /// </summary>
-    public static async Task<KindTable> DiscoverAsync(ClusterReader reader, CancellationToken ct)
+    public static async Task<KindTable> DiscoverAsync(KubeApi api, CancellationToken ct)
     {
-        var root = await reader.GetAsync("/apis", "API discovery", ct, AggregatedAccept);
+        var root = await api.GetAsync("/apis", ApiAction.Get("API discovery"), ct, AggregatedAccept);
         if (!root.Ok) return Builtin;
         if (root.Value.Str("kind") == "APIGroupDiscoveryList") return Builtin.With(FromAggregated(root.Value));
         var versions = root.Value.Array("groups")
@@ -86,7 +86,7 @@ public sealed class KindTable
             .OfType<string>()
             .Where(gv => !Builtin.All.Any(k => k.ApiVersion == gv))
             .Take(MaxLegacyGroups).ToList();
-        var lists = await Task.WhenAll(versions.Select(gv => reader.GetAsync("/apis/" + gv, "API discovery", ct)));
+        var lists = await Task.WhenAll(versions.Select(gv => api.GetAsync("/apis/" + gv, ApiAction.Get("API discovery"), ct)));
         return Builtin.With(lists.Where(l => l.Ok).SelectMany(l => FromResourceList(l.Value)));
     }
 

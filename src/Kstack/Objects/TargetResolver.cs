@@ -22,7 +22,7 @@ public sealed record Resolved(KindInfo Kind, ObjectRef Ref, JsonElement Object)
 /// <c>kind/namespace/name</c>; none is a user error with the closest names. Kinds the built-in table does not know are
 /// looked up in the API server's discovery (custom resources), so the answer can say what was meant.
 /// </summary>
-public sealed class TargetResolver(ClusterReader reader, string? contextNamespace)
+public sealed class TargetResolver(KubeApi api, string? contextNamespace)
 {
     public const int MaxListed = 10;
     private readonly List<string> _notes = [];
@@ -99,13 +99,13 @@ public sealed class TargetResolver(ClusterReader reader, string? contextNamespac
     public async Task<List<JsonElement>> PodsAsync(string selector, string ns, CancellationToken ct)
     {
         LabelSelector.Validate(selector);
-        var list = await reader.ListAsync(KindInfo.Pod.ListPath(ns), "pods", ct, selector.Length == 0 ? null : selector);
+        var list = await api.ListAsync(KindInfo.Pod.ListPath(ns), ApiAction.List("pods", ns), ct, selector.Length == 0 ? null : selector);
         if (list.Ok) return list.Value!;
         throw list.Outcome switch
         {
-            ReadOutcome.Rejected => KstackException.User($"The API server rejected the label selector {DataText.Quote(selector, 120)}: {DataText.Quote(Kubeconfig.FirstLine(list.Error ?? ""), 200)}."),
-            ReadOutcome.Forbidden => KstackException.User($"RBAC denies list pods in namespace {ns} for context `{reader.ContextName}`."),
-            _ => KstackException.Infra($"Unable to list pods in namespace {ns} for context `{reader.ContextName}` ({list.Error})."),
+            ReadOutcome.Rejected => KstackException.User($"The API server rejected the label selector {DataText.Quote(selector, 120)}: {DataText.Quote(Kubeconfig.FirstLine(list.Problem!.Detail ?? ""), 200)}."),
+            ReadOutcome.Forbidden => KstackException.User($"RBAC denies list pods in namespace {ns} for context `{api.ContextName}`."),
+            _ => KstackException.Infra($"Unable to list pods in namespace {ns} for context `{api.ContextName}` ({DataText.Quote(list.Problem!.Reason, 300)})."),
         };
     }
 
@@ -114,12 +114,12 @@ public sealed class TargetResolver(ClusterReader reader, string? contextNamespac
         Target.Accept(kind, kind.Kind.ToLowerInvariant(), rules);
         var scope = kind.Namespaced ? $" in namespace {ns}" : "";
         var label = kind.Namespaced ? $"{kind.Kind} {ns}/{name}" : $"{kind.Kind} {name}";
-        var got = await reader.GetAsync(kind.ItemPath(ns, name), kind.Plural, ct);
+        var got = await api.GetAsync(kind.ItemPath(ns, name), ApiAction.Get(kind.Plural, ns), ct);
         if (got.Ok) return new Resolved(kind, kind.Ref(ns, name), got.Value);
         if (got.Outcome == ReadOutcome.Forbidden)
-            throw KstackException.User($"RBAC denies get {kind.Plural}{scope}: {label} cannot be read with this account (context `{reader.ContextName}`).");
+            throw KstackException.User($"RBAC denies get {kind.Plural}{scope}: {label} cannot be read with this account (context `{api.ContextName}`).");
         if (got.Outcome != ReadOutcome.NotFound)
-            throw KstackException.Infra($"Unable to read {label} for context `{reader.ContextName}` ({got.Error}).");
+            throw KstackException.Infra($"Unable to read {label} for context `{api.ContextName}` ({DataText.Quote(got.Problem!.Reason, 300)}).");
         var names = await NamesAsync(kind, ns, ct);
         throw KstackException.User($"{label} not found.{Closest(name, names)}{Notes()}");
     }
@@ -127,7 +127,7 @@ public sealed class TargetResolver(ClusterReader reader, string? contextNamespac
     /// <summary>Names of one kind, cluster-wide or in a namespace; a denied cluster-wide list falls back to the context's namespace.</summary>
     private async Task<List<ObjectRef>> NamesAsync(KindInfo kind, string? ns, CancellationToken ct)
     {
-        var list = await reader.ListAsync(kind.ListPath(ns), kind.Plural, ct, accept: KubeApi.MetadataListAccept);
+        var list = await api.ListAsync(kind.ListPath(ns), ApiAction.List(kind.Plural, ns), ct, accept: KubeApi.MetadataListAccept);
         if (!list.Ok && ns is null && kind.Namespaced && list.Outcome == ReadOutcome.Forbidden)
         {
             lock (_notes) _clusterDenied.Add(kind.Plural);
@@ -136,7 +136,7 @@ public sealed class TargetResolver(ClusterReader reader, string? contextNamespac
         if (!list.Ok)
         {
             if (list.Outcome == ReadOutcome.Forbidden) lock (_notes) _namespaceDenied.Add(kind.Plural);
-            else if (list.Outcome != ReadOutcome.NotFound) lock (_notes) _notes.Add($"{kind.Plural} could not be listed ({Kubeconfig.FirstLine(list.Error ?? "")})");
+            else if (list.Outcome != ReadOutcome.NotFound) lock (_notes) _notes.Add($"{kind.Plural} could not be listed ({DataText.Quote(list.Problem!.Reason, 200)})");
             return [];
         }
         return list.Value!.Select(i => kind.Ref(i.Str("metadata", "namespace") ?? ns, i.Str("metadata", "name") ?? ""))
@@ -156,7 +156,7 @@ public sealed class TargetResolver(ClusterReader reader, string? contextNamespac
         throw KstackException.User($"Unknown kind {DataText.Quote(word, 60)}.{(close.Count > 0 ? " Closest: " + string.Join(", ", close) + "." : "")} {rules.Usage}");
     }
 
-    private async Task<KindTable> DiscoveredAsync(CancellationToken ct) => _discovered ??= await KindTable.DiscoverAsync(reader, ct);
+    private async Task<KindTable> DiscoveredAsync(CancellationToken ct) => _discovered ??= await KindTable.DiscoverAsync(api, ct);
 
     private string Notes()
     {

@@ -196,13 +196,13 @@ public static class PaneCommand
         var skipped = new List<string>();
         if (r.Pods.Count > 0)
         {
-            using var api = new KubeApi(Kubeconfig.Load(), r.Context);
+            using var api = new KubeApi(Kubeconfig.Load(), r.Context, TimeSpan.FromSeconds(20));
             foreach (var pod in r.Pods)
             {
                 var path = Objects.KindInfo.Pod.ItemPath(pod.Namespace, pod.Name);
-                using var doc = await api.GetJsonAsync(path, "pod", ct);
-                if (doc is null) { deleted.Add($"{pod} (already gone)"); continue; }
-                if (!NodeShell.IsOwnedBy(doc.RootElement, r.Session))
+                var doc = await api.GetObjectAsync(path, ApiAction.Get("pods", pod.Namespace), ct);
+                if (doc is not { } found) { deleted.Add($"{pod} (already gone)"); continue; }
+                if (!NodeShell.IsOwnedBy(found, r.Session))
                 {
                     skipped.Add($"{pod} (no longer carries kstack's owned-by and session labels: left alone)");
                     continue;

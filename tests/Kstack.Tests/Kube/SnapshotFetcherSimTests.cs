@@ -41,7 +41,7 @@ public class SnapshotFetcherSimTests
         await using var _ = sim;
         Assert.Equal("infra", run.Kind);
         Assert.StartsWith("Unable to fetch pods for context `sim-admin` (HTTP 500", run.Message);
-        Assert.EndsWith("; 3 attempts).", run.Message);
+        Assert.EndsWith("; 3 attempts). The previous cache file was kept.", run.Message);
         Assert.Equal(before, after);
         Assert.Equal(3, sim.Audit().Count(e => ((string?)e["path"])!.StartsWith("/api/v1/pods", StringComparison.Ordinal)));
     }
@@ -75,10 +75,26 @@ public class SnapshotFetcherSimTests
         Assert.Equal(before, after);
     }
 
+    [Theory]
+    [InlineData(403)]
+    [InlineData(404)]
+    public async Task A_denied_refresh_keeps_the_previous_file_and_says_it_is_stale(int status)
+    {
+        var (run, before, after, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, status: {status}}}\n");
+        await using var _ = sim;
+        run.AssertOk();
+        Assert.Equal(before, after);
+        Assert.Contains("Stale: pods from ", run.Content);
+        Assert.Contains(status == 403 ? "(refresh failed: RBAC denies list pods)" : "(refresh failed: the API server does not serve pods)", run.Content);
+        Assert.True(run.AgentContext["stale"]!.AsObject().ContainsKey("pods"));
+        Assert.Contains("\nPods ", run.Content);
+        Assert.DoesNotContain("not readable: RBAC denies list pods", run.Content);
+    }
+
     [Fact]
     public async Task A_slow_server_times_out_per_request()
     {
-        var (run, before, after, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, latencyMs: 4000}}\n", "--timeout", "1s");
+        var (run, before, after, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, latencyMs: 6000}}\n", "--timeout", "2s");
         await using var _ = sim;
         Assert.Equal("infra", run.Kind);
         Assert.Contains("pods", run.Message);

@@ -15,7 +15,7 @@ namespace Kstack.Tests.Support;
 public sealed class SkillTester : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("kstack-skilltester-").FullName;
-    private readonly Dictionary<string, FetchResult> _results = new();
+    private readonly Dictionary<string, Read<Snapshot>> _results = new();
 
     public static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-01-01T10:05:00Z");
 
@@ -28,18 +28,18 @@ public sealed class SkillTester : IDisposable
     {
         var path = Path.Combine(_dir, spec.File);
         File.WriteAllText(path, json);
-        _results[spec.File] = new FetchResult(spec, FetchOutcome.Fetched, path, DateTime.UtcNow);
+        _results[spec.File] = Read<Snapshot>.Success(new Snapshot(spec, path, DateTime.UtcNow, FromCache: false));
         return this;
     }
 
     /// <summary>The list as an RBAC-denied read.</summary>
     public SkillTester Forbidden(ListSpec spec)
     {
-        _results[spec.File] = new FetchResult(spec, FetchOutcome.Forbidden, Path.Combine(_dir, spec.File), default);
+        _results[spec.File] = Read<Snapshot>.Missing(new NotReadable(ReadOutcome.Forbidden, ApiAction.List(spec.Noun), 403));
         return this;
     }
 
-    private IReadOnlyDictionary<string, FetchResult> Results(params ListSpec[] specs)
+    private IReadOnlyDictionary<string, Read<Snapshot>> Results(params ListSpec[] specs)
     {
         foreach (var s in specs)
             if (!_results.ContainsKey(s.File)) Items(s);

@@ -26,7 +26,7 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
         var (dir, results) = await FetchAsync(run, SecurityLists.All, ct);
         var raw = await CachedReportAsync(Path.Combine(dir, ReportFile), results, () => AnalyseAsync(results, ct), RawAnalysisJson.Write, RawAnalysisJson.Read);
 
-        var unreadable = SecurityLists.All.Where(s => s != ListSpec.Version && !results[s.File].Available)
+        var unreadable = SecurityLists.All.Where(s => s != ListSpec.Version && !results[s.File].HasValue)
             .Select(s => new Unreadable(s.Noun, AgentContext.Unreadable(results[s.File]), SecurityLists.Unchecked(s))).ToList();
         var now = DateTimeOffset.UtcNow;
         var report = AuditPipeline.Build("security", run.Context, raw.GitVersion, run.Namespace, now, SecurityChecks.All, raw.Findings,
@@ -43,7 +43,7 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
             }
         }
 
-        var fromCache = results.Values.Any(r => r.Outcome == FetchOutcome.Cached);
+        var fromCache = results.Values.Any(r => r.Value is { FromCache: true });
         var agentContext = AgentContext.Build(w =>
         {
             AgentContext.WriteCache(w, dir, results, SecurityLists.Roles_);
@@ -89,15 +89,17 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
         return new AuditOptions(severity, checks, exemptions, baseline);
     }
 
-    internal static async Task<RawAnalysis> AnalyseAsync(IReadOnlyDictionary<string, FetchResult> results, CancellationToken ct)
+    internal static async Task<RawAnalysis> AnalyseAsync(IReadOnlyDictionary<string, Read<Snapshot>> results, CancellationToken ct)
     {
         async Task<List<JsonElement>?> Load(ListSpec spec) =>
-            results[spec.File] is { Available: true } r ? (await CachedList.MapAsync<object>(r.Path, e => e.Clone(), ct)).Cast<JsonElement>().ToList() : null;
+            results[spec.File].Value is { } r ? (await CachedList.MapAsync<object>(r.Path, e => e.Clone(), ct)).Cast<JsonElement>().ToList() : null;
 
         var gitVersion = "unknown";
-        if (results[ListSpec.Version.File] is { Available: true } v)
+        if (results[ListSpec.Version.File].Value is { } v)
         {
-            using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(v.Path, ct));
+            var bytes = await File.ReadAllBytesAsync(v.Path, ct);
+            JsonEscapes.ReplaceLoneSurrogates(bytes, final: true);
+            using var doc = JsonDocument.Parse(bytes);
             gitVersion = doc.RootElement.Str("gitVersion") is { Length: > 0 } g ? g : "unknown";
         }
         var minor = NamespacePsa.ParseMinor(gitVersion) ?? FallbackMinor;
@@ -121,13 +123,13 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
             }
 
         var namespaces = await Load(SecurityLists.Namespaces);
-        var accounts = results[SecurityLists.ServiceAccounts.File] is { Available: true } sas
+        var accounts = results[SecurityLists.ServiceAccounts.File].Value is { } sas
             ? await CachedList.MapAsync(sas.Path, ServiceAccountFacts.From, ct) : null;
         objects += (namespaces?.Count ?? 0) + (accounts?.Count ?? 0);
-        var owners = await OwnerIndex.LoadAsync(new[] { ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available).Select(r => (r.Path, r.Spec.ItemKind)), ct);
+        var owners = await OwnerIndex.LoadAsync(CachedList.Files(results, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), ct);
         var analysis = new SecurityAnalysis(minor, owners, namespaces?.Select(NamespacePsa.From).ToList(), accounts, graph);
 
-        if (results[ListSpec.Pods.File] is { Available: true } pods)
+        if (results[ListSpec.Pods.File].Value is { } pods)
             await CachedList.MapAsync<object>(pods.Path, pod =>
             {
                 analysis.AddPod(pod);
@@ -139,7 +141,7 @@ public sealed class AuditSecurityCommand : SnapshotSkillCommand
                 }
                 return null;
             }, ct);
-        if (results[SecurityLists.SecretsMeta.File] is { Available: true } secrets)
+        if (results[SecurityLists.SecretsMeta.File].Value is { } secrets)
             await CachedList.MapAsync<object>(secrets.Path, s => { analysis.AddSecret(s); return null; }, ct);
         objects += analysis.SecretsRead + analysis.PodsRead;
         var (findings, asks) = analysis.Finish();

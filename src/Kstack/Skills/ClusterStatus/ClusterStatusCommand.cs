@@ -27,7 +27,7 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
             () => AnalyseAsync(run.Context, run.Namespace, results, ct), ClusterStatusJson.Default.ClusterStatusReport);
 
         var now = DateTimeOffset.UtcNow;
-        var fromCache = results.Values.Any(r => r.Outcome == FetchOutcome.Cached);
+        var fromCache = results.Values.Any(r => r.Value is { FromCache: true });
         var agentContext = AgentContext.Build(w =>
         {
             AgentContext.WriteCache(w, dir, results, Roles);
@@ -43,25 +43,26 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
     }
 
     /// <summary>The analysis from the fetched lists (also run in-process by the tests' skill tester).</summary>
-    internal static async Task<ClusterStatusReport> AnalyseAsync(string context, string? ns, IReadOnlyDictionary<string, FetchResult> results, CancellationToken ct)
+    internal static async Task<ClusterStatusReport> AnalyseAsync(string context, string? ns, IReadOnlyDictionary<string, Read<Snapshot>> results, CancellationToken ct)
     {
         var version = results[ListSpec.Version.File];
         string gitVersion = "unknown", serverPlatform = "";
-        if (version.Available)
+        if (version.Value is { } versionFile)
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(version.Path, ct));
+            var bytes = await File.ReadAllBytesAsync(versionFile.Path, ct);
+            JsonEscapes.ReplaceLoneSurrogates(bytes, final: true);
+            using var doc = System.Text.Json.JsonDocument.Parse(bytes);
             gitVersion = doc.RootElement.Str("gitVersion") is { Length: > 0 } g ? g : "unknown";
             serverPlatform = doc.RootElement.Str("platform") ?? "";
         }
         var nodes = results[ListSpec.Nodes.File];
         var pods = results[ListSpec.Pods.File];
-        var nodeFacts = nodes.Available ? await CachedList.MapAsync(nodes.Path, NodeFacts.From, ct) : null;
-        var podFacts = pods.Available ? await CachedList.MapAsync(pods.Path, PodFacts.From, ct) : null;
-        var owners = await OwnerIndex.LoadAsync(
-            new[] { ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available).Select(r => (r.Path, r.Spec.ItemKind)), ct);
+        var nodeFacts = nodes.Value is { } n ? await CachedList.MapAsync(n.Path, NodeFacts.From, ct) : null;
+        var podFacts = pods.Value is { } p ? await CachedList.MapAsync(p.Path, PodFacts.From, ct) : null;
+        var owners = await OwnerIndex.LoadAsync(CachedList.Files(results, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), ct);
         return ClusterStatusAnalysis.Analyse(context, gitVersion, serverPlatform, ns,
-            nodeFacts, nodes.Available ? null : AgentContext.Unreadable(nodes),
-            podFacts, pods.Available ? null : AgentContext.Unreadable(pods, ns is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {ns}"),
+            nodeFacts, nodes.HasValue ? null : AgentContext.Unreadable(nodes),
+            podFacts, pods.HasValue ? null : AgentContext.Unreadable(pods, ns is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {ns}"),
             owners);
     }
 }

@@ -25,7 +25,7 @@ public sealed class EventsCommand : SnapshotSkillCommand
     {
         var (dir, results) = await FetchAsync(run, [ListSpec.Events, ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], ct);
         var events = results[ListSpec.Events.File];
-        if (!events.Available)
+        if (!events.HasValue)
         {
             var hint = run.Namespace is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {run.Namespace}";
             return Env.UserError($"Events are not readable: {AgentContext.Unreadable(events, hint)}.");
@@ -54,13 +54,11 @@ public sealed class EventsCommand : SnapshotSkillCommand
     }
 
     /// <summary>Reads the cached lists, groups the events, resolves each shown group's owner and writes the owner walk.</summary>
-    private static async Task<EventsReport> AnalyseAsync(SkillRun run, IReadOnlyDictionary<string, FetchResult> results, FetchResult events,
+    private static async Task<EventsReport> AnalyseAsync(SkillRun run, IReadOnlyDictionary<string, Read<Snapshot>> results, Read<Snapshot> events,
         string ownersPath, CancellationToken ct)
     {
-        var facts = await CachedList.MapAsync(events.Path, EventFacts.From, ct);
-        var owners = await OwnerIndex.LoadAsync(
-            new[] { ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => results[s.File]).Where(r => r.Available)
-                .Select(r => (r.Path, r.Spec.ItemKind)), ct);
+        var facts = await CachedList.MapAsync(events.Value!.Path, EventFacts.From, ct);
+        var owners = await OwnerIndex.LoadAsync(CachedList.Files(results, ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), ct);
         await WriteOwnerWalkAsync(ownersPath, facts, owners);
         var report = EventsAnalysis.Analyse(run.Context, run.Namespace, facts);
 

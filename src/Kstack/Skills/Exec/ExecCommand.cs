@@ -35,7 +35,7 @@ public sealed class ExecCommand : SkillCommand
         var text = string.Join(' ', run.FreeText).Trim();
         if (run.Get(ExecSkill.Attach)) return PaneAttach.Attach(store, "exec", text);
         var plans = new PlanStore(run.Root, () => DateTimeOffset.UtcNow);
-        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag)) };
+        var api = run.Api;
         if (run.Get(ExecSkill.Confirm) is { } id) return await ConfirmAsync(run, api, store, plans, id, text.Length == 0 ? null : text, ct);
         return await PlanAsync(run, api, store, plans, text, ct);
     }
@@ -83,8 +83,7 @@ public sealed class ExecCommand : SkillCommand
     private async Task<List<string>> PlanPodAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, Target target, bool debug, CancellationToken ct)
     {
         string? container = run.Get(ExecSkill.Container);
-        var reader = new ClusterReader(api);
-        var resolver = new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context));
+        var resolver = new TargetResolver(api, run.Kubeconfig.NamespaceOf(run.Context));
         JsonElement pod;
         string? workload = null;
         if (target.Selector is { } selector)
@@ -172,19 +171,6 @@ public sealed class ExecCommand : SkillCommand
         return repo.Contains("distroless", StringComparison.OrdinalIgnoreCase) || repo == "scratch" || repo.EndsWith("/scratch", StringComparison.Ordinal);
     }
 
-    /// <summary>One GET: the object, null when it does not exist; denials are user errors, other failures infra errors.</summary>
-    private static async Task<JsonElement?> GetOrNullAsync(ClusterReader reader, string path, string plural, CancellationToken ct)
-    {
-        var got = await reader.GetAsync(path, plural, ct);
-        return got.Outcome switch
-        {
-            ReadOutcome.Ok => got.Value,
-            ReadOutcome.NotFound => null,
-            ReadOutcome.Forbidden => throw KstackException.User($"RBAC denies get {plural} in context `{reader.ContextName}`."),
-            _ => throw KstackException.Infra($"Unable to read {plural} for context `{reader.ContextName}` ({got.Error})."),
-        };
-    }
-
     /// <summary>The first running pod by name (a stable choice).</summary>
     private static JsonElement FirstRunning(List<JsonElement> pods, string what)
     {
@@ -195,12 +181,11 @@ public sealed class ExecCommand : SkillCommand
 
     private async Task<List<string>> PlanNodeAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, string node, CancellationToken ct)
     {
-        var reader = new ClusterReader(api);
-        var nodeObj = await GetOrNullAsync(reader, KindInfo.Node.ItemPath(null, node), "nodes", ct)
+        var nodeObj = await api.GetObjectAsync(KindInfo.Node.ItemPath(null, node), ApiAction.Get("nodes"), ct)
                       ?? throw KstackException.User($"Node {TerminalText.Clean(node)} not found in context `{run.Context}`.");
         var ns = run.Namespace ?? "default";
         {
-            var nsObj = await GetOrNullAsync(reader, KindInfo.Namespace.ItemPath(null, ns), "namespaces", ct)
+            var nsObj = await api.GetObjectAsync(KindInfo.Namespace.ItemPath(null, ns), ApiAction.Get("namespaces"), ct)
                         ?? throw KstackException.User($"Namespace {TerminalText.Clean(ns)} not found in context `{run.Context}`.");
             var enforce = nsObj.Str("metadata", "labels", "pod-security.kubernetes.io/enforce");
             if (enforce is not null && enforce != "privileged")
@@ -316,8 +301,8 @@ public sealed class ExecCommand : SkillCommand
         var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
         while (DateTimeOffset.UtcNow < deadline)
         {
-            using var doc = await api.GetJsonAsync(path, "node-shell pod", ct);
-            var phase = doc?.RootElement.Str("status", "phase");
+            var doc = await api.GetObjectAsync(path, ApiAction.Get("pods", ns), ct);
+            var phase = doc?.Str("status", "phase");
             if (phase == "Running") return;
             if (phase is "Failed" or "Succeeded" || doc is null)
                 throw KstackException.User($"Node-shell pod {ns}/{pod} did not start ({phase ?? "gone"}). `kstack pane stop` deletes what is left.");

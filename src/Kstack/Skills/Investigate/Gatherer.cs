@@ -12,7 +12,7 @@ namespace Kstack.Skills.Investigate;
 /// endpoint counts, referenced ConfigMaps/Secrets/ServiceAccount by metadata only, PVCs and nodes. Every part is optional:
 /// what could not be read is recorded, not fatal.
 /// </summary>
-public sealed class Gatherer(ClusterReader reader, string context, Func<DateTimeOffset> now)
+public sealed class Gatherer(KubeApi api, string context, TimeProvider time)
 {
     public const int MaxPods = 50;
     public const int FocusPods = 3;
@@ -20,6 +20,7 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
     public const int MaxNodes = 3;
     public const int MaxEvents = 100;
     public const int TailLines = 200;
+    public const int MaxLogBytes = 256 * 1024;
 
     private readonly ConcurrentDictionary<string, string> _unreadable = new();
 
@@ -27,8 +28,8 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
     {
         var ns = t.Namespace;
         var eventsTask = ListEventsAsync(ns, ct);
-        var servicesTask = reader.ListAsync($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/services", "services", ct);
-        var slicesTask = reader.ListAsync($"/apis/discovery.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/endpointslices", "endpointslices", ct);
+        var servicesTask = api.ListAsync($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/services", ApiAction.List("services", ns), ct);
+        var slicesTask = api.ListAsync($"/apis/discovery.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/endpointslices", ApiAction.List("endpointslices", ns), ct);
         var upTask = WalkUpAsync(t.Object, ns, ct);
         var (intermediates, allPods) = await WalkDownAsync(t, ct);
 
@@ -58,7 +59,7 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
 
         return new Investigation(context, t.Kind, ns, t.Name, target, owners, intermediates, pods, allPods.Count, events,
             await logsTask, services, refViews, await nodesTask,
-            _unreadable.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => new Unreadable(u.Key, u.Value)).ToList(), now());
+            _unreadable.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => new Unreadable(u.Key, u.Value)).ToList(), time.GetUtcNow());
     }
 
     private static ObjectView PodObject(PodView p) =>
@@ -69,16 +70,7 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
         o.Get("spec", "template", "spec") ?? o.Get("spec", "jobTemplate", "spec", "template", "spec");
 
     /// <summary>Records why a part is missing; the part name is what the bundle and the content show.</summary>
-    private void Unread<T>(string part, Read<T> r, string action, string? ns)
-    {
-        var scope = ns is null ? "at the cluster scope" : $"in namespace {ns}";
-        _unreadable.TryAdd(part, r.Outcome switch
-        {
-            ReadOutcome.Forbidden => $"RBAC denies {action} {scope}",
-            ReadOutcome.NotFound => "not found",
-            _ => Kubeconfig.FirstLine(r.Error ?? "request failed"),
-        });
-    }
+    private void Unread<T>(string part, Read<T> r) => _unreadable.TryAdd(part, r.Problem?.ScopedReason ?? "request failed");
 
     private async Task<List<ObjectView>> WalkUpAsync(JsonElement obj, string ns, CancellationToken ct)
     {
@@ -91,10 +83,10 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
                 chain.Add(new ObjectView(owner.Kind, ns, owner.Name, "", null, "", []));
                 break;
             }
-            var r = await reader.GetAsync(kind.ItemPath(ns, owner.Name), kind.Plural, ct);
+            var r = await api.GetAsync(kind.ItemPath(ns, owner.Name), ApiAction.Get(kind.Plural, ns), ct);
             if (!r.Ok)
             {
-                Unread(owner.ToString(), r, $"get {kind.Plural}", ns);
+                Unread(owner.ToString(), r);
                 chain.Add(ObjectView.Unread(owner.Kind, ns, owner.Name));
                 break;
             }
@@ -115,10 +107,10 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
         if (t.Kind == KindInfo.Deployment || t.Kind == KindInfo.CronJob)
         {
             var mid = t.Kind == KindInfo.Deployment ? KindInfo.ReplicaSet : KindInfo.Job;
-            var list = await reader.ListAsync(mid.ListPath(t.Namespace), mid.Plural, ct, t.Kind == KindInfo.Deployment ? selector : null);
+            var list = await api.ListAsync(mid.ListPath(t.Namespace), ApiAction.List(mid.Plural, t.Namespace), ct, t.Kind == KindInfo.Deployment ? selector : null);
             if (!list.Ok)
             {
-                Unread(mid.Plural, list, $"list {mid.Plural}", t.Namespace);
+                Unread(mid.Plural, list);
                 return ([], []);
             }
             var owned = list.Value!.Where(i => ControllerUid(i) == uid).ToList();
@@ -128,10 +120,10 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
             ownerUids = owned.Select(i => i.Str("metadata", "uid") ?? "").ToHashSet();
             if (t.Kind == KindInfo.CronJob) selector = null;
         }
-        var pods = await reader.ListAsync(KindInfo.Pod.ListPath(t.Namespace), "pods", ct, selector);
+        var pods = await api.ListAsync(KindInfo.Pod.ListPath(t.Namespace), ApiAction.List("pods", t.Namespace), ct, selector);
         if (!pods.Ok)
         {
-            Unread("pods", pods, "list pods", t.Namespace);
+            Unread("pods", pods);
             return (intermediates, []);
         }
         return (intermediates, pods.Value!.Where(p => ownerUids.Contains(ControllerUid(p) ?? "")).Select(PodView.From).ToList());
@@ -158,11 +150,11 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
     /// <summary>One namespace-wide list (events.k8s.io/v1, else core v1), filtered later to the chain.</summary>
     private async Task<List<JsonElement>> ListEventsAsync(string ns, CancellationToken ct)
     {
-        var modern = await reader.ListAsync($"/apis/events.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/events", "events", ct);
+        var modern = await api.ListAsync($"/apis/events.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/events", ApiAction.List("events", ns), ct);
         if (modern.Ok) return modern.Value!;
-        var core = await reader.ListAsync($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/events", "events", ct);
+        var core = await api.ListAsync($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/events", ApiAction.List("events", ns), ct);
         if (core.Ok) return core.Value!;
-        Unread("events", core, "list events", ns);
+        Unread("events", core);
         return [];
     }
 
@@ -200,11 +192,11 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
     private async Task<LogView> LogAsync(PodView pod, string container, bool previous, CancellationToken ct)
     {
         var path = $"/api/v1/namespaces/{Uri.EscapeDataString(pod.Namespace)}/pods/{Uri.EscapeDataString(pod.Name)}/log"
-                   + $"?container={Uri.EscapeDataString(container)}&tailLines={TailLines}&limitBytes={ClusterReader.MaxLogBytes}" + (previous ? "&previous=true" : "");
-        var r = await reader.TextAsync(path, "pod logs", ct);
+                   + $"?container={Uri.EscapeDataString(container)}&tailLines={TailLines}&limitBytes={MaxLogBytes}" + (previous ? "&previous=true" : "");
+        var r = await api.TextAsync(path, ApiAction.Get("pods/log", pod.Namespace), MaxLogBytes, ct);
         if (r.Ok) return new LogView(pod.Name, container, previous, LogNarrower.Narrow(r.Value!), null);
-        if (r.Outcome == ReadOutcome.Forbidden) Unread("logs", r, "get pods/log", pod.Namespace);
-        return new LogView(pod.Name, container, previous, null, r.Outcome == ReadOutcome.Forbidden ? "not readable (RBAC)" : Kubeconfig.FirstLine(r.Error ?? "no log"));
+        if (r.Outcome == ReadOutcome.Forbidden) Unread("logs", r);
+        return new LogView(pod.Name, container, previous, null, r.Outcome == ReadOutcome.Forbidden ? "not readable (RBAC)" : Kubeconfig.FirstLine(r.Problem?.Detail ?? "no log"));
     }
 
     private async Task<List<RefView>> RefsAsync(string ns, List<PodRef> refs, string serviceAccount, CancellationToken ct)
@@ -221,7 +213,7 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
             };
             var path = $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/{plural}/{Uri.EscapeDataString(r.Name)}";
             // ConfigMaps, Secrets and ServiceAccounts: existence only, never their data.
-            var got = await reader.GetAsync(path, plural, ct, metadataOnly ? ClusterReader.MetadataAccept : null);
+            var got = await api.GetAsync(path, ApiAction.Get(plural, ns), ct, metadataOnly ? KubeApi.MetadataAccept : null);
             if (got.Ok)
             {
                 var v = got.Value;
@@ -232,20 +224,20 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
                 return new RefView(r.Kind, r.Name, "present", detail, r.Usage, r.Optional, v.Str("metadata", "uid"));
             }
             if (got.Outcome == ReadOutcome.NotFound) return new RefView(r.Kind, r.Name, "missing", null, r.Usage, r.Optional);
-            Unread(plural, got, $"get {plural}", ns);
-            return new RefView(r.Kind, r.Name, "unreadable", got.Outcome == ReadOutcome.Forbidden ? "RBAC" : Kubeconfig.FirstLine(got.Error ?? ""), r.Usage, r.Optional);
+            Unread(plural, got);
+            return new RefView(r.Kind, r.Name, "unreadable", got.Outcome == ReadOutcome.Forbidden ? "RBAC" : got.Problem!.Reason, r.Usage, r.Optional);
         }));
         return results.ToList();
     }
 
     private async Task<List<NodeFacts>> NodesAsync(List<string> names, CancellationToken ct)
     {
-        var results = await Task.WhenAll(names.Select(n => reader.GetAsync($"/api/v1/nodes/{Uri.EscapeDataString(n)}", "nodes", ct)));
+        var results = await Task.WhenAll(names.Select(n => api.GetAsync($"/api/v1/nodes/{Uri.EscapeDataString(n)}", ApiAction.Get("nodes"), ct)));
         var nodes = new List<NodeFacts>();
         for (var i = 0; i < names.Count; i++)
         {
             if (results[i].Ok) nodes.Add(NodeFacts.From(results[i].Value));
-            else Unread("nodes", results[i], "get nodes", null);
+            else Unread("nodes", results[i]);
         }
         return nodes;
     }
@@ -256,7 +248,7 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
     {
         if (!services.Ok)
         {
-            Unread("services", services, "list services", ns);
+            Unread("services", services);
             return [];
         }
         var selecting = services.Value!.Where(s =>
@@ -280,12 +272,12 @@ public sealed class Gatherer(ClusterReader reader, string context, Func<DateTime
         }
         var views = await Task.WhenAll(selecting.Select(async name =>
         {
-            var ep = await reader.GetAsync($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/endpoints/{Uri.EscapeDataString(name)}", "endpoints", ct);
+            var ep = await api.GetAsync($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/endpoints/{Uri.EscapeDataString(name)}", ApiAction.Get("endpoints", ns), ct);
             if (ep.Ok)
                 return new ServiceView(name, ep.Value.Array("subsets").Sum(s => s.Array("addresses").Count()),
                     ep.Value.Array("subsets").Sum(s => s.Array("notReadyAddresses").Count()), "Endpoints");
             if (ep.Outcome == ReadOutcome.NotFound) return new ServiceView(name, 0, 0, "Endpoints", "no Endpoints object");
-            Unread("endpoints", ep, "get endpoints", ns);
+            Unread("endpoints", ep);
             return new ServiceView(name, 0, 0, "none", "endpoints not readable");
         }));
         return views.ToList();

@@ -23,11 +23,8 @@ public sealed class InvestigateCommand : SkillCommand
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
         var target = Target.Parse(run.FreeText, run.Namespace, Rules);
-        var timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag));
-        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout };
-        var reader = new ClusterReader(api);
-        var resolved = await new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context)).ResolveAsync(target, Rules, ct);
-        var inv = await new Gatherer(reader, run.Context, () => DateTimeOffset.UtcNow).GatherAsync(resolved, ct);
+        var resolved = await new TargetResolver(run.Api, run.Kubeconfig.NamespaceOf(run.Context)).ResolveAsync(target, Rules, ct);
+        var inv = await new Gatherer(run.Api, run.Context, TimeProvider.System).GatherAsync(resolved, ct);
         var findings = Findings.Evaluate(inv);
 
         var path = BundlePath(run.CacheDir, inv.Kind.Kind, inv.Namespace, inv.Name);

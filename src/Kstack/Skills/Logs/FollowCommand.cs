@@ -34,7 +34,7 @@ public static class FollowCommand
             var query = Query(parsed, out var context);
             var kubeconfig = Kubeconfig.Load();
             if (!kubeconfig.HasContext(context)) throw KstackException.User(kubeconfig.UnknownContextMessage(context));
-            using var api = new KubeApi(kubeconfig, context);
+            using var api = new KubeApi(kubeconfig, context, TimeSpan.FromSeconds(20));
             var stdout = Console.Out;
             await new LogFollower(api, query, stdout).RunAsync(ct);
             return 0;

@@ -26,6 +26,29 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     private string PodsPath => $"/api/v1/namespaces/{Uri.EscapeDataString(query.Namespace)}/pods";
+    private ApiAction PodAction => ApiAction.Get("pods", query.Namespace);
+    private ApiAction PodsAction => ApiAction.List("pods", query.Namespace);
+
+    /// <summary>The pods matching the selector and the list's resourceVersion; null when the namespace does not exist.</summary>
+    private async Task<(List<JsonElement> Items, string ResourceVersion)?> ListPodsAsync(string? selector, CancellationToken ct)
+    {
+        var rv = "0";
+        var items = new List<JsonElement>();
+        var read = await api.PagesAsync(PodsPath, selector, null, PodsAction, async (body, token) =>
+        {
+            var page = new List<JsonElement>();
+            var header = await ListStreamReader.ReadAsync(body, item =>
+            {
+                var reader = new Utf8JsonReader(item);
+                using var doc = JsonDocument.ParseValue(ref reader);
+                page.Add(doc.RootElement.Clone());
+            }, token);
+            return (header, page.Count, () => { items.AddRange(page); return Task.CompletedTask; });
+        }, null, ct);
+        if (read.Outcome == ReadOutcome.NotFound) return null;
+        rv = read.OrThrow(api.ContextName) is { Length: > 0 } v ? v : rv;
+        return (items, rv);
+    }
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -34,9 +57,9 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
         {
             foreach (var pod in query.Pods)
             {
-                using var doc = await api.GetJsonAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}", "pod", ct);
-                if (doc is null) { Status($"pod {query.Namespace}/{pod} not found"); continue; }
-                StartPod(doc.RootElement, ct);
+                var doc = await api.GetObjectAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}", PodAction, ct);
+                if (doc is not { } found) { Status($"pod {query.Namespace}/{pod} not found"); continue; }
+                StartPod(found, ct);
             }
         }
         else
@@ -72,13 +95,9 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
     private async Task WatchSelectorAsync(CancellationToken ct)
     {
         var selector = query.Selector!.Length == 0 ? "" : "labelSelector=" + Uri.EscapeDataString(query.Selector);
-        string rv;
-        using (var list = await api.GetJsonAsync($"{PodsPath}?{selector}", "pods", ct)
-                          ?? throw KstackException.User($"Namespace {query.Namespace} not found."))
-        {
-            rv = list.RootElement.Str("metadata", "resourceVersion") ?? "0";
-            foreach (var pod in list.RootElement.Array("items")) StartPod(pod, ct);
-        }
+        var (first, rv) = await ListPodsAsync(selector.Length == 0 ? null : selector, ct)
+                          ?? throw KstackException.User($"Namespace {query.Namespace} not found.");
+        foreach (var pod in first) StartPod(pod, ct);
         if (query.Previous) return;
         _ = Task.Run(async () =>
         {
@@ -87,7 +106,9 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
                 try
                 {
                     var amp = selector.Length == 0 ? "" : "&" + selector;
-                    using var response = await api.GetAsync($"{PodsPath}?watch=true&allowWatchBookmarks=true&resourceVersion={rv}{amp}", null, "pod watch", ct);
+                    var opened = await api.OpenStreamAsync($"{PodsPath}?watch=true&allowWatchBookmarks=true&resourceVersion={rv}{amp}", null, new ApiAction("watch", "pods", query.Namespace), ct);
+                    if (!opened.Ok) throw new IOException(opened.Problem!.Reason);
+                    using var response = opened.Value!;
                     using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
                     while (await reader.ReadLineAsync(ct) is { } line)
                     {
@@ -100,7 +121,7 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
                     }
                 }
                 catch (OperationCanceledException) { return; }
-                catch (Exception e) when (e is ApiStatusException or KstackException or IOException or HttpRequestException or JsonException)
+                catch (Exception e) when (e is KstackException or IOException or HttpRequestException or JsonException)
                 {
                     Status($"pod watch interrupted ({Kubeconfig.FirstLine(e.Message)}); retrying");
                 }
@@ -115,10 +136,9 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
 
         async Task WatchRelistAsync(CancellationToken c)
         {
-            using var list = await api.GetJsonAsync($"{PodsPath}?{selector}", "pods", c);
-            if (list is null) return;
-            rv = list.RootElement.Str("metadata", "resourceVersion") ?? "0";
-            foreach (var pod in list.RootElement.Array("items")) StartPod(pod, c);
+            if (await ListPodsAsync(selector.Length == 0 ? null : selector, c) is not var (items, listed)) return;
+            rv = listed;
+            foreach (var pod in items) StartPod(pod, c);
         }
     }
 
@@ -157,32 +177,27 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
             first = false;
             try
             {
-                using var response = await api.GetAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}/log?{q}", "text/plain", "container log", ct);
-                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-                while (await reader.ReadLineAsync(ct) is { } raw)
+                var opened = await api.OpenStreamAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}/log?{q}", "text/plain", ApiAction.Get("pods/log", query.Namespace), ct);
+                switch (opened.Problem)
                 {
-                    var (time, text) = SplitTimestamp(raw);
-                    if (time is { } t)
-                    {
-                        if (last is { } seen && t <= seen) continue;
-                        last = t;
-                    }
-                    if (_grep is not null && !Matches(text)) continue;
-                    Write($"{prefix} | {TerminalText.Clean(text)}");
+                    case { Outcome: ReadOutcome.NotFound }:
+                        Status($"{prefix}: pod is gone");
+                        return;
+                    case { Outcome: ReadOutcome.Rejected, HttpStatus: 400 } waiting:
+                        // Waiting to start (ContainerCreating, image pull): try again shortly.
+                        if (query.Previous) { Status($"{prefix}: {Kubeconfig.FirstLine(waiting.Detail ?? "")}"); return; }
+                        break;
+                    case { } other:
+                        Status($"{prefix}: stream interrupted ({other.Reason}); reconnecting");
+                        break;
+                    default:
+                        using (var response = opened.Value!)
+                            await CopyLinesAsync(response, prefix, l => last = l, () => last, ct);
+                        break;
                 }
             }
             catch (OperationCanceledException) { return; }
-            catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound)
-            {
-                Status($"{prefix}: pod is gone");
-                return;
-            }
-            catch (ApiStatusException e) when (e.Code == HttpStatusCode.BadRequest)
-            {
-                if (query.Previous) { Status($"{prefix}: {Kubeconfig.FirstLine(e.Message)}"); return; }
-                // Waiting to start (ContainerCreating, image pull): try again shortly.
-            }
-            catch (Exception e) when (e is KstackException or IOException or HttpRequestException or ApiStatusException)
+            catch (Exception e) when (e is KstackException or IOException or HttpRequestException)
             {
                 Status($"{prefix}: stream interrupted ({Kubeconfig.FirstLine(e.Message)}); reconnecting");
             }
@@ -196,14 +211,28 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
         }
     }
 
+    /// <summary>Writes each new line of one log stream, skipping lines at or before the last timestamp seen.</summary>
+    private async Task CopyLinesAsync(HttpResponseMessage response, string prefix, Action<DateTimeOffset> seen, Func<DateTimeOffset?> last, CancellationToken ct)
+    {
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } raw)
+        {
+            var (time, text) = SplitTimestamp(raw);
+            if (time is { } t)
+            {
+                if (last() is { } before && t <= before) continue;
+                seen(t);
+            }
+            if (_grep is not null && !Matches(text)) continue;
+            Write($"{prefix} | {TerminalText.Clean(text)}");
+        }
+    }
+
     private async Task<bool> PodExistsAsync(string pod, CancellationToken ct)
     {
-        try
-        {
-            using var doc = await api.GetJsonAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}", "pod", ct);
-            return doc is not null && doc.RootElement.Str("metadata", "deletionTimestamp") is null;
-        }
-        catch (Exception e) when (e is KstackException or ApiStatusException) { return true; }
+        var read = await api.GetAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}", PodAction, ct);
+        if (read.Outcome == ReadOutcome.NotFound) return false;
+        return !read.Ok || read.Value.Str("metadata", "deletionTimestamp") is null;
     }
 
     private bool Matches(string text)

@@ -38,9 +38,8 @@ public sealed class LogsCommand : SkillCommand
         if (useKubetail && Tmux.Which("kubetail") is null)
             throw KstackException.User("--use-kubetail needs the kubetail CLI on PATH (brew install kubetail, or curl -sS https://www.kubetail.com/install.sh | bash). Without it, drop the flag: kstack's own follower works over the API.");
 
-        using var api = new KubeApi(run.Kubeconfig, run.Context) { Timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag)) };
-        var reader = new ClusterReader(api);
-        var resolver = new TargetResolver(reader, run.Kubeconfig.NamespaceOf(run.Context));
+        var api = run.Api;
+        var resolver = new TargetResolver(api, run.Kubeconfig.NamespaceOf(run.Context));
         var resolved = target.Selector is { } selector
             ? new LogQuery { Namespace = target.Namespace ?? resolver.FallbackNamespace, Selector = selector, Target = selector }
             : LogQuery.From(await resolver.ResolveAsync(target, Rules, ct));
@@ -48,7 +47,7 @@ public sealed class LogsCommand : SkillCommand
         {
             Container = run.Get(LogsSkill.Container), Since = run.Get(LogsSkill.Since), Grep = run.Get(LogsSkill.Grep), Previous = run.Get(LogsSkill.Previous),
         };
-        var pods = await CurrentPodsAsync(reader, resolver, query, ct);
+        var pods = await CurrentPodsAsync(api, resolver, query, ct);
 
         List<string> argv;
         if (useKubetail)
@@ -97,7 +96,7 @@ public sealed class LogsCommand : SkillCommand
         return q.FollowsNewPods ? text + " — new matching pods join as they appear" : text;
     }
 
-    private static async Task<IReadOnlyList<(string Pod, IReadOnlyList<string> Containers)>> CurrentPodsAsync(ClusterReader reader, TargetResolver resolver,
+    private static async Task<IReadOnlyList<(string Pod, IReadOnlyList<string> Containers)>> CurrentPodsAsync(KubeApi api, TargetResolver resolver,
         LogQuery q, CancellationToken ct)
     {
         var found = new List<(string, IReadOnlyList<string>)>();
@@ -110,7 +109,7 @@ public sealed class LogsCommand : SkillCommand
         if (q.Selector is null)
         {
             foreach (var p in q.Pods)
-                if (await reader.GetAsync(KindInfo.Pod.ItemPath(q.Namespace, p), "pods", ct) is { Ok: true } got) Add(got.Value);
+                if (await api.GetAsync(KindInfo.Pod.ItemPath(q.Namespace, p), ApiAction.Get("pods", q.Namespace), ct) is { Ok: true } got) Add(got.Value);
         }
         else
         {

@@ -41,29 +41,27 @@ public sealed class MetricsCommand : SkillCommand
         if (run.Get(MetricsSkill.Prometheus) is { } promText)
             forced = PrometheusTarget.TryParse(promText) ?? throw KstackException.User($"Flag --prometheus must be <namespace>/<service>:<port>, got {DataText.Quote(promText)}.");
 
-        var timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag));
-        using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
         var dir = DirFor(run, req.Namespace);
-        var fetcher = new SnapshotFetcher(api.Lazy, dir, run.Ttl);
+        var fetcher = new SnapshotFetcher(run.LazyApi, dir, run.Ttl);
 
         // Pods (requests, limits, placement) and owners, for target resolution and the workload column.
         var lists = await fetcher.EnsureAsync([ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], req.Namespace, ct);
         var podsResult = lists[ListSpec.Pods.File];
-        var pods = podsResult.Available ? await CachedList.MapAsync(podsResult.Path, p => MetricsPod.From(p), ct) : [];
-        var owners = await OwnerIndex.LoadAsync(new[] { ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta }.Select(s => lists[s.File]).Where(r => r.Available)
-            .Select(r => (r.Path, r.Spec.ItemKind)), ct);
+        var pods = podsResult.Value is { } podsFile ? await CachedList.MapAsync(podsFile.Path, p => MetricsPod.From(p), ct) : [];
+        var owners = await OwnerIndex.LoadAsync(CachedList.Files(lists, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), ct);
         IReadOnlyList<OwnerRef> ChainOf(MetricsPod p) => owners.Chain(p.Namespace, "Pod", p.Name, p.Owner, p.PodTemplateHash);
         var workloadByPod = pods.ToDictionary(p => p.Key, p => ChainOf(p) is { Count: > 0 } c ? c[^1].ToString() : null, StringComparer.Ordinal);
         string? WorkloadOf(string ns, string pod) => workloadByPod.GetValueOrDefault(ns + "/" + pod);
-        if (!podsResult.Available)
+        if (!podsResult.HasValue)
         {
             var why = AgentContext.Unreadable(podsResult, req.Namespace is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {req.Namespace}");
             if (req.Names.Count > 0) throw KstackException.User($"Cannot resolve the target: {why}.");
             notes.Add($"Pods are not readable ({why}): no workload column.");
         }
+        if (Freshness.Stale(lists.Values, DateTime.UtcNow) is { } stale) notes.Add(stale);
         var target = MetricsTargets.Resolve(req, pods, ChainOf, pods.Select(p => p.Node).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal));
 
-        var sources = await SourcesAsync(run, api.Lazy, req.Namespace, forced, ct);
+        var sources = await SourcesAsync(run, req.Namespace, forced, ct);
         var usePrometheus = sourceMode switch
         {
             "prometheus" => true,
@@ -83,7 +81,7 @@ public sealed class MetricsCommand : SkillCommand
         MetricsReport report;
         if (usePrometheus)
         {
-            var collected = await PrometheusAsync(api.Lazy.Value, sources.Prometheus!, target, since, by, top, WorkloadOf, run, queries, notes, ct);
+            var collected = await PrometheusAsync(run.Api, sources.Prometheus!, target, since, by, top, WorkloadOf, run, queries, notes, ct);
             if (collected.Denied is { } denied)
             {
                 if (sourceMode == "auto" && forced is null && sources.MetricsServer)
@@ -104,7 +102,7 @@ public sealed class MetricsCommand : SkillCommand
             if (report.Prometheus is not null) w.WriteString("prometheus", report.Prometheus);
             w.WriteString("sources_state", Path.Combine(run.StateDir, DetectedSources.StateKey));
             w.WriteStartObject("files");
-            if (podsResult.Available) w.WriteString("pods", ListSpec.Pods.File);
+            if (podsResult.HasValue) w.WriteString("pods", ListSpec.Pods.File);
             if (report.PointInTime) w.WriteString(target.Kind == TargetKind.Nodes ? "nodemetrics" : "podmetrics", target.Kind == TargetKind.Nodes ? ListSpec.NodeMetrics.File : ListSpec.PodMetrics.File);
             w.WriteEndObject();
             w.WriteStartArray("queries");
@@ -143,14 +141,14 @@ public sealed class MetricsCommand : SkillCommand
             : Path.Combine(run.CacheDir, "ns", InstallRoot.ShortSha(ns) + "-" + new string(ns.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').Take(63).ToArray()));
 
     /// <summary>Detects the sources once per context (state), again on --refresh; --prometheus overrides detection of Prometheus.</summary>
-    private static async Task<DetectedSources> SourcesAsync(SkillRun run, Lazy<KubeApi> api, string? ns, PrometheusTarget? forced, CancellationToken ct)
+    private static async Task<DetectedSources> SourcesAsync(SkillRun run, string? ns, PrometheusTarget? forced, CancellationToken ct)
     {
         var state = new StateStore(run.Root);
         var cached = run.Refresh ? null : DetectedSources.TryParse(state.GetForContext(run.Context, DetectedSources.StateKey));
         if (cached is null)
         {
-            var (metricsServer, metricsNote) = await ServesMetricsAsync(api.Value, ct);
-            var (prom, note) = await DetectPrometheusAsync(run, api, ns, ct);
+            var (metricsServer, metricsNote) = await ServesMetricsAsync(run.Api, ct);
+            var (prom, note) = await DetectPrometheusAsync(run, ns, ct);
             cached = new DetectedSources(metricsServer, prom, note, DateTimeOffset.UtcNow, metricsNote);
             // A search limited by RBAC is not remembered: another namespace or more rights may find more next time.
             if (note is null) state.SetForContext(run.Context, DetectedSources.StateKey, cached.Serialize());
@@ -164,30 +162,24 @@ public sealed class MetricsCommand : SkillCommand
     /// </summary>
     private static async Task<(bool, string?)> ServesMetricsAsync(KubeApi api, CancellationToken ct)
     {
-        try
-        {
-            using var response = await api.GetAsync("/apis/metrics.k8s.io/v1beta1", null, "metrics.k8s.io discovery", ct);
-            return (true, null);
-        }
-        catch (ApiStatusException e) when (e.Code is HttpStatusCode.NotFound)
-        {
-            return (false, null);
-        }
-        catch (ApiStatusException e)
-        {
-            return (false, $"metrics.k8s.io discovery answered {(int)e.Code}: {DataText.Quote(e.Message, 120)}");
-        }
+        var read = await api.ProbeAsync("/apis/metrics.k8s.io/v1beta1", ApiAction.Get("metrics.k8s.io discovery"), ct);
+        if (read.Ok) return (true, null);
+        var p = read.Problem!;
+        if (p.Outcome == ReadOutcome.NotFound) return (false, null);
+        return (false, p.HttpStatus is { } code
+            ? $"metrics.k8s.io discovery answered {code}: {DataText.Quote(p.Detail ?? "", 120)}"
+            : $"metrics.k8s.io discovery failed: {DataText.Quote(p.Reason, 120)}");
     }
 
-    private static async Task<(PrometheusTarget?, string?)> DetectPrometheusAsync(SkillRun run, Lazy<KubeApi> api, string? ns, CancellationToken ct)
+    private static async Task<(PrometheusTarget?, string?)> DetectPrometheusAsync(SkillRun run, string? ns, CancellationToken ct)
     {
-        var fetcher = new SnapshotFetcher(api, run.CacheDir, run.Ttl);
+        var fetcher = new SnapshotFetcher(run.LazyApi, run.CacheDir, run.Ttl);
         var all = (await fetcher.EnsureAsync([ListSpec.Services], null, ct))[ListSpec.Services.File];
-        if (all.Available) return (PrometheusDetection.Pick(await CachedList.MapAsync(all.Path, s => ServiceFacts.From(s), ct)), null);
+        if (all.Value is { } allFile) return (PrometheusDetection.Pick(await CachedList.MapAsync(allFile.Path, s => ServiceFacts.From(s), ct)), null);
         if (ns is null) return (null, $"{AgentContext.Unreadable(all)} at the cluster scope, so only --prometheus or -n <ns> can find it");
-        var scoped = (await new SnapshotFetcher(api, DirFor(run, ns), run.Ttl).EnsureAsync([ListSpec.Services], ns, ct))[ListSpec.Services.File];
-        if (!scoped.Available) return (null, $"{AgentContext.Unreadable(scoped)} in namespace {ns}");
-        return (PrometheusDetection.Pick(await CachedList.MapAsync(scoped.Path, s => ServiceFacts.From(s), ct)),
+        var scoped = (await new SnapshotFetcher(run.LazyApi, DirFor(run, ns), run.Ttl).EnsureAsync([ListSpec.Services], ns, ct))[ListSpec.Services.File];
+        if (scoped.Value is not { } scopedFile) return (null, $"{AgentContext.Unreadable(scoped)} in namespace {ns}");
+        return (PrometheusDetection.Pick(await CachedList.MapAsync(scopedFile.Path, s => ServiceFacts.From(s), ct)),
             $"searched namespace {ns} only: {AgentContext.Unreadable(all)} at the cluster scope");
     }
 
@@ -217,37 +209,22 @@ public sealed class MetricsCommand : SkillCommand
             var q = PromQueryBuilder.Build(kind, grouping, ns, regex);
             queries.Add(q);
             var path = prom.ProxyPath("query_range") + "?" + PromQueryBuilder.RangeQueryString(q, start, end, step);
-            try
+            var read = await api.GetAsync(path, new ApiAction("get", "services/proxy", prom.Namespace), ct);
+            if (read.Ok)
             {
-                using var response = await api.GetAsync(path, "application/json", $"Prometheus {prom}", ct);
-                await using var body = await response.Content.ReadAsStreamAsync(ct);
-                using var doc = await JsonDocument.ParseAsync(body, cancellationToken: ct);
-                var (series, error) = PromResponse.ReadMatrix(doc.RootElement, start, end, step);
+                var (series, error) = PromResponse.ReadMatrix(read.Value, start, end, step);
                 if (error is not null) throw KstackException.User($"Prometheus {prom} rejected the query ({DataText.Quote(error, 200)}).");
                 return (series!.Where(s => members is null || members.Contains(s.Label("namespace") + "/" + s.Label("pod"))).ToList(), null);
             }
-            catch (ApiStatusException e) when (e.Code == HttpStatusCode.Forbidden)
+            var p = read.Problem!;
+            return p.Outcome switch
             {
-                return (null, $"RBAC denies get services/proxy on {prom.Service}:{prom.Port} in namespace {prom.Namespace} (403: {DataText.Quote(e.Message, 200)}). "
-                              + $"Querying Prometheus through the API server needs the `get` verb on `services/proxy` there.");
-            }
-            catch (ApiStatusException e) when (e.Code == HttpStatusCode.NotFound)
-            {
-                throw KstackException.User($"Prometheus {prom} is not reachable through the service proxy (404: {DataText.Quote(e.Message, 200)}). Run with --refresh to detect again, or pass --prometheus <ns>/<svc>:<port>.");
-            }
-            catch (ApiStatusException e)
-            {
-                throw KstackException.User($"Prometheus {prom} answered {(int)e.Code}: {DataText.Quote(e.Message, 200)}.");
-            }
-            catch (JsonException)
-            {
-                throw KstackException.Infra($"Prometheus {prom} returned a response that is not complete JSON.");
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException)
-            {
-                // The headers arrived but the connection failed while the body was read (reset, premature end).
-                throw KstackException.Infra($"Prometheus {prom} answer was cut off while reading ({DataText.Quote(Kubeconfig.FirstLine(e.Message), 120)}). Run the command again.");
-            }
+                ReadOutcome.Forbidden => (null, $"RBAC denies get services/proxy on {prom.Service}:{prom.Port} in namespace {prom.Namespace} (403: {DataText.Quote(p.Detail ?? "", 200)}). "
+                                                + $"Querying Prometheus through the API server needs the `get` verb on `services/proxy` there."),
+                ReadOutcome.NotFound => throw KstackException.User($"Prometheus {prom} is not reachable through the service proxy (404: {DataText.Quote(p.Detail ?? "", 200)}). Run with --refresh to detect again, or pass --prometheus <ns>/<svc>:<port>."),
+                ReadOutcome.Rejected => throw KstackException.User($"Prometheus {prom} answered {p.HttpStatus}: {DataText.Quote(p.Detail ?? "", 200)}."),
+                _ => throw KstackException.Infra($"Unable to query Prometheus {prom} for context `{run.Context}` ({DataText.Quote(p.Reason, 300)})."),
+            };
         }
 
         var (cpu, denied) = await Query(MetricKind.Cpu);
@@ -267,7 +244,7 @@ public sealed class MetricsCommand : SkillCommand
         return new PromOutcome(report, null);
     }
 
-    private static async Task<MetricsReport> MetricsServerAsync(SnapshotFetcher fetcher, IReadOnlyDictionary<string, FetchResult> lists, ResolvedTarget target,
+    private static async Task<MetricsReport> MetricsServerAsync(SnapshotFetcher fetcher, IReadOnlyDictionary<string, Read<Snapshot>> lists, ResolvedTarget target,
         MetricKind by, int top, Func<string, string, string?> workloadOf, SkillRun run, List<string> notes, CancellationToken ct)
     {
         var nodeLevel = target.Kind is TargetKind.Nodes or TargetKind.Node;
@@ -280,29 +257,29 @@ public sealed class MetricsCommand : SkillCommand
         if (target.Kind == TargetKind.Nodes)
         {
             var nodes = results[ListSpec.NodeMetrics.File];
-            if (!nodes.Available) throw KstackException.User($"Node metrics are not readable: {AgentContext.Unreadable(nodes)}.");
-            rows = await CachedList.MapAsync(nodes.Path, n => MetricsAnalysis.NodeRow(n), ct);
+            if (nodes.Value is not { } nodesFile) throw KstackException.User($"Node metrics are not readable: {AgentContext.Unreadable(nodes)}.");
+            rows = await CachedList.MapAsync(nodesFile.Path, n => MetricsAnalysis.NodeRow(n), ct);
             rowKind = "node";
         }
         else
         {
-            if (!podMetrics.Available)
+            if (podMetrics.Value is not { } podMetricsFile)
                 throw KstackException.User($"Pod metrics are not readable: {AgentContext.Unreadable(podMetrics, target.Namespace is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {target.Namespace}")}.");
             var members = target.Kind is TargetKind.Pod or TargetKind.Workload or TargetKind.Node ? target.Pods.Select(p => p.Key).ToHashSet(StringComparer.Ordinal) : null;
             if (target.Kind == TargetKind.Pod)
             {
-                var items = await CachedList.MapAsync(podMetrics.Path, p =>
+                var items = await CachedList.MapAsync(podMetricsFile.Path, p =>
                     p.Str("metadata", "namespace") == target.Namespace && p.Str("metadata", "name") == target.Name ? MetricsAnalysis.Containers(p).ToList() : null, ct);
                 rows = items.SelectMany(c => c).Select(c => new UsageRow(target.Namespace!, c.Container, null, MetricsAnalysis.Point(c.Cpu), MetricsAnalysis.Point(c.Memory))).ToList();
                 rowKind = "container";
             }
             else
             {
-                rows = await CachedList.MapAsync(podMetrics.Path, p =>
+                rows = await CachedList.MapAsync(podMetricsFile.Path, p =>
                     members is null || members.Contains((p.Str("metadata", "namespace") ?? "") + "/" + (p.Str("metadata", "name") ?? "")) ? MetricsAnalysis.PodRow(p, workloadOf) : null, ct);
             }
             if (target.Kind is not TargetKind.Cluster) total = MetricsAnalysis.SumRows(target.Namespace ?? "", target.Name ?? "", rows);
-            if (target.Kind == TargetKind.Node && results[ListSpec.NodeMetrics.File] is { Available: true } nm)
+            if (target.Kind == TargetKind.Node && results[ListSpec.NodeMetrics.File].Value is { } nm)
             {
                 var node = (await CachedList.MapAsync(nm.Path, n => n.Str("metadata", "name") == target.Name ? MetricsAnalysis.NodeRow(n) : null, ct)).FirstOrDefault();
                 if (node is not null) total = node;

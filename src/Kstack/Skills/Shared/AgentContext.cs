@@ -21,17 +21,25 @@ public static class AgentContext
     }
 
     /// <summary>"cache_dir", "files" (role → file name, available ones only) and "unreadable" (role → reason).</summary>
-    public static void WriteCache(Utf8JsonWriter w, string dir, IReadOnlyDictionary<string, FetchResult> results, IReadOnlyDictionary<string, string> roles)
+    public static void WriteCache(Utf8JsonWriter w, string dir, IReadOnlyDictionary<string, Read<Snapshot>> results, IReadOnlyDictionary<string, string> roles)
     {
         w.WriteString("cache_dir", dir);
         w.WriteStartObject("files");
         foreach (var (role, file) in roles)
-            if (results.TryGetValue(file, out var r) && r.Available) w.WriteString(role, file);
+            if (results.TryGetValue(file, out var r) && r.HasValue) w.WriteString(role, file);
         w.WriteEndObject();
         w.WriteStartObject("unreadable");
         foreach (var (role, file) in roles)
-            if (results.TryGetValue(file, out var r) && !r.Available) w.WriteString(role, Unreadable(r));
+            if (results.TryGetValue(file, out var r) && !r.HasValue) w.WriteString(role, Unreadable(r));
         w.WriteEndObject();
+        if (roles.Any(p => results.TryGetValue(p.Value, out var r) && r is { HasValue: true, Ok: false }))
+        {
+            // Kept from an earlier fetch because the refresh was denied: usable, but not current.
+            w.WriteStartObject("stale");
+            foreach (var (role, file) in roles)
+                if (results.TryGetValue(file, out var r) && r is { HasValue: true, Ok: false }) w.WriteString(role, Unreadable(r));
+            w.WriteEndObject();
+        }
     }
 
     /// <summary>
@@ -42,10 +50,10 @@ public static class AgentContext
     public static string Identifier(string? value) => DataText.Token(value, 253) is var t && t.Length <= 253 ? t : DataText.Quote(value, 120);
 
     /// <summary>Why a list could not be read, in the words shown to the user.</summary>
-    public static string Unreadable(FetchResult r, string? hint = null) => r.Outcome switch
+    public static string Unreadable<T>(Read<T> r, string? hint = null) => r.Problem switch
     {
-        FetchOutcome.Forbidden => $"RBAC denies {r.Spec.RbacAction}{hint}",
-        FetchOutcome.NotServed => $"the API server does not serve {r.Spec.Noun}",
-        _ => "not fetched",
+        { Outcome: ReadOutcome.Forbidden } p => p.Reason + hint,
+        { } p => p.Reason,
+        null => "not fetched",
     };
 }

@@ -11,7 +11,7 @@ namespace Kstack.Skills.Shared;
 public static class ReportCache
 {
     /// <summary>Stamps the inputs before they are read, so a report is never stamped newer than the data it saw.</summary>
-    public static IReadOnlyList<(string Name, string Stamp)> Stamp(IEnumerable<FetchResult> inputs) => Stamps(inputs).ToList();
+    public static IReadOnlyList<(string Name, string Stamp)> Stamp(IReadOnlyDictionary<string, Read<Snapshot>> inputs) => Stamps(inputs).ToList();
 
     /// <summary>The cached report element when every stamp matches; the caller disposes the document.</summary>
     public static JsonDocument? TryLoad(string path, IReadOnlyList<(string Name, string Stamp)> stamps)
@@ -47,14 +47,15 @@ public static class ReportCache
         });
 
     /// <summary>One stamp per input: "absent:&lt;outcome&gt;" or "&lt;length&gt;:&lt;write ticks&gt;".</summary>
-    private static IEnumerable<(string Name, string Stamp)> Stamps(IEnumerable<FetchResult> inputs) =>
-        inputs.Select(r =>
+    private static IEnumerable<(string Name, string Stamp)> Stamps(IReadOnlyDictionary<string, Read<Snapshot>> inputs) =>
+        inputs.Select(pair =>
         {
-            var info = new FileInfo(r.Path);
-            return (r.Spec.File, r.Available && info.Exists ? $"{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "absent:" + r.Outcome switch
+            var r = pair.Value;
+            var info = r.Value is { } s ? new FileInfo(s.Path) : null;
+            return (pair.Key, info is { Exists: true } ? $"{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "absent:" + r.Outcome switch
             {
-                FetchOutcome.Forbidden => "forbidden",
-                FetchOutcome.NotServed => "not-served",
+                ReadOutcome.Forbidden => "forbidden",
+                ReadOutcome.NotFound => "not-served",
                 _ => "missing",
             });
         }).OrderBy(s => s.Item1, StringComparer.Ordinal);

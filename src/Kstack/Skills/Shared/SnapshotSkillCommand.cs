@@ -9,20 +9,18 @@ namespace Kstack.Skills.Shared;
 public abstract class SnapshotSkillCommand : SkillCommand
 {
     /// <summary>Brings the given lists up to the run's TTL in the run's snapshot directory (the API client is built only if needed).</summary>
-    protected async Task<(string Dir, IReadOnlyDictionary<string, FetchResult> Results)> FetchAsync(
+    protected static async Task<(string Dir, IReadOnlyDictionary<string, Read<Snapshot>> Results)> FetchAsync(
         SkillRun run, IReadOnlyList<ListSpec> specs, CancellationToken ct)
     {
         var dir = SnapshotDir.For(run);
-        var timeout = RequestTimeout.Parse(run.Get(RequestTimeout.Flag));
-        using var api = new LazyKubeApi(() => new KubeApi(run.Kubeconfig, run.Context) { Timeout = timeout });
-        return (dir, await new SnapshotFetcher(api.Lazy, dir, run.Ttl).EnsureAsync(specs, run.Namespace, ct));
+        return (dir, await new SnapshotFetcher(run.LazyApi, dir, run.Ttl).EnsureAsync(specs, run.Namespace, ct));
     }
 
     /// <summary>The report cached for exactly these inputs, or a fresh analysis that is then cached.</summary>
-    protected static async Task<T> CachedReportAsync<T>(string path, IReadOnlyDictionary<string, FetchResult> results,
+    protected static async Task<T> CachedReportAsync<T>(string path, IReadOnlyDictionary<string, Read<Snapshot>> results,
         Func<Task<T>> analyse, Action<Utf8JsonWriter, T> write, Func<JsonElement, T> read)
     {
-        var stamps = ReportCache.Stamp(results.Values);
+        var stamps = ReportCache.Stamp(results);
         using (var cached = ReportCache.TryLoad(path, stamps))
             if (cached is not null && read(cached.RootElement.GetProperty("report")) is { } hit) return hit;
         var report = await analyse();
@@ -31,7 +29,7 @@ public abstract class SnapshotSkillCommand : SkillCommand
     }
 
     /// <summary>As above, with the report serialised by its source-generated type info; an unreadable cached report is recomputed.</summary>
-    protected static Task<T> CachedReportAsync<T>(string path, IReadOnlyDictionary<string, FetchResult> results,
+    protected static Task<T> CachedReportAsync<T>(string path, IReadOnlyDictionary<string, Read<Snapshot>> results,
         Func<Task<T>> analyse, JsonTypeInfo<T> info) where T : class =>
         CachedReportAsync(path, results, analyse, (w, r) => JsonSerializer.Serialize(w, r, info), e => ReadOrNull(e, info)!);
 
