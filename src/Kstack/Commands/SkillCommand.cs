@@ -41,7 +41,7 @@ public abstract class SkillCommand
             WritableRoot.Ensure(root.DataDir);
             var (ctx, fromCurrent, kubeconfig) = ResolveContext(GlobalFlags.Context.Read(parsed), NeedsContext(parsed));
             context = ctx;
-            var notice = ctx.Length == 0 ? null : new ContextDriftGuard(new StateStore(root), () => DateTimeOffset.UtcNow).Check(ctx, fromCurrent);
+            var notice = ctx.Length == 0 ? null : new ContextDriftGuard(new StateStore(root), TimeProvider.System).Check(ctx, fromCurrent);
 
             var refresh = Descriptor.Cached && GlobalFlags.Refresh.Read(parsed);
             var ttlFlag = GlobalFlags.Ttl(Descriptor.DefaultTtl ?? "0s");

@@ -7,7 +7,7 @@ namespace Kstack.Kube;
 /// Remembers the last context this install resolved. When a call relied on the kubeconfig's current-context and it
 /// differs from the one used within the past hour, the envelope carries a notice instead of silently following it.
 /// </summary>
-public sealed class ContextDriftGuard(StateStore state, Func<DateTimeOffset> now)
+public sealed class ContextDriftGuard(StateStore state, TimeProvider time)
 {
     public const string Key = "last-context";
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
@@ -15,7 +15,7 @@ public sealed class ContextDriftGuard(StateStore state, Func<DateTimeOffset> now
     public string? Check(string resolved, bool fromCurrentContext)
     {
         var notice = default(string);
-        var t = now();
+        var t = time.GetUtcNow();
         if (fromCurrentContext && Parse(state.GetGlobal(Key)) is { } last
             && last.Context != resolved && t - last.At < Window && t >= last.At)
         {

@@ -15,7 +15,7 @@ public class ExecPluginTests
         var dir = Directory.CreateTempSubdirectory("kstack-exec-plugin-").FullName;
         var path = Path.Combine(dir, "plugin.sh");
         File.WriteAllText(path, "#!/bin/sh\n" + script);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return (new ExternalExecution { ApiVersion = ApiVersion, Command = path, Arguments = ["--flag", "with space"] }, dir);
     }
 
