@@ -65,7 +65,7 @@ public abstract class SkillCommand
         {
             return e.ToEnvelope() with { KubeContext = context };
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && Directory.Exists(InstallRootText()))
         {
             // A cache or state file removed between being written and being read (a concurrent `kstack forget`).
             return Env.InfraError($"A file kstack was using disappeared while it ran ({Kubeconfig.FirstLine(e.Message)}); "
