@@ -102,7 +102,7 @@ public static class DoctorCommand
         KubeApi api;
         try
         {
-            api = new KubeApi(kubeconfig, context) { MaxAttempts = 1 };
+            api = new KubeApi(kubeconfig, context, TimeSpan.FromSeconds(20)) { MaxAttempts = 1 };
         }
         catch (KstackException e)
         {
@@ -113,8 +113,9 @@ public static class DoctorCommand
         {
             try
             {
-                using var version = await api.GetJsonAsync("/version", "the server version", ct);
-                var git = version?.RootElement.TryGetProperty("gitVersion", out var v) == true ? v.GetString() : null;
+                var version = await api.GetObjectAsync("/version", ApiAction.Get("the server version"), ct);
+                var git = version is { ValueKind: System.Text.Json.JsonValueKind.Object } doc && doc.TryGetProperty("gitVersion", out var v)
+                          && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
                 lines.Add(new(Level.Ok, $"API server: reachable, Kubernetes {DataText.Token(git ?? "(version not reported)", 40)}"));
             }
             catch (KstackException e)
