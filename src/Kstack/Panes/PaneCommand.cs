@@ -8,6 +8,7 @@ using Kstack.Cli;
 using Kstack.Commands;
 using Kstack.Envelope;
 using Kstack.Kube;
+using Kstack.Objects;
 using Kstack.Skills.Shared;
 using Env = Kstack.Envelope.Envelope;
 
@@ -40,8 +41,8 @@ public static class PaneCommand
         pane.Subcommands.Add(Sub("list", "List the sessions the agent may use", [], [], (store, _, _) => Task.FromResult(List(store))));
         pane.Subcommands.Add(Sub("read", "Read a trusted pane: bounded, redacted, quoted", [Session], [Lines, Grep],
             (store, parsed, _) => Task.FromResult(Read(store, parsed.GetValue(Session)!, parsed))));
-        pane.Subcommands.Add(Sub("send", "Type one line into a pane and press Enter", [Session, Text], [],
-            (store, parsed, _) => Task.FromResult(Send(store, parsed.GetValue(Session)!, string.Join(' ', parsed.GetValue(Text)!)))));
+        pane.Subcommands.Add(Sub("send", "Logs pane: replace the query; exec pane: type one line and press Enter", [Session, Text], [],
+            (store, parsed, ct) => SendAsync(store, parsed.GetValue(Session)!, parsed.GetValue(Text)!, ct)));
         pane.Subcommands.Add(Sub("stop", "Stop a session and delete the pods kstack created for it", [Session], [],
             (store, parsed, ct) => StopAsync(store, parsed.GetValue(Session)!, ct)));
         return pane;
@@ -94,7 +95,7 @@ public static class PaneCommand
         if (visible.Count == 0) sb.Append("No kstack pane sessions the agent can use.");
         foreach (var r in visible)
         {
-            var state = Tmux.HasSession(r.Session) ? "running" : "ended";
+            var state = Tmux.PaneState(r.Session);
             sb.Append($"{r.Session}  {state}  {r.Mode}  context {DataText.Token(r.Context)}  target {DataText.Token(r.Target, 120)}  trust {PaneRecord.TrustName(r.Trust)}");
             if (r.Pods.Count > 0) sb.Append($"  pods {string.Join(",", r.Pods.Select(p => DataText.Token(p.ToString())))}");
             sb.Append('\n');
@@ -156,19 +157,69 @@ public static class PaneCommand
         catch (RegexMatchTimeoutException) { return false; }
     }
 
-    private static Env Send(PaneStore store, string session, string text)
+    /// <summary>
+    /// In a logs pane the text is a new query (target and filters): kstack restarts its follower with it. In an exec
+    /// pane it is typed into the shell, then Enter.
+    /// </summary>
+    private static async Task<Env> SendAsync(PaneStore store, string session, IReadOnlyList<string> words, CancellationToken ct)
     {
         var r = Known(store, session);
+        var text = string.Join(' ', words);
         if (r.Trust == PaneTrust.Detached)
             throw KstackException.User($"Session {session} was started with --detach: kstack gives the agent no access to it, so it cannot type there. Ask the user to run the command in their terminal.");
         if (text.Any(c => char.IsControl(c)))
             throw KstackException.User("pane send takes one line of text without control characters; kstack presses Enter after it.");
         if (!Tmux.HasSession(session)) throw KstackException.User($"Session {session} is no longer running.");
+        if (r.Mode == "logs") return await ReplaceQueryAsync(store, r, words.Count == 1 ? CommandLineParser.SplitCommandLine(words[0]).ToList() : words, ct);
+        if (Tmux.PaneState(session) is var state && state != "running")
+            throw KstackException.User($"The shell in session {session} has {state}: nothing would read what is typed. `kstack pane stop {session}` ends the session.");
         Tmux.SendLine(session, text);
         var tail = r.Trust == PaneTrust.Trusted
             ? $"Read the result with `kstack pane read {session}`."
             : "The pane is not readable by the agent (no --trust-pane): ask the user what they see.";
         return Env.Agent($"Typed into {session} and pressed Enter: {DataText.Quote(text, 500)}. {tail}") with { KubeContext = r.Context };
+    }
+
+    public const string LogsSendUsage = "In a logs pane, pane send takes a new query: <target> [--since D] [--grep RE] [-c CONTAINER] [--previous] [-n NAMESPACE].";
+
+    /// <summary>Restarts a logs pane's follower on a new target and filters; the new follower prints the new query header.</summary>
+    private static async Task<Env> ReplaceQueryAsync(PaneStore store, PaneRecord r, IReadOnlyList<string> tokens, CancellationToken ct)
+    {
+        var since = new Option<string?>("--since");
+        var grep = new Option<string?>("--grep");
+        var container = new Option<string?>("--container", "-c");
+        var previous = new Option<bool>("--previous");
+        var ns = new Option<string?>("--namespace", "-n");
+        var target = new Argument<string[]>("target") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("send") { since, grep, container, previous, ns, target };
+        command.TreatUnmatchedTokensAsErrors = false;
+        var parsed = command.Parse(tokens, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var words = parsed.GetValue(target) ?? [];
+        if (parsed.UnmatchedTokens.Concat(words).FirstOrDefault(w => w.StartsWith('-')) is { } unknown)
+            throw KstackException.User($"Unknown flag {ArgumentText.Quote(unknown)}. {LogsSendUsage}");
+        if (parsed.Errors.Count > 0) throw KstackException.User($"{LogsSendUsage} ({TerminalText.Clean(parsed.Errors[0].Message)})");
+        Skills.Logs.LogsCommand.CheckFilters(parsed.GetValue(since), parsed.GetValue(grep));
+        var named = Target.Parse(words, parsed.GetValue(ns), Skills.Logs.LogsCommand.Rules);
+        // The namespace the pane followed stays unless the new query names one.
+        if (named.Namespace is null && named.Kind is not { Namespaced: false } && r.Namespace is { Length: > 0 } kept) named = named with { Namespace = kept };
+
+        var kubeconfig = Kubeconfig.Load();
+        using var api = new KubeApi(kubeconfig, r.Context, RequestTimeout.Parse(null));
+        var (query, pods) = await Skills.Logs.LogsCommand.ResolveAsync(api, kubeconfig.NamespaceOf(r.Context), named, new Skills.Logs.LogQuery
+        {
+            Namespace = "", Container = parsed.GetValue(container), Since = parsed.GetValue(since), Grep = parsed.GetValue(grep), Previous = parsed.GetValue(previous),
+        }, ct);
+        var argv = Skills.Logs.LogsCommand.FollowerArgv(query, r.Context, r.Session, r.Trust);
+        Tmux.Respawn(r.Session, argv, PaneLauncher.PaneEnvironment());
+        var updated = r with { Target = query.Target, Namespace = query.Namespace, Command = PaneLauncher.ShellJoin(argv) };
+        store.Save(updated);
+        var lines = new List<string> { $"Replaced the query in {r.Session}: kstack restarted its follower, which prints the new query header." };
+        lines.AddRange(Skills.Logs.LogsCommand.QueryLines(query, pods));
+        lines.Add($"  Command: {updated.Command}");
+        lines.Add(r.Trust == PaneTrust.Trusted
+            ? $"Read the result with `kstack pane read {r.Session}`."
+            : "The pane is not readable by the agent (no --trust-pane): ask the user what they see.");
+        return Env.Agent(string.Join('\n', lines)) with { KubeContext = r.Context };
     }
 
     /// <summary>Kills the session and deletes exactly the pods kstack recorded for it, each re-checked for kstack's labels.</summary>

@@ -12,7 +12,7 @@ public static class PaneLauncher
     public static Dictionary<string, string> PaneEnvironment()
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var k in new[] { "KUBECONFIG", "KSTACK_ROOT", "HOME", "PATH" })
+        foreach (var k in new[] { "KUBECONFIG", "KSTACK_ROOT", "HOME", "PATH", "NO_COLOR" })
             if (Environment.GetEnvironmentVariable(k) is { Length: > 0 } v) env[k] = v;
         return env;
     }
@@ -23,17 +23,60 @@ public static class PaneLauncher
             throw KstackException.User("tmux is not installed or not on PATH. Install it (apt install tmux / brew install tmux) and run the skill again; kstack never falls back to an unshared terminal.");
     }
 
+    /// <summary>
+    /// How a human runs this kstack: `kstack` when that name on PATH is this very binary, otherwise its full path
+    /// (shell-quoted), so a banner's command works as typed.
+    /// </summary>
+    public static string SelfCommand()
+    {
+        var self = Environment.ProcessPath;
+        if (self is null) return "kstack";
+        var onPath = Tmux.Which("kstack");
+        try
+        {
+            if (onPath is not null && Path.GetFullPath(new FileInfo(onPath).ResolveLinkTarget(true)?.FullName ?? onPath) == Path.GetFullPath(new FileInfo(self).ResolveLinkTarget(true)?.FullName ?? self))
+                return "kstack";
+        }
+        catch (IOException) { }
+        return ShellQuote(self);
+    }
+
+    /// <summary>
+    /// The first line of every pane: mode, context, target and trust setting, what the agent may do there, and how to
+    /// end it. Cluster and user text in it is framed; the whole line is neutralised when written.
+    /// </summary>
+    public static string PaneHeader(string mode, string context, string target, string trust, string? session, string? execMode)
+    {
+        var agent = trust switch
+        {
+            "detached" => "kstack gives the agent no way to read or type into this pane",
+            "trusted" => mode == "exec"
+                ? "the agent may type into this shell (kstack pane send) and read it; start with --detach for a pane it cannot type into"
+                : "the agent may replace this query (kstack pane send) and read this pane",
+            _ => mode == "exec"
+                ? "the agent may type into this shell (kstack pane send) but not read it; start with --detach for a pane it cannot type into"
+                : "the agent may replace this query (kstack pane send) but not read this pane",
+        };
+        var end = session is null ? "Ctrl-C ends it" : $"end it with: {SelfCommand()} pane stop {session}";
+        return $"# kstack {mode} · context {DataText.Token(context, 80)} · target {DataText.Token(target, 120)}"
+               + (execMode is null ? "" : $" · mode {execMode}") + $" · trust {trust} — {agent}; {end}";
+    }
+
     /// <summary>Records the session, then starts it; the record is removed again if tmux fails.</summary>
     public static void Start(PaneStore store, PaneRecord record, IReadOnlyList<string> argv)
     {
         store.Save(record);
-        try { Tmux.NewSession(record.Session, argv, PaneEnvironment()); }
+        try { Tmux.NewSession(record.Session, argv, PaneEnvironment(), StatusLine(record)); }
         catch
         {
             store.Delete(record.Session);
             throw;
         }
     }
+
+    /// <summary>The tmux status line of a kstack session: mode and pinned context, neutralised.</summary>
+    public static string StatusLine(PaneRecord record) =>
+        Skills.Logs.LogFollower.PaneLine($"kstack {record.Mode} · {DataText.Token(record.Context, 60)} · {PaneRecord.TrustName(record.Trust)} ");
 
     public static PaneTrust TrustFrom(bool trustPane, bool detach)
     {

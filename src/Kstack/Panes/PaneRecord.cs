@@ -31,6 +31,8 @@ public sealed record PaneRecord
     public required string Command { get; init; }
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
     public IReadOnlyList<PodRef> Pods { get; init; } = [];
+    /// <summary>The namespace a logs pane follows (a replaced query keeps it unless it names another).</summary>
+    public string? Namespace { get; init; }
 
     public static string TrustName(PaneTrust t) => t switch { PaneTrust.Trusted => "trusted", PaneTrust.Detached => "detached", _ => "default" };
 
@@ -41,7 +43,7 @@ public sealed record PaneRecord
         return new JsonObject
         {
             ["session"] = Session, ["mode"] = Mode, ["context"] = Context, ["target"] = Target, ["trust"] = TrustName(Trust),
-            ["command"] = Command, ["created"] = Created.ToString("O"), ["pods"] = pods,
+            ["command"] = Command, ["created"] = Created.ToString("O"), ["pods"] = pods, ["namespace"] = Namespace,
         }.ToJsonString();
     }
 
@@ -54,6 +56,7 @@ public sealed record PaneRecord
             Trust = (string?)o["trust"] switch { "trusted" => PaneTrust.Trusted, "detached" => PaneTrust.Detached, _ => PaneTrust.Default },
             Command = (string?)o["command"] ?? "", Created = DateTimeOffset.Parse((string)o["created"]!, System.Globalization.CultureInfo.InvariantCulture),
             Pods = (o["pods"] as JsonArray ?? []).Select(p => new PodRef((string)p!["namespace"]!, (string)p["name"]!)).ToList(),
+            Namespace = (string?)o["namespace"],
         };
     }
 }

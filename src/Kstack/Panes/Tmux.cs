@@ -33,8 +33,11 @@ public static class Tmux
         return r.Exit != 0 ? [] : r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    /// <summary>Starts a detached session running argv directly (no shell), keeping the pane after the command exits.</summary>
-    public static void NewSession(string session, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> env)
+    /// <summary>
+    /// Starts a detached session running argv directly (no shell), keeping the pane after the command exits, with
+    /// <paramref name="status"/> as the left of its status line (tmux formats escaped: `#` doubled, length capped).
+    /// </summary>
+    public static void NewSession(string session, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> env, string? status = null)
     {
         var args = new List<string> { "new-session", "-d", "-s", session, "-x", "200", "-y", "50" };
         foreach (var (k, v) in env) { args.Add("-e"); args.Add($"{k}={v}"); }
@@ -42,8 +45,35 @@ public static class Tmux
         args.AddRange(argv);
         // Same server round-trip: the option is set before the child can exit, so errors stay readable in the pane.
         args.AddRange([";", "set-option", "-w", "-t", $"={session}:", "remain-on-exit", "on"]);
+        if (status is not null)
+            args.AddRange([";", "set-option", "-t", $"={session}", "status-left", FormatLiteral(status),
+                ";", "set-option", "-t", $"={session}", "status-left-length", "100"]);
         var r = Run(args);
         if (r.Exit != 0) throw KstackException.Infra($"tmux could not start session {session}: {FirstLine(r.Stderr)}");
+    }
+
+    /// <summary>Text shown literally in a tmux format option: `#` starts a format (#(cmd) would run a command), so it is doubled.</summary>
+    public static string FormatLiteral(string text) => text.Replace("#", "##");
+
+    /// <summary>Replaces the program in the session's pane (kills the running one) with argv; the pane history stays.</summary>
+    public static void Respawn(string session, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> env)
+    {
+        var args = new List<string> { "respawn-pane", "-k", "-t", $"={session}:" };
+        foreach (var (k, v) in env) { args.Add("-e"); args.Add($"{k}={v}"); }
+        args.Add("--");
+        args.AddRange(argv);
+        var r = Run(args);
+        if (r.Exit != 0) throw KstackException.Infra($"tmux could not restart the pane of {session}: {FirstLine(r.Stderr)}");
+    }
+
+    /// <summary>"running", "exited (status N)" when the pane's program ended (remain-on-exit keeps the pane), or "ended".</summary>
+    public static string PaneState(string session)
+    {
+        var r = Run(["list-panes", "-t", $"={session}:", "-F", "#{pane_dead} #{pane_dead_status}"]);
+        if (r.Exit != 0) return "ended";
+        var parts = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Split(' ') ?? [];
+        if (parts.Length == 0 || parts[0] != "1") return "running";
+        return parts.Length > 1 && parts[1].Length > 0 ? $"exited (status {parts[1]})" : "exited";
     }
 
     /// <summary>The pane's history and screen, joined lines, trailing blank lines removed.</summary>

@@ -253,7 +253,7 @@ public sealed class ExecCommand : SkillCommand
             store.Save(record);
             await CreateNodePodAsync(api, plan, ct);
             extra.Add($"  Posture: {(string)plan["posture"]!}");
-            extra.Add($"  Pod:     {DataText.Token(ns)}/{pod} (deleted by `kstack pane stop {session}`)");
+            extra.Add($"  Pod:     {DataText.Token(ns)}/{pod} (deleted by `{PaneLauncher.SelfCommand()} pane stop {session}`)");
         }
         else if (mode == "debug")
         {
@@ -267,7 +267,10 @@ public sealed class ExecCommand : SkillCommand
                 throw KstackException.User($"Container {container} in pod {ns}/{pod} has no shell (distroless or scratch image). Nothing was opened. "
                                            + $"An ephemeral debug container can look inside it: {run.Invocation} debug {pod} (a new plan to confirm).");
         }
-        try { PaneLauncher.Start(store, record, argv); }
+        // The pane's first line says what it is and what the agent may do there; argv goes through as arguments, never as script text.
+        var header = Skills.Logs.LogFollower.PaneLine(PaneLauncher.PaneHeader("exec", run.Context, record.Target, PaneRecord.TrustName(trust), session, ModeName(mode)));
+        List<string> paneArgv = ["sh", "-c", "printf '%s\\n' \"$1\"; shift; exec \"$@\"", "kstack-exec", header, .. argv];
+        try { PaneLauncher.Start(store, record, paneArgv); }
         catch (KstackException) when (mode == "node")
         {
             throw KstackException.User($"tmux could not start {session}; pod {ns}/{pod} was created and stays recorded: run `kstack pane stop {session}` to delete it.");
@@ -282,7 +285,7 @@ public sealed class ExecCommand : SkillCommand
         lines.Add($"  Trust:   {PaneLauncher.TrustLine(trust)}");
         lines.Add($"  tmux:    {Tmux.AttachCommand(session)}");
         lines.Add("  " + (trust == PaneTrust.Detached ? "Open it yourself in a terminal with the tmux command above; the agent has no handle to it." : PaneLauncher.TryOpenWindow(session)));
-        lines.Add($"  End it:  kstack pane stop {session}");
+        lines.Add($"  End it:  {PaneLauncher.SelfCommand()} pane stop {session}");
         return Env.Verbatim(string.Join('\n', lines), PaneLauncher.AgentContext(record, w => w.WriteString("mode", mode)));
     }
 

@@ -20,10 +20,14 @@ public static class FollowCommand
     private static readonly Option<string?> Since = new("--since") { Description = "Only lines newer than this" };
     private static readonly Option<string?> Grep = new("--grep") { Description = "Only lines matching this regular expression", Arity = ArgumentArity.ZeroOrOne };
     private static readonly Option<bool> Previous = new("--previous") { Description = "The previous container instance" };
+    // Only for the pane's first line: how the user named the target, the session and its trust setting.
+    private static readonly Option<string?> Target = new("--target") { Description = "How the user named the target (pane header)" };
+    private static readonly Option<string?> Session = new("--session") { Description = "The pane's session (pane header)" };
+    private static readonly Option<string?> Trust = new("--trust") { Description = "The pane's trust setting (pane header)" };
 
     public static StreamCommand Build() => new("follow", "Stream logs into a /logs pane (started by /logs, not by hand)", RunAsync)
     {
-        Options = { Context, Namespace, Pods, Selector, Container, Since, Grep, Previous },
+        Options = { Context, Namespace, Pods, Selector, Container, Since, Grep, Previous, Target, Session, Trust },
         TreatUnmatchedTokensAsErrors = false,
     };
 
@@ -32,16 +36,19 @@ public static class FollowCommand
         try
         {
             var query = Query(parsed, out var context);
+            // The pane's first line says what it is, before anything can fail.
+            Console.Out.WriteLine(LogFollower.PaneLine(Panes.PaneLauncher.PaneHeader("logs", context, query.Target, parsed.GetValue(Trust) ?? "default", parsed.GetValue(Session), null)));
+            Console.Out.Flush();
             var kubeconfig = Kubeconfig.Load();
             if (!kubeconfig.HasContext(context)) throw KstackException.User(kubeconfig.UnknownContextMessage(context));
             using var api = new KubeApi(kubeconfig, context, TimeSpan.FromSeconds(20));
             var stdout = Console.Out;
-            await new LogFollower(api, query, stdout).RunAsync(ct);
+            await new LogFollower(api, query, stdout) { Colour = LogFollower.TerminalSupportsColour() }.RunAsync(ct);
             return 0;
         }
         catch (KstackException e)
         {
-            Console.Error.WriteLine($"kstack logs follow: {TerminalText.Clean(e.Message)}");
+            Console.Error.WriteLine(LogFollower.PaneLine($"kstack logs follow: {e.Message}"));
             return 2;
         }
     }
@@ -66,7 +73,7 @@ public static class FollowCommand
         return new LogQuery
         {
             Namespace = ns, Pods = pods, Selector = selector, Container = parsed.GetValue(Container), Since = since, Grep = grep,
-            Previous = parsed.GetValue(Previous),
+            Previous = parsed.GetValue(Previous), Target = parsed.GetValue(Target) ?? selector ?? string.Join(",", pods),
         };
     }
 }

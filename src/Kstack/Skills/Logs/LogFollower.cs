@@ -25,6 +25,28 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
 
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Colour each pod/container prefix (SGR codes kstack writes itself, around already neutralised names).</summary>
+    public bool Colour { get; init; }
+
+    /// <summary>A terminal that renders colour: TERM set and not "dumb", stdout not redirected, and NO_COLOR unset or empty.</summary>
+    public static bool TerminalSupportsColour() =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+        && Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb"
+        && !Console.IsOutputRedirected;
+
+    /// <summary>What kstack writes into a pane: neutralised (no escape, control, bidi, zero-width or tag character) and one line.</summary>
+    public static string PaneLine(string text) => TerminalText.Clean(text).Replace('\n', ' ').Replace('\t', ' ');
+
+    private static readonly int[] Palette = [32, 33, 34, 35, 36, 92, 93, 94, 95, 96];
+
+    /// <summary>The same pod/container always gets the same colour (a stable FNV-1a hash, not string.GetHashCode).</summary>
+    public static int ColourFor(string key)
+    {
+        var h = 2166136261u;
+        foreach (var c in key) h = (h ^ c) * 16777619u;
+        return Palette[h % (uint)Palette.Length];
+    }
+
     private string PodsPath => $"/api/v1/namespaces/{Uri.EscapeDataString(query.Namespace)}/pods";
     private ApiAction PodAction => ApiAction.Get("pods", query.Namespace);
     private ApiAction PodsAction => ApiAction.List("pods", query.Namespace);
@@ -52,13 +74,13 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
 
     public async Task RunAsync(CancellationToken ct)
     {
-        Status($"following {Describe()} — Ctrl-C or `kstack pane stop` ends it");
+        Status($"following {Describe()}");
         if (query.Selector is null)
         {
             foreach (var pod in query.Pods)
             {
                 var doc = await api.GetObjectAsync($"{PodsPath}/{Uri.EscapeDataString(pod)}", PodAction, ct);
-                if (doc is not { } found) { Status($"pod {query.Namespace}/{pod} not found"); continue; }
+                if (doc is not { } found) { Status($"pod {DataText.Token(query.Namespace)}/{DataText.Token(pod, 120)} not found"); continue; }
                 StartPod(found, ct);
             }
         }
@@ -85,10 +107,11 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
 
     private string Describe()
     {
-        var what = query.Selector is null ? string.Join(", ", query.Pods.Select(p => $"{query.Namespace}/{p}"))
-            : query.Selector.Length == 0 ? $"every pod in namespace {query.Namespace}" : $"pods in {query.Namespace} matching {query.Selector}";
+        var ns = DataText.Token(query.Namespace);
+        var what = query.Selector is null ? string.Join(", ", query.Pods.Select(p => $"{ns}/{DataText.Token(p, 120)}"))
+            : query.Selector.Length == 0 ? $"every pod in namespace {ns}" : $"pods in {ns} matching {DataText.Quote(query.Selector, 200)}";
         var window = query.Previous ? "previous instance" : _since is { } s ? $"since {Cache.Duration.Format(s)}" : $"last {DefaultTail} lines per container";
-        return $"{what} ({window}{(query.Grep is null ? "" : $", grep /{query.Grep}/")}{(query.Container is null ? "" : $", container {query.Container}")})";
+        return $"{what} ({window}{(query.Grep is null ? "" : $", grep {DataText.Quote(query.Grep, 200)}")}{(query.Container is null ? "" : $", container {DataText.Token(query.Container)}")})";
     }
 
     /// <summary>List then watch from the list's resourceVersion; a new pod starts streams; an ended watch is resumed.</summary>
@@ -162,7 +185,8 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
     /// <summary>One container's stream, reconnecting with sinceTime after the last line seen until the pod is gone.</summary>
     private async Task FollowContainerAsync(string pod, string container, bool announce, CancellationToken ct)
     {
-        var prefix = $"{query.Namespace}/{pod}/{container}";
+        var prefix = $"{DataText.Token(query.Namespace)}/{DataText.Token(pod, 120)}/{DataText.Token(container)}";
+        var shownPrefix = Colour ? $"\u001b[{ColourFor(pod + "/" + container)}m{PaneLine(prefix)}\u001b[0m" : PaneLine(prefix);
         if (announce) Status($"streaming {prefix}");
         DateTimeOffset? last = null;
         var first = true;
@@ -192,7 +216,7 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
                         break;
                     default:
                         using (var response = opened.Value!)
-                            await CopyLinesAsync(response, prefix, l => last = l, () => last, ct);
+                            await CopyLinesAsync(response, shownPrefix, l => last = l, () => last, ct);
                         break;
                 }
             }
@@ -211,8 +235,8 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
         }
     }
 
-    /// <summary>Writes each new line of one log stream, skipping lines at or before the last timestamp seen.</summary>
-    private async Task CopyLinesAsync(HttpResponseMessage response, string prefix, Action<DateTimeOffset> seen, Func<DateTimeOffset?> last, CancellationToken ct)
+    /// <summary>Writes each new line of one log stream, skipping lines at or before the last timestamp seen; <paramref name="shownPrefix"/> is already neutralised.</summary>
+    private async Task CopyLinesAsync(HttpResponseMessage response, string shownPrefix, Action<DateTimeOffset> seen, Func<DateTimeOffset?> last, CancellationToken ct)
     {
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
         while (await reader.ReadLineAsync(ct) is { } raw)
@@ -224,7 +248,7 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
                 seen(t);
             }
             if (_grep is not null && !Matches(text)) continue;
-            Write($"{prefix} | {TerminalText.Clean(text)}");
+            WriteRaw($"{shownPrefix} | {PaneLine(text)}");
         }
     }
 
@@ -250,9 +274,10 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
         return (null, raw);
     }
 
-    private void Status(string text) => Write($"# kstack: {text}");
+    private void Status(string text) => WriteRaw(PaneLine($"# kstack: {text}"));
 
-    private void Write(string line)
+    /// <summary>Writes a line whose parts were neutralised by <see cref="PaneLine"/> (only kstack's own SGR codes remain).</summary>
+    private void WriteRaw(string line)
     {
         lock (_outLock)
         {

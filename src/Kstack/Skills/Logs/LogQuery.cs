@@ -33,10 +33,16 @@ public sealed record LogQuery
         return new LogQuery { Namespace = r.Namespace, Selector = selector, Target = $"{r.Kind.Kind.ToLowerInvariant()}/{r.Name}" };
     }
 
-    /// <summary>Arguments for `kstack logs follow` (<see cref="FollowCommand"/>), with the context first.</summary>
-    public List<string> FollowArgs(string context)
+    /// <summary>
+    /// Arguments for `kstack logs follow` (<see cref="FollowCommand"/>), with the context first; the session and trust
+    /// setting only feed the pane's header line.
+    /// </summary>
+    public List<string> FollowArgs(string context, string? session = null, string? trust = null)
     {
         var a = new List<string> { "logs", "follow", $"--context={context}", $"--namespace={Namespace}" };
+        if (Target.Length > 0) a.Add($"--target={Target}");
+        if (session is not null) a.Add($"--session={session}");
+        if (trust is not null) a.Add($"--trust={trust}");
         foreach (var p in Pods) a.Add($"--pod={p}");
         if (Selector is not null) a.Add($"--selector={Selector}");
         if (Container is not null) a.Add($"--container={Container}");

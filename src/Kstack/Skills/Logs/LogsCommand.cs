@@ -30,25 +30,16 @@ public sealed class LogsCommand : SkillCommand
 
         var trust = PaneLauncher.TrustFrom(run.Get(LogsSkill.TrustPane), run.Get(LogsSkill.Detach));
         var target = Target.Parse(run.FreeText, run.Namespace, Rules);
-        if (run.Get(LogsSkill.Since) is { } since && (!Cache.Duration.TryParse(since, out var s) || s <= TimeSpan.Zero))
-            throw KstackException.User($"Invalid --since value {ArgumentText.Quote(since)}. Use durations like 30s, 15m, 2h, 1d.");
-        if (run.Get(LogsSkill.Grep) is { } grep) LogQuery.CompileGrep(grep);
+        CheckFilters(run.Get(LogsSkill.Since), run.Get(LogsSkill.Grep));
         PaneLauncher.RequireTmux();
         var useKubetail = run.Get(LogsSkill.UseKubetail);
         if (useKubetail && Tmux.Which("kubetail") is null)
             throw KstackException.User("--use-kubetail needs the kubetail CLI on PATH (brew install kubetail, or curl -sS https://www.kubetail.com/install.sh | bash). Without it, drop the flag: kstack's own follower works over the API.");
 
-        var api = run.Api;
-        var resolver = new TargetResolver(api, run.Kubeconfig.NamespaceOf(run.Context));
-        var resolved = target.Selector is { } selector
-            ? new LogQuery { Namespace = target.Namespace ?? resolver.FallbackNamespace, Selector = selector, Target = selector }
-            : LogQuery.From(await resolver.ResolveAsync(target, Rules, ct));
-        var query = resolved with
-        {
-            Container = run.Get(LogsSkill.Container), Since = run.Get(LogsSkill.Since), Grep = run.Get(LogsSkill.Grep), Previous = run.Get(LogsSkill.Previous),
-        };
-        var pods = await CurrentPodsAsync(api, resolver, query, ct);
+        var (query, pods) = await ResolveAsync(run.Api, run.Kubeconfig.NamespaceOf(run.Context), target,
+            new LogQuery { Namespace = "", Container = run.Get(LogsSkill.Container), Since = run.Get(LogsSkill.Since), Grep = run.Get(LogsSkill.Grep), Previous = run.Get(LogsSkill.Previous) }, ct);
 
+        var session = store.NewSessionName("logs", query.Target);
         List<string> argv;
         if (useKubetail)
         {
@@ -58,28 +49,23 @@ public sealed class LogsCommand : SkillCommand
         }
         else
         {
-            argv = [Environment.ProcessPath ?? "kstack", .. query.FollowArgs(run.Context)];
+            argv = FollowerArgv(query, run.Context, session, trust);
         }
-        var session = store.NewSessionName("logs", query.Target);
         var record = new PaneRecord
         {
             Session = session, Mode = "logs", Context = run.Context, Target = query.Target, Trust = trust,
-            Command = PaneLauncher.ShellJoin(argv),
+            Command = PaneLauncher.ShellJoin(argv), Namespace = query.Namespace,
         };
         PaneLauncher.Start(store, record, argv);
 
-        var lines = new List<string>
+        var lines = new List<string> { "Session ready." };
+        lines.AddRange(QueryLines(query, pods));
+        lines.AddRange(new List<string>
         {
-            "Session ready.",
-            $"  Target:  {DataText.Token(query.Target, 120)} in namespace {DataText.Token(query.Namespace)}"
-            + (query.Selector is { Length: > 0 } sel ? $" (selector {DataText.Quote(sel, 200)})" : ""),
-            $"  Pods:    {PodList(pods, query)}",
-            $"  Window:  {(query.Previous ? "previous container instance" : query.Since is { } w ? $"since {w}" : $"last {LogFollower.DefaultTail} lines per container, then live")}"
-            + $" · grep: {(query.Grep is null ? "none" : DataText.Quote(query.Grep, 200))} · container: {DataText.Token(query.Container ?? "all")}",
             $"  Command: {record.Command}",
             $"  Trust:   {PaneLauncher.TrustLine(trust)}",
             $"  tmux:    {Tmux.AttachCommand(session)}",
-        };
+        });
         if (trust != PaneTrust.Detached) lines.Add("  " + PaneLauncher.TryOpenWindow(session));
         else lines.Add("  Open it yourself in a terminal with the tmux command above; the agent has no handle to it.");
         return Env.Verbatim(string.Join('\n', lines), PaneLauncher.AgentContext(record, w =>
@@ -88,6 +74,43 @@ public sealed class LogsCommand : SkillCommand
             w.WriteNumber("pods", pods.Count);
         }));
     }
+
+    /// <summary>The --since and --grep filters are usable (shared by /logs and `pane send` into a logs pane).</summary>
+    public static void CheckFilters(string? since, string? grep)
+    {
+        if (since is not null && (!Cache.Duration.TryParse(since, out var s) || s <= TimeSpan.Zero))
+            throw KstackException.User($"Invalid --since value {ArgumentText.Quote(since)}. Use durations like 30s, 15m, 2h, 1d.");
+        if (grep is not null) LogQuery.CompileGrep(grep);
+    }
+
+    /// <summary>
+    /// The pods a target names, with the filters of <paramref name="filters"/>, and the pods following it now (shared by
+    /// /logs and `pane send` into a logs pane).
+    /// </summary>
+    public static async Task<(LogQuery Query, IReadOnlyList<(string Pod, IReadOnlyList<string> Containers)> Pods)> ResolveAsync(
+        KubeApi api, string? contextNamespace, Target target, LogQuery filters, CancellationToken ct)
+    {
+        var resolver = new TargetResolver(api, contextNamespace);
+        var resolved = target.Selector is { } selector
+            ? new LogQuery { Namespace = target.Namespace ?? resolver.FallbackNamespace, Selector = selector, Target = selector }
+            : LogQuery.From(await resolver.ResolveAsync(target, Rules, ct));
+        var query = resolved with { Container = filters.Container, Since = filters.Since, Grep = filters.Grep, Previous = filters.Previous };
+        return (query, await CurrentPodsAsync(api, resolver, query, ct));
+    }
+
+    /// <summary>kstack's own follower for a pane: this binary, `logs follow`, the pinned context first.</summary>
+    public static List<string> FollowerArgv(LogQuery query, string context, string session, PaneTrust trust) =>
+        [Environment.ProcessPath ?? "kstack", .. query.FollowArgs(context, session, PaneRecord.TrustName(trust))];
+
+    /// <summary>The resolved query as stated to the user: target, pods, window and filters.</summary>
+    public static IEnumerable<string> QueryLines(LogQuery query, IReadOnlyList<(string Pod, IReadOnlyList<string> Containers)> pods) =>
+    [
+        $"  Target:  {DataText.Token(query.Target, 120)} in namespace {DataText.Token(query.Namespace)}"
+        + (query.Selector is { Length: > 0 } sel ? $" (selector {DataText.Quote(sel, 200)})" : ""),
+        $"  Pods:    {PodList(pods, query)}",
+        $"  Window:  {(query.Previous ? "previous container instance" : query.Since is { } w ? $"since {w}" : $"last {LogFollower.DefaultTail} lines per container, then live")}"
+        + $" · grep: {(query.Grep is null ? "none" : DataText.Quote(query.Grep, 200))} · container: {DataText.Token(query.Container ?? "all")}",
+    ];
 
     private static string PodList(IReadOnlyList<(string Pod, IReadOnlyList<string> Containers)> pods, LogQuery q)
     {

@@ -45,7 +45,13 @@ public class ExecPaneTests
         Assert.Equal(session, (string?)confirm.AgentContext["session"]);
         var recorded = (string)box.Record(session)!["command"]!;
         Assert.True(recorded.IndexOf("--context=sim-admin", StringComparison.Ordinal) < recorded.IndexOf(" -- ", StringComparison.Ordinal));
-        await box.WaitForPane(session, t => t.Contains($"root@{Pod}:/#"));
+        var opened = await box.WaitForPane(session, t => t.Contains($"root@{Pod}:/#"));
+        var first = opened.Split('\n')[0];
+        Assert.StartsWith($"# kstack exec · context sim-admin · target pod/shop/{Pod} · mode pod container shell · trust default", first);
+        Assert.Contains("the agent may type into this shell (kstack pane send) but not read it; start with --detach for a pane it cannot type into", first);
+        Assert.Contains($"{KstackProcess.KstackBin} pane stop {session}", first);
+        Assert.Contains($"  End it:  {KstackProcess.KstackBin} pane stop {session}", confirm.Content);
+        Assert.Contains("kstack exec · sim-admin", box.Tmux("show-options", "-t", "=" + session, "-v", "status-left").Stdout);
 
         box.Kstack("pane", "send", session, "hostname").AssertOk();
         await box.WaitForPane(session, t => t.Split('\n').Any(l => l.Trim() == Pod));

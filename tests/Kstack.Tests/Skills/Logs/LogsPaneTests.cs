@@ -1,4 +1,5 @@
 using Kstack.Tests.Panes;
+using Kstack.Tests.Support;
 using Xunit;
 
 namespace Kstack.Tests.Skills.Logs;
@@ -86,15 +87,104 @@ public class LogsPaneTests
         Assert.Equal("user", read.Kind);
         Assert.Contains("--trust-pane", read.Message);
 
-        var send = box.Kstack("pane", "send", session, "hello from the agent").AssertOk();
+        var send = box.Kstack("pane", "send", session, "pod/web-6c9d8f7b5d-l8pqm").AssertOk();
         Assert.Contains("not readable by the agent", send.Content);
-        await box.WaitForPane(session, t => t.Contains("hello from the agent"));
+        await box.WaitForPane(session, t => t.Contains("target pod/web-6c9d8f7b5d-l8pqm · trust default"));
 
         var list = box.Kstack("pane", "list").AssertOk();
         Assert.Contains(session + "  running  logs", list.Content);
 
         Assert.False(box.Kstack("pane", "read", "kstack-logs-not-mine").Ok);
         Assert.False(box.Kstack("pane", "send", "main", "ls").Ok);
+    }
+
+    [Fact]
+    public async Task The_first_line_the_status_line_and_coloured_prefixes_say_what_the_pane_is()
+    {
+        await using var box = await PaneSandbox.StartAsync("healthy");
+        var run = box.Kstack("logs", "pod/web-6c9d8f7b5d-2xkzr", "-n", "shop").AssertOk();
+        var session = PaneSandbox.Session(run);
+        box.Sim.Server.AppendLog("shop", "web-6c9d8f7b5d-2xkzr", "web", "colour-marker");
+        var text = await box.WaitForPane(session, t => t.Contains("colour-marker"));
+        var first = text.Split('\n')[0];
+        Assert.StartsWith("# kstack logs · context sim-admin · target pod/web-6c9d8f7b5d-2xkzr · trust default — the agent may replace this query", first);
+        // The binary under test is not `kstack` on PATH, so the banner names it by its full path.
+        Assert.EndsWith($"end it with: {KstackProcess.KstackBin} pane stop {session}", first);
+        Assert.Contains("kstack logs · sim-admin · default", box.Tmux("show-options", "-t", "=" + session, "-v", "status-left").Stdout);
+        var coloured = box.Tmux("capture-pane", "-p", "-e", "-t", $"={session}:", "-S", "-100").Stdout;
+        Assert.Matches(@"\u001b\[\d+mshop/web-6c9d8f7b5d-2xkzr/web\u001b\[(0|39)?m \| colour-marker", coloured);
+
+        var env = box.Env;
+        env["NO_COLOR"] = "1";
+        var plain = SimCluster.KstackIn(env, "logs", "pod/web-6c9d8f7b5d-l8pqm", "-n", "shop").AssertOk();
+        var plainSession = PaneSandbox.Session(plain);
+        box.Sim.Server.AppendLog("shop", "web-6c9d8f7b5d-l8pqm", "web", "plain-marker");
+        await box.WaitForPane(plainSession, t => t.Contains("plain-marker"));
+        var raw = box.Tmux("capture-pane", "-p", "-e", "-t", $"={plainSession}:", "-S", "-100").Stdout;
+        Assert.Contains("shop/web-6c9d8f7b5d-l8pqm/web | plain-marker", raw);
+
+        // Ctrl-C ends the follower; pane list says so instead of "running".
+        box.Tmux("send-keys", "-t", $"={session}:", "C-c");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string list;
+        while (!(list = box.Kstack("pane", "list").AssertOk().Content).Contains(session + "  exited"))
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("pane list never showed the ended follower:\n" + list);
+            await Task.Delay(200);
+        }
+        Assert.Contains(plainSession + "  running", list);
+    }
+
+    [Fact]
+    public async Task Pane_send_replaces_the_running_query_and_the_new_follower_states_it()
+    {
+        await using var box = await PaneSandbox.StartAsync("healthy");
+        var run = box.Kstack("logs", "pod/web-6c9d8f7b5d-2xkzr", "-n", "shop", "--since", "1m", "--trust-pane").AssertOk();
+        var session = PaneSandbox.Session(run);
+        await box.WaitForPane(session, t => t.Contains("# kstack: following"));
+
+        var send = box.Kstack("pane", "send", session, "pod/web-6c9d8f7b5d-l8pqm --grep marker --since 1m").AssertOk();
+        Assert.Contains("Replaced the query in " + session, send.Content);
+        Assert.Contains("  Target:  pod/web-6c9d8f7b5d-l8pqm in namespace shop", send.Content);
+        Assert.Contains("grep: \"marker\"", send.Content);
+        await box.WaitForPane(session, t => t.Contains("# kstack logs · context sim-admin · target pod/web-6c9d8f7b5d-l8pqm · trust trusted")
+                                            && t.Contains("# kstack: following shop/web-6c9d8f7b5d-l8pqm"));
+        box.Sim.Server.AppendLog("shop", "web-6c9d8f7b5d-2xkzr", "web", "marker-old-pod");
+        box.Sim.Server.AppendLog("shop", "web-6c9d8f7b5d-l8pqm", "web", "filtered-out");
+        box.Sim.Server.AppendLog("shop", "web-6c9d8f7b5d-l8pqm", "web", "marker-new-pod");
+        var text = await box.WaitForPane(session, t => t.Contains("marker-new-pod"));
+        Assert.Contains("shop/web-6c9d8f7b5d-l8pqm/web | marker-new-pod", text);
+        Assert.DoesNotContain("marker-old-pod", text);
+        Assert.DoesNotContain("filtered-out", text);
+        Assert.Equal("pod/web-6c9d8f7b5d-l8pqm", (string?)box.Record(session)!["target"]);
+
+        // Text that is not a query is refused, never typed into the follower's output.
+        var bad = box.Kstack("pane", "send", session, "hello from the agent");
+        Assert.Equal("user", bad.Kind);
+        Assert.DoesNotContain("hello from the agent", box.Capture(session));
+        Assert.Contains("Unknown flag", box.Kstack("pane", "send", session, "pod/web-6c9d8f7b5d-l8pqm --bogus").Message);
+    }
+
+    [Fact]
+    public async Task Pod_and_container_names_are_neutralised_in_the_pane()
+    {
+        var scenario = Directory.CreateTempSubdirectory("kstack-hostile-pane-").FullName;
+        const string evil = "x\u001b]2;pwned\u0007\u001b[31m";
+        File.WriteAllText(Path.Combine(scenario, "objects.json"), System.Text.Json.JsonSerializer.Serialize(new
+        {
+            apiVersion = "v1", kind = "Pod",
+            metadata = new { name = "evil" + evil, @namespace = "default", labels = new Dictionary<string, string> { ["app"] = "evil" } },
+            spec = new { containers = new[] { new { name = "c" + evil, image = "x" } } },
+            status = new { phase = "Running" },
+        }));
+        await using var box = await PaneSandbox.StartAsync(scenario);
+        var run = box.Kstack("logs", "app=evil", "-n", "default").AssertOk();
+        var session = PaneSandbox.Session(run);
+        var text = await box.WaitForPane(session, t => t.Contains("streaming default/"));
+        Assert.Contains("streaming default/\"evilx]2;pwned[31m\"/\"cx]2;pwned[31m\"", text);
+        Assert.NotEqual("pwned", box.Tmux("display-message", "-p", "-t", $"={session}:", "#{pane_title}").Stdout.Trim());
+        var raw = box.Tmux("capture-pane", "-p", "-e", "-t", $"={session}:", "-S", "-100").Stdout;
+        Assert.DoesNotContain("\u001b[31m", raw);
     }
 
     [Fact]
