@@ -46,8 +46,8 @@ public static class Tmux
         // Same server round-trip: the option is set before the child can exit, so errors stay readable in the pane.
         args.AddRange([";", "set-option", "-w", "-t", $"={session}:", "remain-on-exit", "on"]);
         if (status is not null)
-            args.AddRange([";", "set-option", "-t", $"={session}", "status-left", FormatLiteral(status),
-                ";", "set-option", "-t", $"={session}", "status-left-length", "100"]);
+            args.AddRange([";", "set-option", "-t", $"={session}:", "status-left", FormatLiteral(status),
+                ";", "set-option", "-t", $"={session}:", "status-left-length", "100"]);
         var r = Run(args);
         if (r.Exit != 0) throw KstackException.Infra($"tmux could not start session {session}: {FirstLine(r.Stderr)}");
     }

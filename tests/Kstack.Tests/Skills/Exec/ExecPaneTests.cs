@@ -51,7 +51,7 @@ public class ExecPaneTests
         Assert.Contains("the agent may type into this shell (kstack pane send) but not read it; start with --detach for a pane it cannot type into", first);
         Assert.Contains($"{KstackProcess.KstackBin} pane stop {session}", first);
         Assert.Contains($"  End it:  {KstackProcess.KstackBin} pane stop {session}", confirm.Content);
-        Assert.Contains("kstack exec · sim-admin", box.Tmux("show-options", "-t", "=" + session, "-v", "status-left").Stdout);
+        Assert.Contains("kstack exec · sim-admin", box.Tmux("show-options", "-t", $"={session}:", "-v", "status-left").Stdout);
 
         box.Kstack("pane", "send", session, "hostname").AssertOk();
         await box.WaitForPane(session, t => t.Split('\n').Any(l => l.Trim() == Pod));

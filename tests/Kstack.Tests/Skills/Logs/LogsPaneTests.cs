@@ -110,7 +110,7 @@ public class LogsPaneTests
         Assert.StartsWith("# kstack logs · context sim-admin · target pod/web-6c9d8f7b5d-2xkzr · trust default — the agent may replace this query", first);
         // The binary under test is not `kstack` on PATH, so the banner names it by its full path.
         Assert.EndsWith($"end it with: {KstackProcess.KstackBin} pane stop {session}", first);
-        Assert.Contains("kstack logs · sim-admin · default", box.Tmux("show-options", "-t", "=" + session, "-v", "status-left").Stdout);
+        Assert.Contains("kstack logs · sim-admin · default", box.Tmux("show-options", "-t", $"={session}:", "-v", "status-left").Stdout);
         var coloured = box.Tmux("capture-pane", "-p", "-e", "-t", $"={session}:", "-S", "-100").Stdout;
         Assert.Matches(@"\u001b\[\d+mshop/web-6c9d8f7b5d-2xkzr/web\u001b\[(0|39)?m \| colour-marker", coloured);
 
