@@ -59,6 +59,8 @@ public abstract class SkillCommand
                 FreeText = GlobalFlags.FreeText(parsed),
             };
             var envelope = await RunAsync(run, ct);
+            // --json content has a stated bound: no string in it is longer than JsonContent.MaxString.
+            if (run.Json && envelope.Ok) envelope = envelope.WithContent(JsonContent.Cap(envelope.Content));
             return envelope with { KubeContext = ctx, Notice = Update.UpdateNotice.Join(notice, await Update.UpdateNotice.ForSkillAsync(root, ct)) };
         }
         catch (KstackException e)

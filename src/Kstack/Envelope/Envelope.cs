@@ -24,6 +24,9 @@ public sealed record Envelope
     public static Envelope Agent(string content, string? agentContext = null) =>
         new() { Ok = true, Render = Render.Agent, Content = content, AgentContext = agentContext };
 
+    /// <summary>The same answer with other content (a bounded rewrite of it).</summary>
+    public Envelope WithContent(string content) => this with { Content = content };
+
     public static Envelope UserError(string message) => new() { Ok = false, Kind = ErrorKind.User, Message = message };
 
     public static Envelope InfraError(string message) => new() { Ok = false, Kind = ErrorKind.Infra, Message = message };
