@@ -89,13 +89,7 @@ public sealed class KubeApi : IDisposable
         var query = labelSelector is null ? null : "labelSelector=" + Uri.EscapeDataString(labelSelector);
         var read = await PagesAsync(path, query, accept, action, async (body, token) =>
         {
-            var page = new List<JsonElement>();
-            var header = await ListStreamReader.ReadAsync(body, item =>
-            {
-                var reader = new Utf8JsonReader(item);
-                using var doc = JsonDocument.ParseValue(ref reader);
-                page.Add(doc.RootElement.Clone());
-            }, token);
+            var (header, page) = await PageItemsAsync(body, token);
             return (header, page.Count, () =>
             {
                 items.AddRange(page.Take(maxItems - items.Count));
@@ -103,6 +97,19 @@ public sealed class KubeApi : IDisposable
             });
         }, () => items.Count >= maxItems, ct);
         return read.Map(_ => items);
+    }
+
+    /// <summary>One list page's header and its items as detached elements.</summary>
+    public static async Task<(ListHeader Header, List<JsonElement> Items)> PageItemsAsync(Stream body, CancellationToken ct)
+    {
+        var page = new List<JsonElement>();
+        var header = await ListStreamReader.ReadAsync(body, item =>
+        {
+            var reader = new Utf8JsonReader(item);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            page.Add(doc.RootElement.Clone());
+        }, ct);
+        return (header, page);
     }
 
     /// <summary>

@@ -58,13 +58,7 @@ public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
         var items = new List<JsonElement>();
         var read = await api.PagesAsync(PodsPath, selector, null, PodsAction, async (body, token) =>
         {
-            var page = new List<JsonElement>();
-            var header = await ListStreamReader.ReadAsync(body, item =>
-            {
-                var reader = new Utf8JsonReader(item);
-                using var doc = JsonDocument.ParseValue(ref reader);
-                page.Add(doc.RootElement.Clone());
-            }, token);
+            var (header, page) = await KubeApi.PageItemsAsync(body, token);
             return (header, page.Count, () => { items.AddRange(page); return Task.CompletedTask; });
         }, null, ct);
         if (read.Outcome == ReadOutcome.NotFound) return null;
