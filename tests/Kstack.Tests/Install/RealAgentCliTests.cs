@@ -28,7 +28,23 @@ public class RealAgentCliTests
     }
 
     /// <summary>Runs a CLI with HOME and PATH of the sandbox (plus the CLI's own dir) and returns stdout.</summary>
-    private static string Run(Sandbox box, string cli, IEnumerable<string> args, Dictionary<string, string?>? env = null)
+    private static string Run(Sandbox box, string cli, IEnumerable<string> args, Dictionary<string, string?>? env = null) =>
+        KstackProcess.Run(cli, args, Vars(box, cli, env), box.Project, timeoutMs: 120_000).Stdout;
+
+    /// <summary>
+    /// Like <see cref="Run"/>, with stdout sent to a file: OpenCode exits before a pipe has taken all of its output (a
+    /// pipe reader gets the first 64 KiB of its ~100 KiB skill list), a file gets all of it.
+    /// </summary>
+    private static string RunToFile(Sandbox box, string cli, IEnumerable<string> args)
+    {
+        var outFile = Path.Combine(box.Dir, Path.GetFileName(cli) + ".out");
+        var vars = Vars(box, cli, new() { ["KSTACK_TEST_OUT"] = outFile });
+        var run = KstackProcess.Run("/bin/sh", ["-c", "exec \"$0\" \"$@\" > \"$KSTACK_TEST_OUT\"", cli, .. args], vars, box.Project, timeoutMs: 120_000);
+        Assert.True(run.Exit == 0, run.Stderr);
+        return File.ReadAllText(outFile);
+    }
+
+    private static Dictionary<string, string?> Vars(Sandbox box, string cli, Dictionary<string, string?>? env)
     {
         var vars = new Dictionary<string, string?>
         {
@@ -36,8 +52,7 @@ public class RealAgentCliTests
             ["PATH"] = Path.GetDirectoryName(cli) + Path.PathSeparator + "/usr/local/bin:/usr/bin:/bin",
         };
         foreach (var (k, v) in env ?? []) vars[k] = v;
-        var output = KstackProcess.Run(cli, args, vars, box.Project, timeoutMs: 120_000);
-        return output.Stdout;
+        return vars;
     }
 
     [Fact]
@@ -78,7 +93,7 @@ public class RealAgentCliTests
         {
             using var box = Box();
             box.Install(local ? "--local" : "--global", "--agent", "opencode", "-q").AssertOk();
-            var skills = JsonNode.Parse(Run(box, opencode, ["debug", "skill"]))!.AsArray();
+            var skills = JsonNode.Parse(RunToFile(box, opencode, ["debug", "skill"]))!.AsArray();
             var dir = local ? Path.Combine(box.Project, ".opencode", "skills") : Path.Combine(box.Home, ".config", "opencode", "skills");
             var found = skills.Where(s => ((string?)s!["name"])!.StartsWith("kstack-", StringComparison.Ordinal)).ToList();
             Assert.Equal(Kstack.Commands.SkillCatalogue.Names.Count(), found.Count);
