@@ -1,16 +1,18 @@
 namespace Kstack.Cache;
 
-/// <summary>Small learned-state values: global (state/global/&lt;key&gt;) or per context (state/contexts/&lt;sha12&gt;/&lt;key&gt;).</summary>
+/// <summary>
+/// Small learned-state values: global (state/global/&lt;key&gt;) or per cluster identity of a context
+/// (<see cref="Commands.SkillRun.StateDir"/>: state/contexts/&lt;sha12(context)&gt;/&lt;identity&gt;/&lt;key&gt;).
+/// </summary>
 public sealed class StateStore(InstallRoot root)
 {
     public string? GetGlobal(string key) => Read(Path.Combine(root.GlobalStateDir, key));
 
     public void SetGlobal(string key, string value) => AtomicFile.WriteAllText(Path.Combine(root.GlobalStateDir, key), value);
 
-    public string? GetForContext(string context, string key) => Read(Path.Combine(root.StateDirFor(context), key));
+    public static string? GetIn(string stateDir, string key) => Read(Path.Combine(stateDir, key));
 
-    public void SetForContext(string context, string key, string value) =>
-        AtomicFile.WriteAllText(Path.Combine(root.StateDirFor(context), key), value);
+    public static void SetIn(string stateDir, string key, string value) => AtomicFile.WriteAllText(Path.Combine(stateDir, key), value);
 
     private static string? Read(string path)
     {

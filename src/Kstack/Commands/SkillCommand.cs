@@ -41,13 +41,16 @@ public abstract class SkillCommand
             WritableRoot.Ensure(root.DataDir);
             var (ctx, fromCurrent, kubeconfig) = ResolveContext(GlobalFlags.Context.Read(parsed), NeedsContext(parsed));
             context = ctx;
-            var notice = ctx.Length == 0 ? null : new ContextDriftGuard(new StateStore(root), TimeProvider.System).Check(ctx, fromCurrent);
+            var notice = ctx.Length == 0 ? null : new ContextDriftGuard(new StateStore(root), TimeProvider.System).Check(ctx, fromCurrent, CurrentContextOf(kubeconfig));
+            var identity = ctx.Length == 0 || !TryLoad(kubeconfig) ? null : ClusterIdentity.Of(kubeconfig.Value, ctx);
+            if (identity is not null && await identity.BindAsync(root, ctx, ct) is { } changed)
+                notice = notice is null ? changed : notice + "\n" + changed;
 
             var refresh = Descriptor.Cached && GlobalFlags.Refresh.Read(parsed);
             var ttlFlag = GlobalFlags.Ttl(Descriptor.DefaultTtl ?? "0s");
             var ttlText = (Descriptor.Cached ? ttlFlag.Read(parsed) : null) ?? ttlFlag.Default!;
             var ttl = ttlFlag.Parse(ttlText);
-            using var run = new SkillRun(slot, root, ctx, kubeconfig, parsed)
+            using var run = new SkillRun(slot, root, ctx, kubeconfig, parsed, identity)
             {
                 Invocation = invocation,
                 RequestTimeout = RequestTimeoutOf(parsed),
@@ -125,12 +128,21 @@ public abstract class SkillCommand
         return (ctx, fromCurrent, kubeconfig);
     }
 
+    private static bool TryLoad(Lazy<Kubeconfig> kubeconfig)
+    {
+        try { return kubeconfig.Value is not null; }
+        catch (KstackException) { return false; }
+    }
+
+    private static string? CurrentContextOf(Lazy<Kubeconfig> kubeconfig) => TryLoad(kubeconfig) ? kubeconfig.Value.CurrentContext : null;
+
     private static string? NonEmpty(string? value, string flag) =>
         value is { Length: 0 } ? throw KstackException.User($"Flag {flag} has an empty value.") : value;
 }
 
 /// <summary>Everything a skill needs for one invocation, including the API client, built on first use.</summary>
-public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy<Kubeconfig> kubeconfig, ParseResult parsed) : IDisposable
+public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy<Kubeconfig> kubeconfig, ParseResult parsed,
+    ClusterIdentity? identity = null) : IDisposable
 {
     private KubeApi? _api;
     private readonly Lock _apiLock = new();
@@ -166,8 +178,16 @@ public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy
     public string TtlText { get; init; } = "0s";
     public IReadOnlyList<string> FreeText { get; init; } = [];
 
-    public string CacheDir => Root.CacheDirFor(Context);
-    public string StateDir => Root.StateDirFor(Context);
+    /// <summary>The cluster identity behind the context (null when the kubeconfig does not define the context).</summary>
+    public ClusterIdentity? Identity { get; } = identity;
+
+    /// <summary>Everything kstack keeps for the context, whichever cluster it reached (what forget removes).</summary>
+    public string ContextCacheDir => Root.CacheDirFor(Context);
+    public string ContextStateDir => Root.StateDirFor(Context);
+
+    /// <summary>Snapshots and learned state of the cluster identity this run reaches.</summary>
+    public string CacheDir => Identity is null ? ContextCacheDir : Path.Combine(ContextCacheDir, Identity.Key);
+    public string StateDir => Identity is null ? ContextStateDir : Path.Combine(ContextStateDir, Identity.Key);
 
     public bool Get(SwitchFlag flag) => flag.Read(Parsed);
     public string? Get(TextFlag flag) => flag.Read(Parsed);

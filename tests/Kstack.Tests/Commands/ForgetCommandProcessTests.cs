@@ -163,7 +163,9 @@ public sealed class ForgetCommandProcessTests : IDisposable
         Assert.Equal("kind-beta", (string?)drifted["kube_context"]);
         var notice = (string?)drifted["notice"];
         Assert.NotNull(notice);
-        Assert.Contains("from `kind-alpha` to `kind-beta`", notice);
+        // The current-context was already kind-beta at the pinned call: only the pin differs, and the notice says that.
+        Assert.Contains("The last kstack call used context `kind-alpha` (named explicitly; the kubeconfig current-context was already `kind-beta`)", notice);
+        Assert.DoesNotContain("changed", notice);
         Assert.Contains("--context=kind-alpha", notice);
 
         var steady = Run("forget");

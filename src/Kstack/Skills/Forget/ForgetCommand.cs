@@ -19,12 +19,12 @@ public sealed class ForgetCommand : SkillCommand
         if (run.Get(ForgetSkill.All)) return Env.Verbatim(await ForgetAllAsync(run.Root, LockTimeout, ct));
 
         var removed = new List<string>();
-        if (await ForgetCacheAsync(run.CacheDir, LockTimeout, ct, () =>
+        if (await ForgetCacheAsync(run.ContextCacheDir, LockTimeout, ct, () =>
             {
                 // Under the context's locks: concurrent runs would otherwise race on the state directory.
-                if (DeleteDir(run.StateDir, keepLock: false)) removed.Add($"  state  ({run.StateDir})");
+                if (DeleteDir(run.ContextStateDir, keepLock: false)) removed.Add($"  state  ({run.ContextStateDir})");
             }))
-            removed.Insert(0, $"  cache  ({run.CacheDir})");
+            removed.Insert(0, $"  cache  ({run.ContextCacheDir})");
         return Env.Verbatim(removed.Count == 0
             ? $"Nothing to forget for context `{run.Context}` — no local state found."
             : $"Forgot local state for context `{run.Context}`:\n" + string.Join("\n", removed));
@@ -46,9 +46,10 @@ public sealed class ForgetCommand : SkillCommand
     }
 
     /// <summary>
-    /// Empties one context's cache while holding its lock and the lock of every namespaced snapshot directory under
-    /// ns/ (a fetch holds exactly one of them while it writes), so no fetch loses a file mid-write. Lock files stay,
-    /// so a fetch waiting on one keeps excluding the others. True when anything but lock files was there.
+    /// Empties one context's cache (every cluster identity under it) while holding the context's lock and the lock of
+    /// every snapshot directory below it (&lt;identity&gt;/, &lt;identity&gt;/ns/&lt;…&gt;/: a fetch holds exactly one of
+    /// them while it writes), taken in path order, so no fetch loses a file mid-write. Lock files stay, so a fetch waiting
+    /// on one keeps excluding the others. True when anything but lock files was there.
     /// </summary>
     private static async Task<bool> ForgetCacheAsync(string dir, TimeSpan lockTimeout, CancellationToken ct, Action? alsoUnderLock = null)
     {
@@ -57,17 +58,10 @@ public sealed class ForgetCommand : SkillCommand
         try
         {
             locks.Add(await DirectoryLock.AcquireAsync(dir, lockTimeout, ct));
-            var nsRoot = Path.Combine(dir, "ns");
-            var nsDirs = Directory.Exists(nsRoot) ? Directory.EnumerateDirectories(nsRoot).Order(StringComparer.Ordinal).ToList() : [];
-            foreach (var ns in nsDirs) locks.Add(await DirectoryLock.AcquireAsync(ns, lockTimeout, ct));
-            var found = false;
-            foreach (var ns in nsDirs) found |= DeleteDir(ns, keepLock: true);
-            foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
-            {
-                if (Path.GetFileName(entry) is ".lock" or "ns") continue;
-                found = true;
-                DeleteEntry(entry);
-            }
+            var snapshotDirs = Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories)
+                .Where(d => File.Exists(Path.Combine(d, ".lock"))).Order(StringComparer.Ordinal).ToList();
+            foreach (var d in snapshotDirs) locks.Add(await DirectoryLock.AcquireAsync(d, lockTimeout, ct));
+            var found = DeleteKeepingLocks(dir, snapshotDirs.ToHashSet(StringComparer.Ordinal));
             alsoUnderLock?.Invoke();
             return found;
         }
@@ -75,6 +69,24 @@ public sealed class ForgetCommand : SkillCommand
         {
             foreach (var l in locks) l.Dispose();
         }
+    }
+
+    /// <summary>Deletes everything under dir except lock files and the directories that hold them; true when anything was deleted.</summary>
+    private static bool DeleteKeepingLocks(string dir, IReadOnlySet<string> lockedDirs)
+    {
+        var found = false;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+        {
+            if (Path.GetFileName(entry) == ".lock") continue;
+            if (lockedDirs.Contains(entry) || lockedDirs.Any(l => l.StartsWith(entry + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            {
+                found |= DeleteKeepingLocks(entry, lockedDirs);
+                continue;
+            }
+            found = true;
+            DeleteEntry(entry);
+        }
+        return found;
     }
 
     /// <summary>Deletes a directory's contents (lock files at any depth are kept with keepLock); true when anything else was there.</summary>

@@ -143,15 +143,14 @@ public sealed class MetricsCommand : SkillCommand
     /// <summary>Detects the sources once per context (state), again on --refresh; --prometheus overrides detection of Prometheus.</summary>
     private static async Task<DetectedSources> SourcesAsync(SkillRun run, string? ns, PrometheusTarget? forced, CancellationToken ct)
     {
-        var state = new StateStore(run.Root);
-        var cached = run.Refresh ? null : DetectedSources.TryParse(state.GetForContext(run.Context, DetectedSources.StateKey));
+        var cached = run.Refresh ? null : DetectedSources.TryParse(StateStore.GetIn(run.StateDir, DetectedSources.StateKey));
         if (cached is null)
         {
             var (metricsServer, metricsNote) = await ServesMetricsAsync(run.Api, ct);
             var (prom, note) = await DetectPrometheusAsync(run, ns, ct);
             cached = new DetectedSources(metricsServer, prom, note, DateTimeOffset.UtcNow, metricsNote);
             // A search limited by RBAC is not remembered: another namespace or more rights may find more next time.
-            if (note is null) state.SetForContext(run.Context, DetectedSources.StateKey, cached.Serialize());
+            if (note is null) StateStore.SetIn(run.StateDir, DetectedSources.StateKey, cached.Serialize());
         }
         return forced is null ? cached : cached with { Prometheus = forced, PrometheusNote = null };
     }
