@@ -83,14 +83,14 @@ public sealed class SimServer : IAsyncDisposable
         var faults = options.FaultsPath != null ? FaultInjector.Load(options.FaultsPath) : FaultInjector.Empty;
         var store = new ObjectStore(registry);
         var logs = new LogStore();
-        BuildStore(store, logs, data, options, now, metrics);
+        var certs = Certificates.Generate();
+        BuildStore(store, logs, data, options, now, metrics, certs.CaPem);
         var loadTime = sw.Elapsed;
 
         var adminToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var users = new List<SimUser> { new("admin", adminToken, [Authorizer.Masters]) };
         users.AddRange(data.Users);
 
-        var certs = Certificates.Generate();
         var (ip, port) = ParseListen(options.Listen);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
@@ -148,7 +148,11 @@ public sealed class SimServer : IAsyncDisposable
         return new PrometheusApi(prom, new PromEvaluator(prom, NodeOf, now, () => DateTimeOffset.UtcNow), () => DateTimeOffset.UtcNow);
     }
 
-    private static void BuildStore(ObjectStore store, LogStore logs, ScenarioData data, SimOptions options, DateTimeOffset now, MetricsScenario? metrics)
+    private const string RootCaDescription =
+        "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. "
+        + "No other usage is guaranteed across distributions of Kubernetes clusters.";
+
+    private static void BuildStore(ObjectStore store, LogStore logs, ScenarioData data, SimOptions options, DateTimeOffset now, MetricsScenario? metrics, string caPem)
     {
         var registry = store.Registry;
         var present = new HashSet<(ResourceType, string, string)>(data.Objects.Select(o =>
@@ -177,6 +181,34 @@ public sealed class SimServer : IAsyncDisposable
                 ["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") },
                 ["status"] = new JsonObject { ["phase"] = "Active" },
             }));
+        }
+
+        // Every namespace has the kube-root-ca.crt ConfigMap (published by kube-controller-manager) and the default
+        // ServiceAccount, as in a real cluster, unless cluster.yaml sets namespaceDefaults: false.
+        if (data.Cluster.NamespaceDefaults)
+        {
+            var cmType = registry.ByPlural("", "v1", "configmaps")!;
+            var saType = registry.ByPlural("", "v1", "serviceaccounts")!;
+            foreach (var ns in namespaces)
+            {
+                if (!present.Contains((cmType, ns, "kube-root-ca.crt")))
+                    extra.Add((cmType, new JsonObject
+                    {
+                        ["apiVersion"] = "v1", ["kind"] = "ConfigMap",
+                        ["metadata"] = new JsonObject
+                        {
+                            ["name"] = "kube-root-ca.crt", ["namespace"] = ns,
+                            ["annotations"] = new JsonObject { ["kubernetes.io/description"] = RootCaDescription },
+                        },
+                        ["data"] = new JsonObject { ["ca.crt"] = caPem },
+                    }));
+                if (!present.Contains((saType, ns, "default")))
+                    extra.Add((saType, new JsonObject
+                    {
+                        ["apiVersion"] = "v1", ["kind"] = "ServiceAccount",
+                        ["metadata"] = new JsonObject { ["name"] = "default", ["namespace"] = ns },
+                    }));
+            }
         }
 
         // Every node has its heartbeat Lease in kube-node-lease, as kubelets keep them (kubectl describe node shows it).

@@ -128,13 +128,14 @@ public sealed class SimServerWriteTests
         var dir = TestSupport.TempDir();
         var file = Path.Combine(dir, "cm.yaml");
         await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: probe-\n  namespace: team-a\ndata: {a: b}\n");
+        var before = server.Store.Count("v1", "ConfigMap");
         var dry = await TestSupport.Kubectl(server, "create", "-f", file, "--validate=false", "--dry-run=server", "-o", "name");
         Assert.Equal(0, dry.ExitCode);
         Assert.StartsWith("configmap/probe-", dry.Stdout.Trim());
-        Assert.Equal(1, server.Store.Count("v1", "ConfigMap"));
+        Assert.Equal(before, server.Store.Count("v1", "ConfigMap"));
         var real = await TestSupport.Kubectl(server, "create", "-f", file, "--validate=false", "-o", "name");
         Assert.Equal(0, real.ExitCode);
-        Assert.Equal(2, server.Store.Count("v1", "ConfigMap"));
+        Assert.Equal(before + 1, server.Store.Count("v1", "ConfigMap"));
         var name = real.Stdout.Trim()["configmap/".Length..];
         Assert.NotNull(server.Store.TryGet("v1", "ConfigMap", "team-a", name));
     }

@@ -39,8 +39,39 @@ public static class Tables
             new("External-IP", "string", "", "The external IP."), new("Port(s)", "string", "", "The ports of the service."), AgeCol],
         ("", "Secret") => [NameCol, new("Type", "string", "", "The type of secret"), new("Data", "string", "", "The number of entries in data"), AgeCol],
         ("", "ConfigMap") => [NameCol, new("Data", "string", "", "The number of entries in data"), AgeCol],
+        ("apps", "StatefulSet") => [NameCol, new("Ready", "string", "", "Number of the pod with ready state"), AgeCol, ContainersCol, ImagesCol],
+        ("apps", "DaemonSet") => [NameCol, new("Desired", "integer", "", "The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod)."),
+            new("Current", "integer", "", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."),
+            new("Ready", "integer", "", "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition."),
+            new("Up-to-date", "integer", "", "The total number of nodes that are running updated daemon pod"),
+            new("Available", "integer", "", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"),
+            new("Node Selector", "string", "", "NodeSelector is a selector which must be true for the pod to fit on a node."), AgeCol, ContainersCol, ImagesCol, SelectorCol],
+        ("batch", "Job") => [NameCol, new("Status", "string", "", "Status of the job."), new("Completions", "string", "", "The number of pods which reached phase Succeeded."),
+            new("Duration", "string", "", "Time required to complete the job."), AgeCol, ContainersCol, ImagesCol, SelectorCol],
+        ("batch", "CronJob") => [NameCol, new("Schedule", "string", "", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
+            new("Timezone", "string", "", "The time zone name for the given schedule."), new("Suspend", "boolean", "", "This flag tells the controller to suspend subsequent executions."),
+            new("Active", "integer", "", "A list of pointers to currently running jobs."), new("Last Schedule", "string", "", "Information when was the last time the job was successfully scheduled."),
+            AgeCol, ContainersCol, ImagesCol, SelectorCol],
+        ("", "PersistentVolumeClaim") => [NameCol, new("Status", "string", "", "phase represents the current phase of PersistentVolumeClaim."),
+            new("Volume", "string", "", "volumeName is the binding reference to the PersistentVolume backing this claim."),
+            new("Capacity", "string", "", "capacity represents the actual resources of the underlying volume."),
+            new("Access Modes", "string", "", "accessModes contains the actual access modes the volume backing the PVC has."),
+            new("StorageClass", "string", "", "StorageClass of the pvc"), new("VolumeAttributesClass", "string", "", "VolumeAttributesClass of the pvc"), AgeCol,
+            new("VolumeMode", "string", "", "volumeMode defines what type of volume is required by the claim.", 1)],
+        ("networking.k8s.io", "Ingress") => [NameCol, new("Class", "string", "", "The name of the IngressClass resource that should be used for additional configuration"),
+            new("Hosts", "string", "", "Hosts that incoming requests are matched against before the ingress rule"),
+            new("Address", "string", "", "Address is a list containing ingress points for the load-balancer"),
+            new("Ports", "string", "", "Ports of TLS configurations that open"), AgeCol],
+        ("policy", "PodDisruptionBudget") => [NameCol, new("Min Available", "string", "", "The minimum number of pods that must be available."),
+            new("Max Unavailable", "string", "", "The maximum number of pods that may be unavailable."),
+            new("Allowed Disruptions", "integer", "", "Calculated number of pods that may be disrupted at this time."), AgeCol],
+        _ when t.PrinterColumns is { Count: > 0 } custom => [NameCol, .. custom.Select(c => new Column(c.Name, c.Type, c.Format, c.Description, c.Priority))],
         _ => [NameCol, AgeCol],
     };
+
+    private static readonly Column ContainersCol = new("Containers", "string", "", "Names of each container in the template.", 1);
+    private static readonly Column ImagesCol = new("Images", "string", "", "Images referenced by each container in the template.", 1);
+    private static readonly Column SelectorCol = new("Selector", "string", "", "A label query over pods that should match the pod count.", 1);
 
     public static void WriteCells(Utf8JsonWriter w, ResourceType t, StoredObject o, DateTimeOffset now)
     {
@@ -85,12 +116,183 @@ public static class Tables
                 w.WriteNumberValue(Count(r, "data") + Count(r, "binaryData"));
                 w.WriteStringValue(age);
                 return;
+            case ("apps", "StatefulSet"):
+                w.WriteStringValue(o.Name);
+                w.WriteStringValue($"{Int(r, "status", "readyReplicas") ?? 0}/{Int(r, "spec", "replicas") ?? 1}");
+                w.WriteStringValue(age);
+                TemplateCells(w, r, selector: false);
+                break;
+            case ("apps", "DaemonSet"):
+                w.WriteStringValue(o.Name);
+                foreach (var f in (string[])["desiredNumberScheduled", "currentNumberScheduled", "numberReady", "updatedNumberScheduled", "numberAvailable"])
+                    w.WriteNumberValue(Int(r, "status", f) ?? 0);
+                w.WriteStringValue(LabelMap(Get(r, "spec", "template", "spec", "nodeSelector")));
+                w.WriteStringValue(age);
+                TemplateCells(w, r, selector: true);
+                break;
+            case ("batch", "Job"): JobCells(w, r, o, age, now); break;
+            case ("batch", "CronJob"):
+                w.WriteStringValue(o.Name);
+                w.WriteStringValue(Str(r, "spec", "schedule") ?? "");
+                w.WriteStringValue(Str(r, "spec", "timeZone") ?? "<none>");
+                // The API server defaults spec.suspend to false and prints it as the string True/False (printBoolPtr).
+                w.WriteStringValue(Get(r, "spec", "suspend").ValueKind == JsonValueKind.True ? "True" : "False");
+                w.WriteNumberValue(Get(r, "status", "active") is { ValueKind: JsonValueKind.Array } active ? active.GetArrayLength() : 0);
+                w.WriteStringValue(Str(r, "status", "lastScheduleTime") is { } last ? Ago(last, now) : "<none>");
+                w.WriteStringValue(age);
+                var jobSpec = Get(r, "spec", "jobTemplate");
+                TemplateCells(w, jobSpec, selector: true);
+                break;
+            case ("", "PersistentVolumeClaim"): PvcCells(w, r, o, age); break;
+            case ("networking.k8s.io", "Ingress"): IngressCells(w, r, o, age); break;
+            case ("policy", "PodDisruptionBudget"):
+                w.WriteStringValue(o.Name);
+                w.WriteStringValue(IntOrString(Get(r, "spec", "minAvailable")) ?? "N/A");
+                w.WriteStringValue(IntOrString(Get(r, "spec", "maxUnavailable")) ?? "N/A");
+                w.WriteNumberValue(Int(r, "status", "disruptionsAllowed") ?? 0);
+                w.WriteStringValue(age);
+                break;
             default:
                 w.WriteStringValue(o.Name);
-                w.WriteStringValue(age);
+                if (t.PrinterColumns is { Count: > 0 } custom)
+                    foreach (var c in custom) WriteCustomCell(w, c, SimpleJsonPath.Evaluate(r, c.JsonPath), now);
+                else w.WriteStringValue(age);
                 break;
         }
     }
+
+    /// <summary>A CRD column's cell as the API server's table convertor gives it: typed, null when the path finds nothing.</summary>
+    private static void WriteCustomCell(Utf8JsonWriter w, PrinterColumn c, IReadOnlyList<JsonElement> values, DateTimeOffset now)
+    {
+        if (values.Count == 0) { w.WriteNullValue(); return; }
+        var v = values[0];
+        switch (c.Type)
+        {
+            case "date" when v.ValueKind == JsonValueKind.String:
+                w.WriteStringValue(Ago(v.GetString(), now));
+                return;
+            case "integer" when v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l):
+                w.WriteNumberValue(l);
+                return;
+            case "number" when v.ValueKind == JsonValueKind.Number:
+                w.WriteNumberValue(v.GetDouble());
+                return;
+            case "boolean" when v.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                w.WriteBooleanValue(v.ValueKind == JsonValueKind.True);
+                return;
+        }
+        // Strings (and values of another type than declared) print as kubectl's JSONPath prints them, several joined by spaces.
+        w.WriteStringValue(string.Join(" ", values.Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText())));
+    }
+
+    private static void TemplateCells(Utf8JsonWriter w, JsonElement r, bool selector)
+    {
+        var containers = Get(r, "spec", "template", "spec", "containers") is { ValueKind: JsonValueKind.Array } cs ? cs.EnumerateArray().ToList() : [];
+        w.WriteStringValue(string.Join(",", containers.Select(c => Str(c, "name") ?? "")));
+        w.WriteStringValue(string.Join(",", containers.Select(c => Str(c, "image") ?? "")));
+        if (!selector) return;
+        var sel = Get(r, "spec", "selector");
+        var parts = new List<string>();
+        if (Get(sel, "matchLabels") is { ValueKind: JsonValueKind.Object } ml)
+            parts.AddRange(ml.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Value.GetString()}"));
+        if (Get(sel, "matchExpressions") is { ValueKind: JsonValueKind.Array } me)
+            foreach (var e in me.EnumerateArray())
+            {
+                var vals = Get(e, "values") is { ValueKind: JsonValueKind.Array } va ? string.Join(",", va.EnumerateArray().Select(x => x.GetString())) : "";
+                parts.Add((Str(e, "operator") ?? "") switch
+                {
+                    "In" => $"{Str(e, "key")} in ({vals})",
+                    "NotIn" => $"{Str(e, "key")} notin ({vals})",
+                    "Exists" => Str(e, "key") ?? "",
+                    "DoesNotExist" => "!" + Str(e, "key"),
+                    var op => $"{Str(e, "key")} {op} ({vals})",
+                });
+            }
+        w.WriteStringValue(parts.Count == 0 ? "<none>" : string.Join(",", parts));
+    }
+
+    private static void JobCells(Utf8JsonWriter w, JsonElement r, StoredObject o, string age, DateTimeOffset now)
+    {
+        bool Has(string type) => Get(r, "status", "conditions") is { ValueKind: JsonValueKind.Array } cs
+                                 && cs.EnumerateArray().Any(c => Str(c, "type") == type && Str(c, "status") == "True");
+        var status = Has("Complete") ? "Complete"
+            : Has("Failed") ? "Failed"
+            : Get(r, "metadata", "deletionTimestamp").ValueKind == JsonValueKind.String ? "Terminating"
+            : Has("Suspended") ? "Suspended"
+            : Has("FailureTarget") ? "FailureTarget"
+            : Has("SuccessCriteriaMet") ? "SuccessCriteriaMet"
+            : "Running";
+        var succeeded = Int(r, "status", "succeeded") ?? 0;
+        var completions = Int(r, "spec", "completions") is { } c ? $"{succeeded}/{c}"
+            : (Int(r, "spec", "parallelism") ?? 1) is var p && p > 1 ? $"{succeeded}/1 of {p}" : $"{succeeded}/1";
+        var duration = "";
+        if (Time(Str(r, "status", "startTime")) is { } start)
+            duration = HumanDuration((Time(Str(r, "status", "completionTime")) ?? now) - start);
+        w.WriteStringValue(o.Name);
+        w.WriteStringValue(status);
+        w.WriteStringValue(completions);
+        w.WriteStringValue(duration);
+        w.WriteStringValue(age);
+        TemplateCells(w, r, selector: true);
+    }
+
+    private static void PvcCells(Utf8JsonWriter w, JsonElement r, StoredObject o, string age)
+    {
+        var phase = Get(r, "metadata", "deletionTimestamp").ValueKind == JsonValueKind.String ? "Terminating" : Str(r, "status", "phase") ?? "Pending";
+        var volume = Str(r, "spec", "volumeName") ?? "";
+        string capacity = "", modes = "";
+        if (volume.Length > 0)
+        {
+            capacity = Str(r, "status", "capacity", "storage") ?? "";
+            var have = Get(r, "status", "accessModes") is { ValueKind: JsonValueKind.Array } am ? am.EnumerateArray().Select(m => m.GetString()).ToHashSet() : [];
+            modes = string.Join(",", new[] { ("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP") }
+                .Where(m => have.Contains(m.Item1)).Select(m => m.Item2));
+        }
+        w.WriteStringValue(o.Name);
+        w.WriteStringValue(phase);
+        w.WriteStringValue(volume);
+        w.WriteStringValue(capacity);
+        w.WriteStringValue(modes);
+        w.WriteStringValue(Str(r, "spec", "storageClassName") ?? Str(r, "metadata", "annotations", "volume.beta.kubernetes.io/storage-class") ?? "");
+        w.WriteStringValue(Str(r, "spec", "volumeAttributesClassName") ?? "<unset>");
+        w.WriteStringValue(age);
+        w.WriteStringValue(Str(r, "spec", "volumeMode") ?? "<unset>");
+    }
+
+    private static void IngressCells(Utf8JsonWriter w, JsonElement r, StoredObject o, string age)
+    {
+        var hosts = Get(r, "spec", "rules") is { ValueKind: JsonValueKind.Array } rules
+            ? rules.EnumerateArray().Select(x => Str(x, "host") is { Length: > 0 } h ? h : "*").ToList()
+            : [];
+        var hostText = hosts.Count == 0 ? "*" : hosts.Count <= 3 ? string.Join(",", hosts) : string.Join(",", hosts.Take(3)) + $" + {hosts.Count - 3} more...";
+        var addresses = Get(r, "status", "loadBalancer", "ingress") is { ValueKind: JsonValueKind.Array } ing
+            ? string.Join(",", ing.EnumerateArray().Select(i => Str(i, "ip") ?? Str(i, "hostname")).Where(a => a is { Length: > 0 }))
+            : "";
+        // kubectl's load-balancer stringer cuts the non-wide address list at 16 characters.
+        if (addresses.Length > 16) addresses = addresses[..13] + "...";
+        var tls = Get(r, "spec", "tls") is { ValueKind: JsonValueKind.Array } t && t.GetArrayLength() > 0;
+        w.WriteStringValue(o.Name);
+        w.WriteStringValue(Str(r, "spec", "ingressClassName") ?? "<none>");
+        w.WriteStringValue(hostText);
+        w.WriteStringValue(addresses);
+        w.WriteStringValue(tls ? "80, 443" : "80");
+        w.WriteStringValue(age);
+    }
+
+    private static string LabelMap(JsonElement map) =>
+        map.ValueKind == JsonValueKind.Object && map.EnumerateObject().Any()
+            ? string.Join(",", map.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Value.GetString()}"))
+            : "<none>";
+
+    private static string? IntOrString(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Number => v.GetRawText(),
+        JsonValueKind.String => v.GetString(),
+        _ => null,
+    };
+
+    private static DateTimeOffset? Time(string? ts) =>
+        ts != null && DateTimeOffset.TryParse(ts, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
     private static void PodCells(Utf8JsonWriter w, JsonElement r, StoredObject o, string age, DateTimeOffset now)
     {

@@ -19,6 +19,9 @@ public sealed record ClusterSettings
 
     /// <summary>The instant the scenario's absolute timestamps were written for; they are shifted so it becomes start-up time.</summary>
     public DateTimeOffset? Now { get; init; }
+
+    /// <summary>Whether every namespace gets the kube-root-ca.crt ConfigMap and the default ServiceAccount (namespaceDefaults).</summary>
+    public bool NamespaceDefaults { get; init; } = true;
 }
 
 /// <summary>Everything the scenarios hold, merged, validated and normalised, before it enters the store.</summary>
@@ -64,9 +67,10 @@ public static class ScenarioLoader
                 }
                 if (!(lower.EndsWith(".yaml") || lower.EndsWith(".yml") || lower.EndsWith(".json"))) continue;
                 if (lower == "users.yaml" || lower == "users.yml") { LoadUsers(data, display, read()); continue; }
-                if (lower is "cluster.yaml" or "cluster.yml") continue;
                 if (lower is "metrics.yaml" or "metrics.yml") continue; // usage data, loaded by Metrics/MetricsScenario
-                foreach (var (obj, doc) in ParseObjects(display, read(), lower.EndsWith(".json")))
+                // cluster.yaml may also hold Kubernetes objects; its settings documents were read above.
+                var settingsFile = lower is "cluster.yaml" or "cluster.yml";
+                foreach (var (obj, doc) in ParseObjects(display, read(), lower.EndsWith(".json"), settingsFile ? IsSettingsDocument : null))
                     raw.Add((obj, display, doc));
             }
         }
@@ -117,7 +121,12 @@ public static class ScenarioLoader
     private static string Display(ScenarioSource src, string rel) =>
         src.Name.StartsWith("builtin:", StringComparison.Ordinal) ? $"{src.Name}/{rel}" : Path.Combine(src.Name, rel);
 
-    private static IEnumerable<(JsonObject Obj, int Doc)> ParseObjects(string file, string text, bool isJson)
+    /// <summary>A cluster.yaml document without apiVersion and kind holds settings, not an object.</summary>
+    private static bool IsSettingsDocument(JsonNode? node) => node is JsonObject o && o["apiVersion"] is null && o["kind"] is null;
+
+    private static readonly string[] SettingKeys = ["kubernetesVersion", "platform", "now", "namespaceDefaults"];
+
+    private static IEnumerable<(JsonObject Obj, int Doc)> ParseObjects(string file, string text, bool isJson, Func<JsonNode?, bool>? skip = null)
     {
         var docs = new List<(JsonNode? Node, int Doc)>();
         if (isJson)
@@ -138,7 +147,7 @@ public static class ScenarioLoader
         var result = new List<(JsonObject, int)>();
         foreach (var (node, doc) in docs)
         {
-            if (node is null) continue; // empty document
+            if (node is null || skip?.Invoke(node) == true) continue; // empty document
             if (node is not JsonObject obj) throw new ScenarioException(file, doc, "a document must be a mapping holding one Kubernetes object or a List");
             CheckHeader(obj, file, doc, "");
             if ((string)obj["kind"]! == "List" || (((string)obj["kind"]!).EndsWith("List", StringComparison.Ordinal) && obj["items"] is JsonArray))
@@ -204,8 +213,12 @@ public static class ScenarioLoader
                     if (so.ContainsKey("status")) sub.Add("status");
                     if (so.ContainsKey("scale")) sub.Add("scale");
                 }
+                var columns = vo["additionalPrinterColumns"] is JsonArray apc
+                    ? apc.Select(c => c!.AsObject()).Select(c => new PrinterColumn((string)c["name"]!, (string?)c["type"] ?? "string", (string?)c["format"] ?? "",
+                        (string?)c["description"] ?? "", int.TryParse(c["priority"]?.ToString(), out var priority) ? priority : 0, (string)c["jsonPath"]!)).ToList()
+                    : null;
                 if (registry.ByPlural(group, version, plural) == null)
-                    registry.Add(group, version, kind, plural, namespaced, shortNames, sub: sub.ToArray(), cat: categories, singular: singular);
+                    registry.Add(group, version, kind, plural, namespaced, shortNames, sub: sub.ToArray(), cat: categories, singular: singular).PrinterColumns = columns;
             }
         }
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
@@ -322,9 +335,19 @@ public static class ScenarioLoader
             if (d.Error != null) throw new ScenarioException(file, d.Index, d.Error);
             if (d.Node is null) continue;
             if (d.Node is not JsonObject o) throw new ScenarioException(file, d.Index, "cluster.yaml must be a mapping");
+            if (!IsSettingsDocument(o)) continue; // a Kubernetes object: loaded with the others
+            if (o.Select(p => p.Key).FirstOrDefault(k => !SettingKeys.Contains(k)) is { } unknown)
+                throw new ScenarioException(file, d.Index, $"unknown setting \"{unknown}\": a cluster.yaml document holds settings ({string.Join(", ", SettingKeys)}) or a Kubernetes object with apiVersion and kind");
             var s = data.Cluster;
             if (o["kubernetesVersion"] is JsonValue kv) s = s with { GitVersion = kv.ToString() };
             if (o["platform"] is JsonValue pv) s = s with { Platform = pv.ToString() };
+            if (o["namespaceDefaults"] is { } nd)
+                s = s with { NamespaceDefaults = nd.GetValueKind() switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw new ScenarioException(file, d.Index, "namespaceDefaults must be true or false"),
+                } };
             if (o["now"] is JsonValue nowValue)
                 s = s with { Now = LogStore.TryParseAbsolute(nowValue.ToString(), out var anchor) ? anchor : throw new ScenarioException(file, d.Index, "now must be an RFC 3339 time such as 2026-01-01T10:05:00Z") };
             if (!s.GitVersion.StartsWith('v') || s.GitVersion.Split('.').Length < 3)

@@ -20,6 +20,9 @@ public sealed class ResourceType
     /// <summary>Virtual resources (reviews) accept only create and are never stored.</summary>
     public bool Virtual { get; init; }
 
+    /// <summary>A CRD version's additionalPrinterColumns (server-side Table columns after Name); null for built-in kinds.</summary>
+    public IReadOnlyList<PrinterColumn>? PrinterColumns { get; set; }
+
     public string ApiVersion => Group.Length == 0 ? Version : Group + "/" + Version;
     public string GroupResource => Group.Length == 0 ? Plural : Plural + "." + Group;
     public string ListKind => Kind + "List";
@@ -27,3 +30,6 @@ public sealed class ResourceType
     public static readonly string[] ReadWrite = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
     public static readonly string[] ReadOnly = ["get", "list", "watch"];
 }
+
+/// <summary>One additionalPrinterColumns entry of a CustomResourceDefinition version.</summary>
+public sealed record PrinterColumn(string Name, string Type, string Format, string Description, int Priority, string JsonPath);

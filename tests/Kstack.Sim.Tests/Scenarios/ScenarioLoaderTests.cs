@@ -108,6 +108,53 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public async Task ObjectsInClusterYamlAreLoadedBesideItsSettings()
+    {
+        var dir = Scenario(("cluster.yaml",
+            "kubernetesVersion: v1.30.4\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-cluster-yaml, namespace: n1}\n"));
+        await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = [dir] });
+        Assert.NotNull(server.Store.TryGet("v1", "ConfigMap", "n1", "from-cluster-yaml"));
+        using var client = TestSupport.Client(server);
+        Assert.Equal("v1.30.4", (await TestSupport.GetJson(client, "/version")).GetProperty("gitVersion").GetString());
+    }
+
+    [Fact]
+    public async Task AnUnknownKeyInClusterYamlFailsNamingTheFile()
+    {
+        var dir = Scenario(("cluster.yaml", "kubernetesVersion: v1.31.2\nmetadata: {name: half-an-object}\n"));
+        var e = await Assert.ThrowsAsync<ScenarioException>(() => SimServer.StartAsync(new SimOptions { Scenarios = [dir] }));
+        Assert.EndsWith("cluster.yaml", e.File);
+        Assert.Contains("unknown setting \"metadata\"", e.Reason);
+    }
+
+    [Fact]
+    public async Task EveryNamespaceGetsTheRootCaConfigMapAndTheDefaultServiceAccount()
+    {
+        var dir = Scenario(("objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\n"));
+        await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = [dir], GeneratePods = 120 });
+        var nsType = server.Store.Registry.ByKind("v1", "Namespace")!;
+        var namespaces = server.Store.Get(nsType).Current.Items.Select(n => n.Name).ToList();
+        Assert.Contains("shop", namespaces);
+        Assert.True(namespaces.Count >= 7, "generated namespaces are served too: " + string.Join(",", namespaces));
+        foreach (var ns in namespaces)
+        {
+            var ca = server.Store.TryGet("v1", "ConfigMap", ns, "kube-root-ca.crt");
+            Assert.True(ca is not null, $"namespace {ns} lacks kube-root-ca.crt");
+            Assert.Contains("BEGIN CERTIFICATE", System.Text.Json.JsonDocument.Parse(ca!).RootElement.GetProperty("data").GetProperty("ca.crt").GetString());
+            Assert.True(server.Store.TryGet("v1", "ServiceAccount", ns, "default") is not null, $"namespace {ns} lacks the default ServiceAccount");
+        }
+    }
+
+    [Fact]
+    public async Task NamespaceDefaultsCanBeTurnedOffByTheScenario()
+    {
+        var dir = Scenario(("cluster.yaml", "namespaceDefaults: false\n"), ("objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\n"));
+        await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = [dir] });
+        Assert.Null(server.Store.TryGet("v1", "ConfigMap", "shop", "kube-root-ca.crt"));
+        Assert.Null(server.Store.TryGet("v1", "ServiceAccount", "shop", "default"));
+    }
+
+    [Fact]
     public void UnknownBuiltinNameIsAnError()
     {
         var e = Assert.Throws<ScenarioException>(() => ScenarioSource.Resolve("no-such-scenario-xyz"));
