@@ -141,7 +141,7 @@ public sealed class SimServer : IAsyncDisposable
     /// <summary>The Prometheus behind the service proxy when metrics.yaml declares one; series labels take node from the pod.</summary>
     private static PrometheusApi? PrometheusFor(MetricsScenario? metrics, ObjectStore store, DateTimeOffset now)
     {
-        if (metrics?.Prometheus is not { } prom) return null;
+        if (metrics?.PrometheusWithNodes is not { } prom) return null;
         var podType = store.Registry.ByPlural("", "v1", "pods")!;
         string? NodeOf(string ns, string pod) =>
             store.Get(podType).Current.Find(ns, pod) is { } o ? System.Text.Json.Nodes.JsonNode.Parse(o.Json)?["spec"]?["nodeName"]?.ToString() : null;

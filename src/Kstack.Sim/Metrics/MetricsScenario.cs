@@ -10,8 +10,15 @@ public readonly record struct Usage(double Cores, double Bytes);
 /// <summary>One container's sampled series: samples oldest first, NaN where the container was not running.</summary>
 public sealed record ContainerSeries(string Namespace, string Pod, string Container, double[] Cpu, double[] Memory);
 
+/// <summary>A node's root cgroup (cAdvisor id="/"): the whole node's usage, samples oldest first.</summary>
+public sealed record NodeSeries(string Node, double[] Cpu, double[] Memory);
+
 /// <summary>The Prometheus behind the service proxy: which Service fronts it and the series it answers from.</summary>
-public sealed record PrometheusScenario(string Namespace, string Service, int Port, TimeSpan Step, int Points, IReadOnlyList<ContainerSeries> Series);
+public sealed record PrometheusScenario(string Namespace, string Service, int Port, TimeSpan Step, int Points, IReadOnlyList<ContainerSeries> Series)
+{
+    /// <summary>Node-level series; by default each node of metrics.yaml's nodes: at its point-in-time usage throughout.</summary>
+    public IReadOnlyList<NodeSeries> Nodes { get; init; } = [];
+}
 
 /// <summary>A scenario's metrics.yaml: point-in-time usage for metrics.k8s.io and an optional Prometheus.</summary>
 public sealed class MetricsScenario
@@ -20,6 +27,12 @@ public sealed class MetricsScenario
     /// <summary>Keyed "namespace/pod"; containers in file order.</summary>
     public Dictionary<string, List<(string Container, Usage Usage)>> Pods { get; } = new(StringComparer.Ordinal);
     public PrometheusScenario? Prometheus { get; private set; }
+
+    /// <summary>The Prometheus with its node-level series: prometheus.nodes when given, else nodes: held constant over the window.</summary>
+    public PrometheusScenario? PrometheusWithNodes =>
+        Prometheus is not { } p ? null
+        : p.Nodes.Count > 0 ? p
+        : p with { Nodes = Nodes.Select(n => new NodeSeries(n.Key, Enumerable.Repeat(n.Value.Cores, p.Points).ToArray(), Enumerable.Repeat(n.Value.Bytes, p.Points).ToArray())).ToList() };
 
     /// <summary>Merges every metrics.yaml of the sources (later scenarios override); null when none has one.</summary>
     public static MetricsScenario? Load(IEnumerable<ScenarioSource> sources)
@@ -84,7 +97,14 @@ public sealed class MetricsScenario
                 Samples(o["cpu"], points, Quantity.Cores, file, doc, $"prometheus.series.{key}.cpu"),
                 Samples(o["memory"], points, Quantity.Bytes, file, doc, $"prometheus.series.{key}.memory")));
         }
-        return new PrometheusScenario(svc[..slash], svc[(slash + 1)..colon], port, step, points, series);
+        var nodes = new List<NodeSeries>();
+        foreach (var (node, value) in Map(p["nodes"], file, doc, "prometheus.nodes"))
+        {
+            var o = value as JsonObject ?? throw new ScenarioException(file, doc, $"prometheus.nodes.{node} must be a mapping with cpu and memory");
+            nodes.Add(new NodeSeries(node, Samples(o["cpu"], points, Quantity.Cores, file, doc, $"prometheus.nodes.{node}.cpu"),
+                Samples(o["memory"], points, Quantity.Bytes, file, doc, $"prometheus.nodes.{node}.memory")));
+        }
+        return new PrometheusScenario(svc[..slash], svc[(slash + 1)..colon], port, step, points, series) { Nodes = nodes };
     }
 
     private static double[] Samples(JsonNode? node, int points, Func<string, double?> parse, string file, int doc, string where)

@@ -236,14 +236,24 @@ public sealed class PromEvaluator(PrometheusScenario scenario, Func<string, stri
         var anchor = Anchor().ToUnixTimeMilliseconds() / 1000.0;
         var step = scenario.Step.TotalSeconds;
         var raw = new List<Result>();
-        foreach (var s in scenario.Series)
-        {
-            var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        // Container cgroups (labelled namespace, pod, container) and each node's root cgroup (id="/", no container label).
+        var all = scenario.Series.Select(s =>
             {
-                ["__name__"] = q.Metric, ["container"] = s.Container, ["namespace"] = s.Namespace, ["pod"] = s.Pod,
-                ["job"] = "kubelet", ["metrics_path"] = "/metrics/cadvisor",
-            };
-            if (nodeOf(s.Namespace, s.Pod) is { Length: > 0 } node) { labels["node"] = node; labels["instance"] = node; }
+                var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["__name__"] = q.Metric, ["container"] = s.Container, ["namespace"] = s.Namespace, ["pod"] = s.Pod,
+                    ["job"] = "kubelet", ["metrics_path"] = "/metrics/cadvisor",
+                };
+                if (nodeOf(s.Namespace, s.Pod) is { Length: > 0 } node) { labels["node"] = node; labels["instance"] = node; }
+                return (Labels: labels, s.Cpu, s.Memory);
+            })
+            .Concat(scenario.Nodes.Select(n => (Labels: new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["__name__"] = q.Metric, ["id"] = "/", ["node"] = n.Node, ["instance"] = n.Node, ["job"] = "kubelet", ["metrics_path"] = "/metrics/cadvisor",
+            }, n.Cpu, n.Memory)));
+        foreach (var s in all)
+        {
+            var labels = s.Labels;
             if (!q.Matchers.All(m => m.Matches(labels))) continue;
             var samples = q.Metric == PromQuery.CpuMetric ? s.Cpu : s.Memory;
             var values = new double[times.Count];

@@ -42,7 +42,11 @@ public sealed record ClusterIdentity(string Server, string User, string Key)
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private string Record => Key + "\t" + Server + "\t" + User;
+    private string RecordText => Key + "\t" + Server + "\t" + User;
+
+    /// <summary>Writes this identity as the one the context reached last (no discarding).</summary>
+    public void Record(InstallRoot root, string context) =>
+        AtomicFile.WriteAllText(Path.Combine(root.StateDirFor(context), RecordFile), RecordText);
 
     /// <summary>
     /// Makes this identity the one the context's cache and state belong to. When the context last reached another
@@ -55,14 +59,14 @@ public sealed record ClusterIdentity(string Server, string User, string Key)
         var contextState = root.StateDirFor(context);
         var recordPath = Path.Combine(contextState, RecordFile);
         var previous = ReadRecord(recordPath);
-        if (previous == Record) return null;
+        if (previous == RecordText) return null;
         try
         {
             bool discarded;
             using (await DirectoryLock.AcquireAsync(contextCache, TimeSpan.FromSeconds(30), ct))
             {
                 discarded = DiscardAllBut(contextCache, Key) | DiscardAllBut(contextState, Key);
-                AtomicFile.WriteAllText(recordPath, Record);
+                Record(root, context);
             }
             if (previous is null || !discarded) return null;
             return ChangeNotice(context, previous);

@@ -61,7 +61,9 @@ public abstract class SkillCommand
                 TtlText = ttlText,
                 FreeText = GlobalFlags.FreeText(parsed),
             };
-            var envelope = await RunAsync(run, ct);
+            Env envelope;
+            using (ctx.Length == 0 ? null : Terminal.StderrProgress.Start($"{slot}: reading context {ctx}"))
+                envelope = await RunAsync(run, ct);
             // --json content has a stated bound: no string in it is longer than JsonContent.MaxString.
             if (run.Json && envelope.Ok) envelope = envelope.WithContent(JsonContent.Cap(envelope.Content));
             return envelope with { KubeContext = ctx, Notice = Update.UpdateNotice.Join(notice, await Update.UpdateNotice.ForSkillAsync(root, ct)) };
@@ -120,7 +122,9 @@ public abstract class SkillCommand
         else
         {
             ctx = kubeconfig.Value.CurrentContext
-                  ?? throw KstackException.User("Unable to determine kube context. Set one with kubectl or pass --context=<name>.");
+                  ?? throw KstackException.User(kubeconfig.Value.MissingFilesSentence() is { Length: > 0 } missing
+                      ? $"Unable to determine kube context:{missing} Point KUBECONFIG at your kubeconfig, set a context with kubectl, or pass --context=<name>."
+                      : "Unable to determine kube context. Set one with kubectl or pass --context=<name>.");
             fromCurrent = true;
         }
         if (Descriptor.RequiresKubeconfigContext && needed && !kubeconfig.Value.HasContext(ctx))

@@ -19,11 +19,26 @@ public sealed class Kubeconfig
     /// <summary>proxy-url per cluster name: the client library's model drops the field, so it is read here.</summary>
     private readonly IReadOnlyDictionary<string, string> _proxyUrls;
 
-    private Kubeconfig(K8SConfiguration merged, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> proxyUrls)
+    /// <summary>Files named (by KUBECONFIG, or the default ~/.kube/config) that do not exist; kubectl skips them silently.</summary>
+    public IReadOnlyList<string> MissingFiles { get; }
+
+    private Kubeconfig(K8SConfiguration merged, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> proxyUrls, IReadOnlyList<string> missing)
     {
         Merged = merged;
         Files = files;
         _proxyUrls = proxyUrls;
+        MissingFiles = missing;
+    }
+
+    /// <summary>" KUBECONFIG names `a`, which does not exist." (or the default file), empty when every file exists.</summary>
+    public string MissingFilesSentence()
+    {
+        if (MissingFiles.Count == 0) return "";
+        var from = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("KUBECONFIG")) ? "The default kubeconfig" : "KUBECONFIG";
+        var names = string.Join(", ", MissingFiles.Take(5).Select(f => $"`{f}`"));
+        return MissingFiles.Count == 1
+            ? $" {from} names {names}, which does not exist."
+            : $" {from} names files that do not exist: {names}.";
     }
 
     public string? CurrentContext => string.IsNullOrEmpty(Merged.CurrentContext) ? null : Merged.CurrentContext;
@@ -48,9 +63,10 @@ public sealed class Kubeconfig
         var merged = new K8SConfiguration { Clusters = [], Users = [], Contexts = [] };
         var files = new List<string>();
         var proxyUrls = new Dictionary<string, string>(StringComparer.Ordinal);
+        var missing = new List<string>();
         foreach (var path in paths)
         {
-            if (!File.Exists(path)) continue;
+            if (!File.Exists(path)) { missing.Add(path); continue; }
             if (ReadOne(path, proxyUrls) is not { } one) continue;
             files.Add(path);
             var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -76,7 +92,7 @@ public sealed class Kubeconfig
             foreach (var x in one.Contexts ?? [])
                 if (!merged.Contexts.Any(y => y.Name == x.Name)) merged.Contexts.Add(x);
         }
-        return new Kubeconfig(merged, files, proxyUrls);
+        return new Kubeconfig(merged, files, proxyUrls, missing);
     }
 
     /// <summary>
@@ -168,10 +184,10 @@ public sealed class Kubeconfig
     {
         var names = ContextNames.ToList();
         if (names.Count == 0)
-            return $"Context `{context}` not found: no kubeconfig contexts are defined (looked in {string.Join(", ", DefaultPaths())}).";
+            return $"Context `{context}` not found: no kubeconfig contexts are defined (looked in {string.Join(", ", DefaultPaths())}).{MissingFilesSentence()}";
         var shown = string.Join(", ", names.Take(10).Select(n => $"`{n}`"));
         var more = names.Count > 10 ? $" and {names.Count - 10} more" : "";
-        return $"Context `{context}` not found in kubeconfig. Available contexts: {shown}{more}.";
+        return $"Context `{context}` not found in kubeconfig. Available contexts: {shown}{more}.{MissingFilesSentence()}";
     }
 
     internal static string FirstLine(string text)

@@ -140,7 +140,9 @@ public sealed class ForgetCommandProcessTests : IDisposable
         var env = Run("forget");
         Assert.Equal("error", (string?)env["status"]);
         Assert.Equal("user", (string?)env["kind"]);
-        Assert.Equal("Unable to determine kube context. Set one with kubectl or pass --context=<name>.", (string?)env["message"]);
+        // KUBECONFIG names a file that does not exist: the message says which.
+        Assert.Equal($"Unable to determine kube context: KUBECONFIG names `{KubeconfigPath}`, which does not exist. "
+                     + "Point KUBECONFIG at your kubeconfig, set a context with kubectl, or pass --context=<name>.", (string?)env["message"]);
         Assert.False(env.ContainsKey("kube_context"));
     }
 

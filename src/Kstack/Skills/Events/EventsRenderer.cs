@@ -5,10 +5,15 @@ using Kstack.Envelope;
 
 namespace Kstack.Skills.Events;
 
-/// <summary>Text and JSON renderings of an events report; rows keep the original's column layout.</summary>
+/// <summary>Text and JSON renderings of an events report; text fits in <see cref="Width"/> columns.</summary>
 public static class EventsRenderer
 {
     public const int ObjectsShown = 3;
+
+    /// <summary>Tables fit in this many columns; identifiers are never cut, free text (the message) absorbs the rest.</summary>
+    public const int Width = 120;
+
+    private const int MinMessage = 24;
 
     public static string Text(EventsReport r, string freshness, DateTimeOffset now)
     {
@@ -18,10 +23,10 @@ public static class EventsRenderer
         if (r.TotalEvents == 0) sb.Append(" · none");
         else
         {
-            if (r.Span(now) is { } span) sb.Append(" · ").Append(Duration.Format(span));
+            if (r.Span(now) is { } span) sb.Append(" · window ").Append(Duration.Format(span));
             var parts = new List<string>();
-            if (r.WarningGroups > 0) parts.Add(r.WarningGroups == 1 ? "1 warning group" : $"{r.WarningGroups} warning groups");
-            if (r.NotableGroups > 0) parts.Add($"{r.NotableGroups} notable");
+            if (r.WarningGroups > 0) parts.Add(Plural(r.WarningGroups, "warning group"));
+            if (r.NotableGroups > 0) parts.Add(Plural(r.NotableGroups, "notable group"));
             sb.Append(" · ").Append(parts.Count == 0 ? "none" : string.Join(", ", parts));
         }
         sb.Append("\n\n");
@@ -29,18 +34,19 @@ public static class EventsRenderer
         if (r.Shown.Count == 0) sb.Append("No Warning or notable Normal events in the current window.\n");
         else
         {
+            var layout = Layout.For(r.Shown, now);
             EventCategory? previous = null;
             foreach (var g in r.Shown)
             {
                 if (previous is { } p && p != g.Category) sb.Append('\n');
                 previous = g.Category;
-                sb.Append(Row(g, now)).Append('\n');
+                sb.Append(Row(g, now, layout)).Append('\n');
                 sb.Append(Detail(g, now)).Append('\n');
             }
-            if (r.HiddenGroups > 0) sb.Append($"…and {r.HiddenGroups} more groups (all groups are in events.json).\n");
+            if (r.HiddenGroups > 0) sb.Append($"…and {r.HiddenGroups} more {(r.HiddenGroups == 1 ? "group" : "groups")} (all groups are in events.json).\n");
         }
         if (r.SuppressedCount > 0)
-            sb.Append($"\n…and {r.SuppressedCount} Normal events (Pulled, Created, Started, Scheduled) suppressed.\n");
+            sb.Append($"\n…and {Plural(r.SuppressedCount, "Normal event")} (Pulled, Created, Started, Scheduled) suppressed.\n");
         if (r.OtherTypeCount > 0)
             sb.Append($"\n…and {r.OtherTypeCount} {(r.OtherTypeCount == 1 ? "event" : "events")} of a type other than Normal or Warning hidden.\n");
         sb.Append('\n').Append(freshness)
@@ -48,22 +54,71 @@ public static class EventsRenderer
         return sb.ToString();
     }
 
-    /// <summary>WARN  ns/Kind(22) reason(18) count×(4)  age ago(9)  "message"</summary>
-    public static string Row(EventGroup g, DateTimeOffset now)
+    private static string Plural(long n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    /// <summary>Column widths from the rows shown: wide enough for every identifier up to a cap (a longer one overflows its row, uncut).</summary>
+    public sealed record Layout(int Where, int Reason, int Count, int AgoWidth)
     {
-        var label = g.Category == EventCategory.Warn ? "WARN" : "NOTE";
-        var where = g.Namespace.Length == 0 ? g.Kind : $"{g.Namespace}/{g.Kind}";
-        return $"{label}  {DataText.Column(where, 22)} {DataText.Column(g.Reason, 18)} "
-             + $"{DataText.Cell($"{g.Count}×", 4)}  {DataText.Cell(Ago(g.Last, now), 9)}  {DataText.Quote(g.Message, 80)}";
+        public static Layout For(IReadOnlyList<EventGroup> groups, DateTimeOffset now) => new(
+            Math.Min(34, groups.Max(g => WhereOf(g).Length)),
+            Math.Min(30, groups.Max(g => DataText.Token(g.Reason).Length)),
+            groups.Max(g => CountOf(g).Length),
+            groups.Max(g => Ago(g.Last, now).Length));
     }
 
+    /// <summary>Events about cluster-scoped objects are recorded in namespace default; show their kind alone.</summary>
+    private static readonly HashSet<string> ClusterScopedKinds = new(StringComparer.Ordinal)
+    {
+        "Node", "Namespace", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+        "PriorityClass", "IngressClass", "CSINode", "CSIDriver", "VolumeAttachment", "CertificateSigningRequest", "APIService",
+        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "RuntimeClass",
+    };
+
+    private static string WhereOf(EventGroup g) =>
+        DataText.Token(g.Namespace.Length == 0 || ClusterScopedKinds.Contains(g.Kind) ? g.Kind : $"{g.Namespace}/{g.Kind}");
+
+    private static string CountOf(EventGroup g) => $"{g.Count}×";
+
+    public static string Row(EventGroup g, DateTimeOffset now) => Row(g, now, Layout.For([g], now));
+
+    /// <summary>WARN  ns/Kind  reason  count×  age ago  "message" — the message is cut with … to fit, or goes to its own line.</summary>
+    public static string Row(EventGroup g, DateTimeOffset now, Layout layout)
+    {
+        var label = g.Category == EventCategory.Warn ? "WARN" : "NOTE";
+        var prefix = $"{label}  {WhereOf(g).PadRight(layout.Where)}  {DataText.Token(g.Reason).PadRight(layout.Reason)}  "
+                   + $"{CountOf(g).PadLeft(layout.Count)}  {Ago(g.Last, now).PadRight(layout.AgoWidth)}  ";
+        var room = Width - prefix.Length;
+        if (room >= MinMessage) return prefix + FittedQuote(g.Message, room);
+        return prefix.TrimEnd() + "\n      " + FittedQuote(g.Message, Width - 6);
+    }
+
+    /// <summary>The quoted message in at most <paramref name="room"/> columns (escapes count too).</summary>
+    private static string FittedQuote(string message, int room)
+    {
+        var max = room - 2;
+        var quoted = DataText.Quote(message, max);
+        while (quoted.Length > room && max > 1) quoted = DataText.Quote(message, --max);
+        return quoted;
+    }
+
+    /// <summary>Objects, first seen and owner; parts that do not fit in the width go to lines of their own.</summary>
     private static string Detail(EventGroup g, DateTimeOffset now)
     {
-        var objects = string.Join(", ", g.Objects.Take(ObjectsShown).Select(o => DataText.Token($"{g.Kind.ToLowerInvariant()}/{o}", 80)));
-        if (g.ObjectCount > ObjectsShown) objects += $" +{g.ObjectCount - ObjectsShown} more";
-        var line = $"      {(objects.Length > 0 ? objects : "(no object)")} · first {Ago(g.First, now)}";
-        if (g.Owner is not null) line += $" · owner {DataText.Token(g.Owner, 60)}";
-        return line;
+        var objects = g.Objects.Take(ObjectsShown).Select(o => DataText.Token($"{g.Kind.ToLowerInvariant()}/{o}", 80)).ToList();
+        var parts = new List<string>();
+        var more = g.ObjectCount > ObjectsShown ? $" +{g.ObjectCount - ObjectsShown} more" : "";
+        parts.Add(objects.Count > 0 ? string.Join(", ", objects) + more : "(no object)");
+        parts.Add($"first {Ago(g.First, now)}");
+        if (g.Owner is not null) parts.Add($"owner {DataText.Token(g.Owner, 60)}");
+        const string indent = "      ";
+        var line = indent + string.Join(" · ", parts);
+        if (line.Length <= Width) return line;
+        // Too wide: one object per line, then first seen and owner together (or apart) below them.
+        var lines = objects.Select((o, i) => indent + o + (i < objects.Count - 1 ? "," : more)).ToList();
+        var tail = indent + string.Join(" · ", parts.Skip(1));
+        if (tail.Length <= Width) lines.Add(tail);
+        else lines.AddRange(parts.Skip(1).Select(p => indent + p));
+        return string.Join("\n", lines);
     }
 
     private static string Ago(DateTimeOffset? t, DateTimeOffset now)

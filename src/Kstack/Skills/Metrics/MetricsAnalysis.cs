@@ -12,11 +12,40 @@ public sealed record UsageRow(string Namespace, string Name, string? Workload, U
 /// <summary>Requests and limits of one pod (containers summed); null parts are unset.</summary>
 public sealed record PodResources(double? RequestCpu, double? RequestMemory, double? LimitCpu, double? LimitMemory, bool Uniform);
 
+/// <summary>
+/// The report. For node rows, <paramref name="Nodes"/> holds every node of the cluster (allocatable and readiness), so
+/// a node without usage data is listed as such, and <paramref name="Queries"/> the node-level PromQL that was run.
+/// </summary>
 public sealed record MetricsReport(
     string Context, ResolvedTarget Target, string Source, string? Prometheus, TimeSpan? Window, TimeSpan? Step, MetricKind By, int Top,
-    string RowKind, UsageRow? Total, IReadOnlyList<UsageRow> Rows, int RowCount, PodResources? Resources, IReadOnlyList<string> Notes)
+    string RowKind, UsageRow? Total, IReadOnlyList<UsageRow> Rows, int RowCount, PodResources? Resources, IReadOnlyList<string> Notes,
+    IReadOnlyList<NodeCapacity>? Nodes = null, IReadOnlyList<string>? Queries = null)
 {
     public bool PointInTime => Source == "metrics-server";
+
+    public NodeCapacity? NodeOf(string name) => Nodes?.FirstOrDefault(n => n.Name == name);
+
+    /// <summary>Nodes of the cluster that have no row: listed after the table, never dropped.</summary>
+    public IEnumerable<NodeCapacity> NodesWithoutData =>
+        (Nodes ?? []).Where(n => !Rows.Any(r => r.Name == n.Name) && !HiddenRows.Contains(n.Name));
+
+    /// <summary>Names of nodes that have data but fell outside --top.</summary>
+    public IReadOnlySet<string> HiddenRows { get; init; } = new HashSet<string>();
+}
+
+/// <summary>A node's allocatable CPU (cores) and memory (bytes), and whether it is Ready.</summary>
+public sealed record NodeCapacity(string Name, double? AllocatableCpu, double? AllocatableMemory, string Ready)
+{
+    public static NodeCapacity From(JsonElement node)
+    {
+        var ready = node.Array("status", "conditions").FirstOrDefault(c => c.Str("type") == "Ready");
+        // As kubectl prints it: Ready only when the Ready condition is True (Unknown, a node that stopped reporting, is NotReady).
+        var state = ready.ValueKind == JsonValueKind.Object && ready.Str("status") == "True" ? "Ready" : "NotReady";
+        return new NodeCapacity(node.Str("metadata", "name") ?? "", UsageFormat.Quantity(node.Str("status", "allocatable", "cpu")),
+            UsageFormat.Quantity(node.Str("status", "allocatable", "memory")), state);
+    }
+
+    public double? Allocatable(MetricKind kind) => kind == MetricKind.Cpu ? AllocatableCpu : AllocatableMemory;
 }
 
 /// <summary>Pure steps between fetched data and the report.</summary>
@@ -32,6 +61,15 @@ public static class MetricsAnalysis
             .Take(Math.Clamp(n, 1, MaxTop)).ToList();
 
     public static UsageStats Point(double value) => new(value, value, value, 1, "");
+
+    /// <summary>Node rows ranked and cut to --top; the report lists every other node of <paramref name="nodes"/> without data.</summary>
+    public static (List<UsageRow> Shown, int Total, HashSet<string> Hidden) RankNodes(IReadOnlyList<UsageRow> rows, IReadOnlyList<NodeCapacity>? nodes, MetricKind by, int top)
+    {
+        var shown = Top(rows, by, top);
+        var hidden = rows.Select(r => r.Name).Except(shown.Select(r => r.Name)).ToHashSet(StringComparer.Ordinal);
+        var total = nodes is null ? rows.Count : nodes.Select(n => n.Name).Union(rows.Select(r => r.Name)).Count();
+        return (shown, total, hidden);
+    }
 
     /// <summary>Per-pod requests/limits: containers summed; Uniform is false when the pods disagree (then the largest is shown).</summary>
     public static PodResources? Resources(IReadOnlyList<MetricsPod> pods)

@@ -77,23 +77,26 @@ public sealed class MetricsCommand : SkillCommand
             return NoSource(run, target, sources);
         }
 
+        // Node rows and a node's total come from node-level data, shown against allocatable; every node is listed.
+        var nodeList = target.Kind is TargetKind.Nodes or TargetKind.Node ? await NodesAsync(fetcher, notes, ct) : null;
+
         var queries = new List<string>();
         MetricsReport report;
         if (usePrometheus)
         {
-            var collected = await PrometheusAsync(run.Api, sources.Prometheus!, target, since, by, top, WorkloadOf, run, queries, notes, ct);
+            var collected = await PrometheusAsync(run.Api, sources.Prometheus!, target, since, by, top, WorkloadOf, run, queries, notes, nodeList, ct);
             if (collected.Denied is { } denied)
             {
                 if (sourceMode == "auto" && forced is null && sources.MetricsServer)
                 {
                     notes.Add($"Prometheus {sources.Prometheus} not used: {denied}");
-                    report = await MetricsServerAsync(fetcher, lists, target, by, top, WorkloadOf, run, notes, ct);
+                    report = await MetricsServerAsync(fetcher, lists, target, by, top, WorkloadOf, run, notes, nodeList, ct);
                 }
                 else return Env.UserError($"Cannot query Prometheus {sources.Prometheus} for context `{run.Context}`: {denied}");
             }
             else report = collected.Report!;
         }
-        else report = await MetricsServerAsync(fetcher, lists, target, by, top, WorkloadOf, run, notes, ct);
+        else report = await MetricsServerAsync(fetcher, lists, target, by, top, WorkloadOf, run, notes, nodeList, ct);
 
         var agentContext = AgentContext.Build(w =>
         {
@@ -182,10 +185,19 @@ public sealed class MetricsCommand : SkillCommand
             $"searched namespace {ns} only: {AgentContext.Unreadable(all)} at the cluster scope");
     }
 
+    private static async Task<IReadOnlyList<NodeCapacity>?> NodesAsync(SnapshotFetcher fetcher, List<string> notes, CancellationToken ct)
+    {
+        var nodes = (await fetcher.EnsureAsync([ListSpec.Nodes], null, ct))[ListSpec.Nodes.File];
+        if (nodes.Value is { } file) return await CachedList.MapAsync(file.Path, n => NodeCapacity.From(n), ct);
+        notes.Add($"Nodes are not readable ({AgentContext.Unreadable(nodes)}): no share of allocatable, and nodes without data cannot be listed.");
+        return null;
+    }
+
     private sealed record PromOutcome(MetricsReport? Report, string? Denied);
 
     private static async Task<PromOutcome> PrometheusAsync(KubeApi api, PrometheusTarget prom, ResolvedTarget target, TimeSpan since, MetricKind by, int top,
-        Func<string, string, string?> workloadOf, SkillRun run, List<string> queries, List<string> notes, CancellationToken ct)
+        Func<string, string, string?> workloadOf, SkillRun run, List<string> queries, List<string> notes, IReadOnlyList<NodeCapacity>? nodeList,
+        CancellationToken ct)
     {
         var step = PromQueryBuilder.StepFor(since);
         var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -203,9 +215,9 @@ public sealed class MetricsCommand : SkillCommand
         var members = target.Kind is TargetKind.Pod or TargetKind.Workload or TargetKind.Node
             ? target.Pods.Select(p => p.Key).ToHashSet(StringComparer.Ordinal) : null;
 
-        async Task<(List<PromSeries>?, string?)> Query(MetricKind kind)
+        var nodesMode = target.Kind == TargetKind.Nodes;
+        async Task<(List<PromSeries>?, string?)> Query(string q, bool podSeries = true)
         {
-            var q = PromQueryBuilder.Build(kind, grouping, ns, regex);
             queries.Add(q);
             var path = prom.ProxyPath("query_range") + "?" + PromQueryBuilder.RangeQueryString(q, start, end, step);
             var read = await api.GetAsync(path, new ApiAction("get", "services/proxy", prom.Namespace), ct);
@@ -213,7 +225,7 @@ public sealed class MetricsCommand : SkillCommand
             {
                 var (series, error) = PromResponse.ReadMatrix(read.Value, start, end, step);
                 if (error is not null) throw KstackException.User($"Prometheus {prom} rejected the query ({DataText.Quote(error, 200)}).");
-                return (series!.Where(s => members is null || members.Contains(s.Label("namespace") + "/" + s.Label("pod"))).ToList(), null);
+                return (series!.Where(s => !podSeries || members is null || members.Contains(s.Label("namespace") + "/" + s.Label("pod"))).ToList(), null);
             }
             var p = read.Problem!;
             return p.Outcome switch
@@ -226,9 +238,10 @@ public sealed class MetricsCommand : SkillCommand
             };
         }
 
-        var (cpu, denied) = await Query(MetricKind.Cpu);
+        string QueryFor(MetricKind kind) => nodesMode ? PromQueryBuilder.BuildNodeLevel(kind, null) : PromQueryBuilder.Build(kind, grouping, ns, regex);
+        var (cpu, denied) = await Query(QueryFor(MetricKind.Cpu), podSeries: !nodesMode);
         if (denied is not null) return new PromOutcome(null, denied);
-        var (memory, denied2) = await Query(MetricKind.Memory);
+        var (memory, denied2) = await Query(QueryFor(MetricKind.Memory), podSeries: !nodesMode);
         if (denied2 is not null) return new PromOutcome(null, denied2);
 
         Func<PromSeries, (string, string)> key = target.Kind == TargetKind.Nodes ? s => ("", s.Label("node"))
@@ -236,15 +249,32 @@ public sealed class MetricsCommand : SkillCommand
         var rows = MetricsAnalysis.FromSeries(cpu!, memory!, key, perContainer || target.Kind == TargetKind.Nodes ? (_, _) => null : workloadOf);
         UsageRow? total = target.Kind is TargetKind.Cluster or TargetKind.Nodes ? null
             : MetricsAnalysis.WholeFromSeries(target.Namespace ?? "", target.Name ?? "", cpu!, memory!, length);
-        if (rows.Count == 0) notes.Add($"Prometheus returned no container series for {target.Label} in the window.");
+        var nodeQueries = new List<string>();
+        if (target.Kind == TargetKind.Node)
+        {
+            // The node as a whole is its root cgroup, not the sum of the pods kstack can see on it.
+            var (nodeCpu, d3) = await Query(PromQueryBuilder.BuildNodeLevel(MetricKind.Cpu, target.Name), podSeries: false);
+            var (nodeMemory, d4) = await Query(PromQueryBuilder.BuildNodeLevel(MetricKind.Memory, target.Name), podSeries: false);
+            nodeQueries.AddRange(queries.TakeLast(2));
+            if (d3 is null && d4 is null && (nodeCpu!.Count > 0 || nodeMemory!.Count > 0))
+                total = MetricsAnalysis.WholeFromSeries("", target.Name!, nodeCpu!, nodeMemory!, length);
+            else notes.Add($"Prometheus has no node-level series for {target.Name} (container_*{{id=\"/\"}}): the total is the sum of its pods.");
+        }
+        if (nodesMode) nodeQueries.AddRange(queries);
+        if (rows.Count == 0)
+            notes.Add(nodesMode ? "Prometheus returned no node-level series (container_*{id=\"/\"}) in the window."
+                : $"Prometheus returned no container series for {target.Label} in the window.");
+        var (shown, rowCount, hidden) = nodesMode ? MetricsAnalysis.RankNodes(rows, nodeList, by, top) : (MetricsAnalysis.Top(rows, by, top), rows.Count, []);
         var report = new MetricsReport(run.Context, target, "prometheus", prom.ToString(), since, step, by, top,
-            target.Kind == TargetKind.Nodes ? "node" : perContainer ? "container" : "pod", total, MetricsAnalysis.Top(rows, by, top), rows.Count,
-            target.Kind is TargetKind.Workload or TargetKind.Pod ? MetricsAnalysis.Resources(target.Pods) : null, notes);
+            nodesMode ? "node" : perContainer ? "container" : "pod", total, shown, rowCount,
+            target.Kind is TargetKind.Workload or TargetKind.Pod ? MetricsAnalysis.Resources(target.Pods) : null, notes,
+            nodeList, nodeQueries) { HiddenRows = hidden };
         return new PromOutcome(report, null);
     }
 
     private static async Task<MetricsReport> MetricsServerAsync(SnapshotFetcher fetcher, IReadOnlyDictionary<string, Read<Snapshot>> lists, ResolvedTarget target,
-        MetricKind by, int top, Func<string, string, string?> workloadOf, SkillRun run, List<string> notes, CancellationToken ct)
+        MetricKind by, int top, Func<string, string, string?> workloadOf, SkillRun run, List<string> notes, IReadOnlyList<NodeCapacity>? nodeList,
+        CancellationToken ct)
     {
         var nodeLevel = target.Kind is TargetKind.Nodes or TargetKind.Node;
         var wanted = nodeLevel ? new[] { ListSpec.PodMetrics, ListSpec.NodeMetrics } : [ListSpec.PodMetrics];
@@ -287,7 +317,9 @@ public sealed class MetricsCommand : SkillCommand
                 notes.Add("metrics-server has no usage for these pods (not running, or not scraped yet).");
         }
         if (rows.Count == 0 && target.Kind is TargetKind.Cluster or TargetKind.Namespace) notes.Add("metrics-server returned no pod metrics in this scope.");
-        return new MetricsReport(run.Context, target, "metrics-server", null, null, null, by, top, rowKind, total, MetricsAnalysis.Top(rows, by, top), rows.Count,
-            target.Kind is TargetKind.Workload or TargetKind.Pod ? MetricsAnalysis.Resources(target.Pods) : null, notes);
+        var (shown, rowCount, hidden) = target.Kind == TargetKind.Nodes
+            ? MetricsAnalysis.RankNodes(rows, nodeList, by, top) : (MetricsAnalysis.Top(rows, by, top), rows.Count, []);
+        return new MetricsReport(run.Context, target, "metrics-server", null, null, null, by, top, rowKind, total, shown, rowCount,
+            target.Kind is TargetKind.Workload or TargetKind.Pod ? MetricsAnalysis.Resources(target.Pods) : null, notes, nodeList) { HiddenRows = hidden };
     }
 }

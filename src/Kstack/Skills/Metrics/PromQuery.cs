@@ -5,9 +5,10 @@ using System.Text.Json;
 namespace Kstack.Skills.Metrics;
 
 /// <summary>
-/// The PromQL kstack sends (read-only instant/range queries through the service proxy). Exactly two forms:
+/// The PromQL kstack sends (read-only instant/range queries through the service proxy):
 /// <c>sum by (G) (rate(container_cpu_usage_seconds_total{M}[5m]))</c> and <c>sum by (G) (container_memory_working_set_bytes{M})</c>,
-/// G = namespace, pod[, container] or node; M always excludes the pause container and empty container label.
+/// G = namespace, pod[, container]; M excludes the pause container and empty container label. Node rows use the same two
+/// metrics on the root cgroup (<c>{id="/"}</c>) grouped by node.
 /// </summary>
 public static class PromQueryBuilder
 {
@@ -22,6 +23,19 @@ public static class PromQueryBuilder
         return kind == MetricKind.Cpu
             ? $"sum by ({by}) (rate(container_cpu_usage_seconds_total{{{m}}}[{RateWindow}]))"
             : $"sum by ({by}) (container_memory_working_set_bytes{{{m}}})";
+    }
+
+    /// <summary>
+    /// Node-level usage from each node's root cgroup (cAdvisor <c>id="/"</c>: the whole node, system processes included,
+    /// as metrics-server's NodeMetrics reports it), never a sum of container series.
+    /// </summary>
+    public static string BuildNodeLevel(MetricKind kind, string? node)
+    {
+        var m = new StringBuilder("id=\"/\"");
+        if (node is not null) m.Append(",node=\"").Append(Escape(node)).Append('"');
+        return kind == MetricKind.Cpu
+            ? $"sum by (node) (rate(container_cpu_usage_seconds_total{{{m}}}[{RateWindow}]))"
+            : $"sum by (node) (container_memory_working_set_bytes{{{m}}})";
     }
 
     /// <summary>An anchored alternation of literal pod names (RE2 metacharacters escaped), or a name prefix.</summary>

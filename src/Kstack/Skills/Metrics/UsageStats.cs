@@ -49,6 +49,20 @@ public static class Sparkline
         }
         return new string(chars);
     }
+
+    /// <summary>Half the cells: each pair shows the higher of its two (their buckets' maximum), '·' only when both are.</summary>
+    public static string Halve(string trend)
+    {
+        if (trend.Length < 2 || trend.Any(c => c != '·' && !Levels.Contains(c))) return trend;
+        var sb = new System.Text.StringBuilder((trend.Length + 1) / 2);
+        for (var i = 0; i < trend.Length; i += 2)
+        {
+            var a = trend[i];
+            var b = i + 1 < trend.Length ? trend[i + 1] : '·';
+            sb.Append(a == '·' ? b : b == '·' ? a : Levels.IndexOf(a) >= Levels.IndexOf(b) ? a : b);
+        }
+        return sb.ToString();
+    }
 }
 
 /// <summary>Usage figures as kubectl top prints them: CPU in millicores, memory in Mi.</summary>

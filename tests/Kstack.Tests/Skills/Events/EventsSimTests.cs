@@ -13,14 +13,18 @@ public class EventsSimTests
         await using var sim = await SimCluster.StartAsync("demo");
         var run = sim.Kstack("events").AssertOk();
         var lines = run.Content.Split('\n');
-        Assert.Matches(@"^Events: sim-admin · \d+m · 12 warning groups, 14 notable$", lines[0]);
-        Assert.StartsWith("WARN  orders/Pod             BackOff            525×  ", lines[2]);
+        Assert.Matches(@"^Events: sim-admin · window \d+m · 12 warning groups, 14 notable groups$", lines[0]);
+        Assert.Matches(@"^WARN  orders/Pod\s+BackOff\s+525×  ", lines[2]);
         Assert.Contains("\"Back-off restarting failed container ledger", lines[2]);
         Assert.StartsWith("      pod/ledger-6f7d9c5b84-x2k4p, pod/order-events-consumer-1 · first ", lines[3]);
-        Assert.Contains("WARN  batch/Pod              FailedScheduling   3×  ", run.Content);
+        Assert.Matches(@"WARN  batch/Pod\s+FailedScheduling\s+3×  ", run.Content);
+        Assert.Matches(@"WARN  Node\s+EvictionThresholdMet\s+3×  ", run.Content);
+        Assert.Contains("batch/PersistentVolumeClaim", run.Content);
+        Assert.DoesNotContain("default/Node", run.Content);
+        Assert.All(lines, l => Assert.True(l.Length <= 120, $"{l.Length}: {l}"));
         Assert.Contains("owner CronJob/nightly-report", run.Content);
         Assert.Contains("…and 454 Normal events (Pulled, Created, Started, Scheduled) suppressed.", run.Content);
-        Assert.Contains("…and 1 more groups", run.Content);
+        Assert.Contains("…and 1 more group (all groups are in events.json).", run.Content);
         Assert.StartsWith("Snapshot cached (TTL 5m).", lines[^1]);
 
         var ctx = run.AgentContext;
@@ -52,7 +56,7 @@ public class EventsSimTests
         Assert.Equal("sim-dev", (string?)wide.Envelope["kube_context"]);
 
         var scoped = sim.Kstack("events", "--context", "sim-dev", "--namespace", "team-a").AssertOk();
-        Assert.Contains("WARN  team-a/Pod             BackOff            61×", scoped.Content);
+        Assert.Matches(@"WARN  team-a/Pod\s+BackOff\s+61×", scoped.Content);
         Assert.DoesNotContain("team-b", scoped.Content);
     }
 

@@ -57,9 +57,10 @@ public class MetricsSimTests
 
         var text = sim.Kstack("metrics", "--top", "3").AssertOk();
         var lines = text.Content.Split('\n');
-        Assert.Equal("Metrics: sim-admin · all namespaces · last 1h (step 1m) · source: prometheus (monitoring/prometheus-server:9090)", lines[0]);
+        Assert.Equal("Metrics: sim-admin · all namespaces · window 1h, step 1m", lines[0]);
+        Assert.Equal("Source: prometheus (monitoring/prometheus-server:9090)", lines[1]);
         Assert.Contains("Top 3 of 30 pods by cpu p95:", text.Content);
-        Assert.Matches(@"orders/ledger-6f7d9c5b84-x2k4p\s+680m\s+1880m\s+1930m\s+258Mi\s+503Mi\s+509Mi\s+\S+\s+Deployment/ledger", text.Content);
+        Assert.Matches(@"orders/ledger-6f7d9c5b84-x2k4p\s+680m\s+1880m\s+1930m\s+258Mi\s+503Mi\s+509Mi\s+\S+\s+(↳ )?Deployment/ledger", text.Content);
         Assert.True(text.Content.Length < 3000);
         var ctx = text.AgentContext;
         Assert.Equal("prometheus", (string?)ctx["source"]);
@@ -82,9 +83,50 @@ public class MetricsSimTests
         Assert.Equal(["prometheus-server-6b8f9d7c5d-k4m8r", "kube-apiserver-ctrl-01", "ledger-6f7d9c5b84-x2k4p", "orders-api-7b6d5f8c9b-zr8mt", "orders-api-7b6d5f8c9b-4wnjk"],
             memory["rows"]!.AsArray().Select(r => (string)r!["name"]!));
         var text = sim.Kstack("metrics", "--source", "metrics-server", "top", "2", "pods").AssertOk();
-        Assert.Contains("point-in-time · source: metrics-server", text.Content.Split('\n')[0]);
+        Assert.EndsWith("· point-in-time", text.Content.Split('\n')[0]);
+        Assert.Equal("Source: metrics-server", text.Content.Split('\n')[1]);
         Assert.Matches(@"orders/ledger-6f7d9c5b84-x2k4p\s+1770m\s+503Mi\s+Deployment/ledger", text.Content);
         AssertReadOnly(sim);
+    }
+
+    [Fact]
+    public async Task Node_rows_are_node_level_usage_against_allocatable_and_a_node_without_data_is_listed()
+    {
+        await using var sim = await SimCluster.StartAsync("demo");
+        // Prometheus: each node's root cgroup (container_*{id="/"}), the query shown, never a sum of container series.
+        var prom = sim.Kstack("metrics", "nodes", "--by", "memory").AssertOk().Content;
+        Assert.Contains("Top 4 of 5 nodes by memory p95, then 1 without data:", prom);
+        Assert.Matches(@"\n  worker-c\s+1874m\s+1874m\s+1874m\s+23%\s+31390Mi\s+31390Mi\s+31390Mi\s+98%", prom);
+        Assert.Matches(@"\n  worker-d\s+no data \(NotReady\)", prom);
+        Assert.Contains("sum by (node) (container_memory_working_set_bytes{id=\"/\"})", prom);
+        Assert.Contains("sum by (node) (rate(container_cpu_usage_seconds_total{id=\"/\"}[5m]))", prom);
+        var first = prom.Split('\n').SkipWhile(l => !l.StartsWith("  NODE", StringComparison.Ordinal)).Skip(1).First();
+        Assert.StartsWith("  worker-c ", first); // 98% of its memory: the highest, not the lowest
+
+        // metrics-server: NodeMetrics, with the share of allocatable as kubectl top nodes prints it.
+        var ms = sim.Kstack("metrics", "nodes", "--source", "metrics-server", "--by", "memory").AssertOk().Content;
+        Assert.Contains("Top 4 of 5 nodes by memory, then 1 without data:", ms);
+        Assert.Matches(@"\n  worker-c\s+1874m\s+23%\s+31390Mi\s+98%", ms);
+        Assert.Matches(@"\n  worker-d\s+no data \(NotReady\)", ms);
+
+        // One node: its whole usage is the root cgroup too, against its allocatable.
+        var one = sim.Kstack("metrics", "node/worker-c").AssertOk().Content;
+        Assert.Matches(@"memory\s+p50 31390Mi\s+p95 31390Mi\s+max 31390Mi", one);
+        Assert.Contains("(98% of 31993Mi allocatable)", one);
+    }
+
+    [Theory]
+    [InlineData("metrics")]
+    [InlineData("metrics", "nodes")]
+    [InlineData("metrics", "--source", "metrics-server")]
+    [InlineData("metrics", "orders/ledger")]
+    [InlineData("metrics", "node/worker-a")]
+    public async Task Every_line_fits_in_120_columns(params string[] args)
+    {
+        await using var sim = await SimCluster.StartAsync("demo");
+        var content = sim.Kstack(args).AssertOk().Content;
+        Assert.All(content.Split('\n'), l => Assert.True(l.Length <= 120, $"{l.Length}: {l}"));
+        Assert.DoesNotContain("…", content.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal) && !l.Contains('"')));
     }
 
     [Theory]
@@ -101,7 +143,7 @@ public class MetricsSimTests
         Assert.Equal(0.5, (double)doc["perPod"]!["requestCpuCores"]!);
 
         var text = sim.Kstack(["metrics", .. args]).AssertOk().Content;
-        Assert.Contains("· deployment orders/ledger · last 1h (step 1m) · source: prometheus", text);
+        Assert.Contains("· deployment orders/ledger · window 1h, step 1m\nSource: prometheus", text);
         Assert.Matches(@"memory\s+p50 258Mi\s+p95 503Mi\s+max 509Mi\s+20 samples", text);
         Assert.Contains("(99% of the 512Mi limit)", text);
         Assert.Contains("per pod: requests cpu 500m, memory 512Mi · limits cpu 2000m, memory 512Mi", text);
@@ -124,8 +166,9 @@ public class MetricsSimTests
         await using var sim = await SimCluster.StartAsync(Fixture("metrics-server-only"));
         var run = sim.Kstack("metrics").AssertOk();
         var lines = run.Content.Split('\n');
-        Assert.Equal("Metrics: sim-admin · all namespaces · point-in-time · source: metrics-server", lines[0]);
-        Assert.StartsWith("Values are point-in-time", lines[1]);
+        Assert.Equal("Metrics: sim-admin · all namespaces · point-in-time", lines[0]);
+        Assert.Equal("Source: metrics-server", lines[1]);
+        Assert.StartsWith("Values are point-in-time", lines[2]);
         Assert.Matches(@"jobs/batch-runner\s+400m\s+90Mi", run.Content);
         var doc = Json(sim.Kstack("metrics", "deployment/web", "-n", "shop", "--json").AssertOk());
         Assert.Equal("metrics-server", (string?)doc["source"]);

@@ -1,0 +1,148 @@
+using System.Text.RegularExpressions;
+using Kstack.Tests.Support;
+using Xunit;
+
+namespace Kstack.Tests.Skills;
+
+/// <summary>
+/// Every `jq` recipe a SKILL.md prints is run against the demo scenario's cache (the files the skill wrote) and must give
+/// its expected answer; a recipe without an expectation here fails the test, so none goes untested.
+/// </summary>
+public class JqRecipeTests
+{
+    public sealed record Recipe(string Skill, string Label, string Command);
+
+    /// <summary>Backticked `jq …` commands in skills/*/SKILL.md.tmpl, labelled by their list item ("- not-ready pods: …").</summary>
+    public static IReadOnlyList<Recipe> Recipes()
+    {
+        var list = new List<Recipe>();
+        foreach (var file in Directory.GetFiles(Path.Combine(KstackProcess.RepoRoot, "skills"), "SKILL.md.tmpl", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var skill = Path.GetFileName(Path.GetDirectoryName(file)!);
+            var label = "";
+            foreach (var line in File.ReadLines(file))
+            {
+                if (Regex.Match(line, @"^- ([^:`]+?)( \(.*\))?:") is { Success: true } m) label = m.Groups[1].Value.Trim();
+                foreach (Match jq in Regex.Matches(line, "`(jq [^`]+)`"))
+                    list.Add(new Recipe(skill, label, jq.Groups[1].Value));
+            }
+        }
+        return list;
+    }
+
+    private sealed record Expectation(IReadOnlyList<(string From, string To)> Substitutions, Action<string[]> Check, string Bundle = "ledger");
+
+    private static string Q(string path) => "'" + path.Replace("'", "'\\''") + "'";
+
+    private static Action<string[]> Exactly(params string[] lines) => actual => Assert.Equal(lines, actual);
+
+    private static Action<string[]> Fields(params string[][] rows) => actual =>
+        Assert.Equal(rows.Select(r => string.Join(" ", r)), actual.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+
+    private static readonly Dictionary<(string, string), Expectation> Expected = new()
+    {
+        [("cluster-status", "list pods")] = new([], lines =>
+        {
+            Assert.Equal(38, lines.Length);
+            Assert.Contains("orders ledger-6f7d9c5b84-x2k4p Running 23 worker-a", lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+            Assert.Contains("batch nightly-report-29454360-7hx2c Pending 0", lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+        }),
+        [("cluster-status", "pods on a node")] = new([("NODE", "worker-d")],
+            Exactly("kube-system/kube-proxy-vz9bl", "monitoring/prometheus-node-exporter-r4wvm")),
+        // 37 pods that have not succeeded, 29 Ready (the /cluster-status headline): these 8, Pending pods without
+        // containerStatuses included.
+        [("cluster-status", "not-ready pods")] = new([], Exactly(
+            "batch/nightly-report-29454360-7hx2c", "orders/ledger-6f7d9c5b84-x2k4p", "orders/order-events-consumer-1",
+            "payments/payment-gateway-5c8f7b9d44-mx7qz", "team-b/model-trainer-v3-zk5fp", "team-b/reports-ui-5f6d7c8b9d-gk2rt",
+            "web/frontend-84c6d5b7f8-q9v7d", "web/legacy-admin")),
+        [("cluster-status", "list nodes")] = new([], Fields(
+            ["ctrl-01", "True", "v1.31.2"], ["worker-a", "True", "v1.31.2"], ["worker-b", "True", "v1.31.2"],
+            ["worker-c", "True", "v1.31.2"], ["worker-d", "Unknown", "v1.31.2"])),
+        [("cluster-status", "tainted nodes")] = new([], Exactly(
+            "ctrl-01  node-role.kubernetes.io/control-plane:NoSchedule",
+            "worker-c  node.kubernetes.io/memory-pressure:NoSchedule",
+            "worker-d  node.kubernetes.io/unreachable:NoSchedule,node.kubernetes.io/unreachable:NoExecute,node.kubernetes.io/unschedulable:NoSchedule")),
+        [("cluster-status", "a pod's owner")] = new([("\"RS\"", "\"ledger-6f7d9c5b84\"")], Exactly("Deployment/ledger")),
+        [("events", "only one namespace")] = new([("\"NS\"", "\"payments\"")], lines =>
+        {
+            Assert.Equal(6, lines.Length);
+            Assert.Contains("Warning\tUnhealthy\tpayment-gateway-5c8f7b9d44-mx7qz\tReadiness probe failed: HTTP probe failed with statuscode: 503", lines);
+            Assert.All(lines, l => Assert.Matches(@"^(Normal|Warning)\t\S+\t\S+\t", l));
+        }),
+        [("events", "events on an object")] = new([("--arg n NAME", "--arg n worker-d")], Exactly(
+            "Normal\tNodeNotReady\tNode worker-d status is now: NodeNotReady",
+            "Normal\tNodeNotSchedulable\tNode worker-d status is now: NodeNotSchedulable")),
+        [("events", "events for a workload")] = new([("Deployment/NAME", "Deployment/checkout")], Exactly("checkout-5f7b8c9d6d")),
+        [("events", "show suppressed")] = new([], lines =>
+        {
+            Assert.Equal(37, lines.Length);
+            Assert.All(lines, l => Assert.Matches(@"^(Pulled|Pulling|Created|Started|Scheduled|SuccessfulCreate)\t\S+$", l));
+            Assert.Contains("Pulled\tledger-6f7d9c5b84-x2k4p", lines);
+        }),
+        [("investigate", "all evidence of one rule")] = new([], lines =>
+        {
+            Assert.StartsWith("container ledger OOMKilled (exit 137), restarted 23×", lines[0]);
+            Assert.Contains("resources: memory limit 512Mi, request 512Mi", lines);
+        }),
+        [("investigate", "log excerpt")] = new([("\"NAME\"", "\"ledger\"")], lines =>
+        {
+            Assert.Equal(30, lines.Length);
+            Assert.StartsWith("Picked up JAVA_TOOL_OPTIONS", lines[0]);
+            Assert.Contains(lines, l => l.Contains("java.lang.OutOfMemoryError: Java heap space"));
+        }),
+        [("investigate", "exit codes")] = new([], Exactly("ledger\t137\tSIGKILL from the kernel OOM killer: the container exceeded its memory limit")),
+        [("investigate", "warning events")] = new([], lines =>
+        {
+            var row = Assert.Single(lines).Split('\t');
+            Assert.Equal(["BackOff", "Pod/ledger-6f7d9c5b84-x2k4p"], new[] { row[0], row[2] });
+            Assert.StartsWith("Back-off restarting failed container ledger", row[3]);
+        }),
+        [("investigate", "missing references")] = new([], Exactly("Secret/legacy-admin-tls missing"), Bundle: "legacy-admin"),
+    };
+
+    [Fact]
+    public async Task Every_jq_recipe_in_a_skill_md_gives_its_expected_answer_on_the_demo_cache()
+    {
+        var recipes = Recipes();
+        Assert.True(recipes.Count >= 15, $"found only {recipes.Count} recipes");
+        var untested = recipes.Where(r => !Expected.ContainsKey((r.Skill, r.Label))).Select(r => $"{r.Skill}: {r.Label}").ToList();
+        Assert.True(untested.Count == 0, "recipes without an expected answer: " + string.Join("; ", untested));
+        var stale = Expected.Keys.Where(k => !recipes.Any(r => (r.Skill, r.Label) == k)).ToList();
+        Assert.True(stale.Count == 0, "expectations for recipes no SKILL.md prints: " + string.Join("; ", stale));
+
+        await using var sim = await SimCluster.StartAsync("demo");
+        var dir = sim.Kstack("cluster-status").AssertOk().CacheDir;
+        var events = sim.Kstack("events").AssertOk();
+        Assert.Equal(dir, events.CacheDir);
+        var owners = (string)events.AgentContext["owners_file"]!;
+        var bundles = new Dictionary<string, string>
+        {
+            ["ledger"] = (string)sim.Kstack("investigate", "deployment/ledger", "-n", "orders").AssertOk().AgentContext["bundle"]!,
+            ["legacy-admin"] = (string)sim.Kstack("investigate", "pod/legacy-admin", "-n", "web").AssertOk().AgentContext["bundle"]!,
+        };
+
+        foreach (var recipe in recipes)
+        {
+            var expected = Expected[(recipe.Skill, recipe.Label)];
+            var command = recipe.Command;
+            foreach (var (from, to) in expected.Substitutions)
+            {
+                Assert.True(command.Contains(from), $"{recipe.Skill}: {recipe.Label}: placeholder {from} not in {command}");
+                command = command.Replace(from, to);
+            }
+            command = command.Replace(" D/", " " + Q(dir) + "/").Replace(" OWNERS_FILE", " " + Q(owners));
+            if (command.EndsWith(" B", StringComparison.Ordinal)) command = command[..^1] + Q(bundles[expected.Bundle]);
+            var output = KstackProcess.Run("/bin/bash", ["-c", "set -o pipefail; " + command], new Dictionary<string, string?>());
+            Assert.True(output.Exit == 0, $"{recipe.Skill}: {recipe.Label}: exit {output.Exit}: {output.Stderr}\n{command}");
+            var lines = output.Stdout.TrimEnd('\n').Split('\n');
+            try
+            {
+                expected.Check(output.Stdout.Length == 0 ? [] : lines);
+            }
+            catch (Exception e) when (e is Xunit.Sdk.XunitException)
+            {
+                Assert.Fail($"{recipe.Skill}: {recipe.Label}: {command}\n{e.Message}");
+            }
+        }
+    }
+}
