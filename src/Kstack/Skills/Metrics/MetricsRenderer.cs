@@ -102,7 +102,7 @@ public static class MetricsRenderer
         var rowWidth = Indent.Length + width + 1 + Math.Max(headerRest.Length, lines.Max(l => l.Length));
         var inline = workloads is not null && rowWidth + 2 + workloads.Max(w => w.Length) <= Width;
         sb.Append(Indent).Append(header.PadRight(width)).Append(' ').Append(inline ? headerRest.PadRight(rowWidth - Indent.Length - width - 1) + "  WORKLOAD" : headerRest.TrimEnd())
-          .Append(workloads is not null && !inline ? "  (↳ workload)" : "").Append('\n');
+          .Append(workloads is not null && !inline ? " (↳ workload)" : "").Append('\n');
         for (var i = 0; i < r.Rows.Count; i++)
         {
             var rest = lines[i];

@@ -15,7 +15,7 @@ public class EventsSimTests
         var lines = run.Content.Split('\n');
         Assert.Matches(@"^Events: sim-admin · window \d+m · 12 warning groups, 14 notable groups$", lines[0]);
         Assert.Matches(@"^WARN  orders/Pod\s+BackOff\s+525×  ", lines[2]);
-        Assert.Contains("\"Back-off restarting failed container ledger", lines[2]);
+        Assert.Contains("\"Back-off restarting failed container", lines[2]);
         Assert.StartsWith("      pod/ledger-6f7d9c5b84-x2k4p, pod/order-events-consumer-1 · first ", lines[3]);
         Assert.Matches(@"WARN  batch/Pod\s+FailedScheduling\s+3×  ", run.Content);
         Assert.Matches(@"WARN  Node\s+EvictionThresholdMet\s+3×  ", run.Content);
