@@ -5,7 +5,8 @@ using Xunit;
 namespace Kstack.Tests.Skills;
 
 /// <summary>
-/// Every `jq` recipe a SKILL.md prints is run against the demo scenario's cache (the files the skill wrote) and must give
+/// Every `jq` recipe a SKILL.md prints is run against the demo scenario's cache (the files the skill wrote; for
+/// /audit-security the audit scenario's findings file) and must give
 /// its expected answer; a recipe without an expectation here fails the test, so none goes untested.
 /// </summary>
 public class JqRecipeTests
@@ -98,6 +99,35 @@ public class JqRecipeTests
             Assert.StartsWith("Back-off restarting failed container ledger", row[3]);
         }),
         [("investigate", "missing references")] = new([], Exactly("Secret/legacy-admin-tls missing"), Bundle: "legacy-admin"),
+        // audit-security recipes run on the audit scenario's findings file, audited against a baseline without SEC-PSS-PRIVILEGED.
+        [("audit-security", "findings of one check")] = new([], Fields(
+            ["Deployment", "wild", "root-shell", "shell", "spec.containers[0].securityContext.privileged"],
+            ["Pod", "wild", "debug-tools", "setup", "spec.initContainers[0].securityContext.privileged"])),
+        [("audit-security", "everything about one namespace")] = new([("--arg n NS", "--arg n wild")], lines =>
+        {
+            var rows = lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")).ToList();
+            Assert.Contains("critical SEC-PSS-PRIVILEGED Deployment/root-shell spec.containers[0].securityContext.privileged", rows);
+            Assert.Contains("critical SEC-PSS-PRIVILEGED Pod/debug-tools spec.initContainers[0].securityContext.privileged", rows);
+            Assert.All(rows, r => Assert.Matches(@"^(critical|high|medium|low|info) SEC-", r));
+        }),
+        [("audit-security", "critical and high only")] = new([], lines =>
+        {
+            Assert.Equal(34, lines.Length); // 11 critical + 23 high, the skill's own counts for this scenario
+            Assert.All(lines, l => Assert.Matches(@"^(critical|high)\s+SEC-", l));
+            Assert.Contains("critical SEC-RBAC-ANONYMOUS ClusterRoleBinding//anonymous-view", lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+        }),
+        [("audit-security", "counts per check")] = new([], lines =>
+        {
+            var rows = lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")).ToList();
+            Assert.Contains("SEC-PSS-PRIVILEGED 2", rows);
+            Assert.Contains("SEC-RBAC-WILDCARD 3", rows);
+            Assert.Equal(116, rows.Sum(r => int.Parse(r.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)));
+        }),
+        [("audit-security", "what a subject can do")] = new([("--arg s NAME", "--arg s ci-superuser")], Exactly(
+            "SEC-RBAC-CLUSTER-ADMIN\troleRef\tclusterrole/ci-superuser → user/ci-bot",
+            "SEC-RBAC-WILDCARD\trules[0].apiGroups\t*", "SEC-RBAC-WILDCARD\trules[0].resources\t*", "SEC-RBAC-WILDCARD\trules[0].verbs\t*")),
+        [("audit-security", "new since the baseline")] = new([], Exactly("SEC-PSS-PRIVILEGED\tDeployment/root-shell", "SEC-PSS-PRIVILEGED\tPod/debug-tools")),
+        [("audit-security", "which checks map to a standard")] = new([], Exactly("SEC-RBAC-WILDCARD")),
     };
 
     [Fact]
@@ -121,6 +151,13 @@ public class JqRecipeTests
             ["legacy-admin"] = (string)sim.Kstack("investigate", "pod/legacy-admin", "-n", "web").AssertOk().AgentContext["bundle"]!,
         };
 
+        await using var audit = await SimCluster.StartAsync("audit");
+        var firstAudit = (string)audit.Kstack("audit-security").AssertOk().AgentContext["findings_file"]!;
+        var baseline = Path.Combine(audit.Dir, "baseline.json");
+        var dropped = KstackProcess.Run("/bin/bash", ["-c", $"jq '.findings |= map(select(.check != \"SEC-PSS-PRIVILEGED\"))' {Q(firstAudit)} > {Q(baseline)}"], new Dictionary<string, string?>());
+        Assert.True(dropped.Exit == 0, dropped.Stderr);
+        var findings = (string)audit.Kstack("audit-security", "--baseline", baseline).AssertOk().AgentContext["findings_file"]!;
+
         foreach (var recipe in recipes)
         {
             var expected = Expected[(recipe.Skill, recipe.Label)];
@@ -132,6 +169,8 @@ public class JqRecipeTests
             }
             command = command.Replace(" D/", " " + Q(dir) + "/").Replace(" OWNERS_FILE", " " + Q(owners));
             if (command.EndsWith(" B", StringComparison.Ordinal)) command = command[..^1] + Q(bundles[expected.Bundle]);
+            if (command.EndsWith(" F", StringComparison.Ordinal)) command = command[..^1] + Q(findings);
+            else if (command.EndsWith(" F | column -t", StringComparison.Ordinal)) command = command[..^" F | column -t".Length] + " " + Q(findings) + " | column -t";
             var output = KstackProcess.Run("/bin/bash", ["-c", "set -o pipefail; " + command], new Dictionary<string, string?>());
             Assert.True(output.Exit == 0, $"{recipe.Skill}: {recipe.Label}: exit {output.Exit}: {output.Stderr}\n{command}");
             var lines = output.Stdout.TrimEnd('\n').Split('\n');
