@@ -10,6 +10,15 @@ public static class DataText
 
     public static string Quote(string? value, int max = DefaultMax) => "\"" + Inline(value, max) + "\"";
 
+    /// <summary>The quoted text in at most <paramref name="room"/> columns (quotes and escapes count too), cut with … to fit.</summary>
+    public static string QuoteFitting(string? value, int room)
+    {
+        var max = room - 2;
+        var quoted = Quote(value, max);
+        while (quoted.Length > room && max > 1) quoted = Quote(value, --max);
+        return quoted;
+    }
+
     /// <summary>
     /// Single-line, capped, cleaned text for use in a table cell (names, reasons). The cap counts UTF-16 units of the
     /// unescaped text and never splits a surrogate pair; a cut is marked with '…'.

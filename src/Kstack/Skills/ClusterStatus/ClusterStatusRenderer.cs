@@ -8,6 +8,8 @@ namespace Kstack.Skills.ClusterStatus;
 public static class ClusterStatusRenderer
 {
     public const int MaxIssueRows = 5;
+    /// <summary>Verbatim text fits in this many columns.</summary>
+    public const int Width = 120;
     public const int MaxJsonIssues = ClusterStatusReport.MaxKeptIssues;
 
     public static string Text(ClusterStatusReport r, string freshness, DateTimeOffset now)
@@ -45,17 +47,29 @@ public static class ClusterStatusRenderer
             var w1 = rows.Max(x => x[1].Length);
             var w2 = rows.Max(x => x[2].Length);
             var w3 = rows.Max(x => x[3].Length);
-            foreach (var x in rows)
-            {
-                var line = $"  {x[0].PadRight(w0)}  {x[1].PadRight(w1)}  {x[2].PadRight(w2)}  {x[3].PadRight(w3)}  {x[4]}";
-                sb.Append(line.TrimEnd()).Append('\n');
-            }
+            var prefixes = rows.Select(x => $"  {x[0].PadRight(w0)}  {x[1].PadRight(w1)}  {x[2].PadRight(w2)}  {x[3].PadRight(w3)}  ").ToList();
+            // One line per issue when every row fits the width; else every owner or message goes to a line of its own.
+            var oneLine = rows.Zip(prefixes).All(p => (p.Second + p.First[4]).TrimEnd().Length <= Width);
+            foreach (var ((x, prefix), issue) in rows.Zip(prefixes).Zip(r.Issues))
+                sb.Append(oneLine ? (prefix + x[4]).TrimEnd() : Wrapped(prefix, issue)).Append('\n');
             if (r.IssuesTotal > MaxIssueRows) sb.Append($"  …and {r.IssuesTotal - MaxIssueRows} more\n");
             sb.Append('\n');
         }
         sb.Append(freshness)
           .Append(" Ask to drill in — e.g. \"list nodes\", \"list pods\", \"pods on <node>\", \"which nodes are tainted\".");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A row whose owner or message did not fit: the owner (an identifier) whole on the next line, or the message (free
+    /// text) there cut with … to the width.
+    /// </summary>
+    private static string Wrapped(string prefix, Issue i)
+    {
+        const string indent = "      ";
+        var head = prefix.TrimEnd();
+        if (i.Owner is not null) return head + "\n" + indent + "owner " + DataText.Token(i.Owner, 50);
+        return i.Message is { Length: > 0 } m ? head + "\n" + indent + DataText.QuoteFitting(m, Width - indent.Length) : head;
     }
 
     private static string[] Row(Issue i, DateTimeOffset now)

@@ -88,17 +88,8 @@ public static class EventsRenderer
         var prefix = $"{label}  {WhereOf(g).PadRight(layout.Where)}  {DataText.Token(g.Reason).PadRight(layout.Reason)}  "
                    + $"{CountOf(g).PadLeft(layout.Count)}  {Ago(g.Last, now).PadRight(layout.AgoWidth)}  ";
         var room = Width - prefix.Length;
-        if (room >= MinMessage) return prefix + FittedQuote(g.Message, room);
-        return prefix.TrimEnd() + "\n      " + FittedQuote(g.Message, Width - 6);
-    }
-
-    /// <summary>The quoted message in at most <paramref name="room"/> columns (escapes count too).</summary>
-    private static string FittedQuote(string message, int room)
-    {
-        var max = room - 2;
-        var quoted = DataText.Quote(message, max);
-        while (quoted.Length > room && max > 1) quoted = DataText.Quote(message, --max);
-        return quoted;
+        if (room >= MinMessage) return prefix + DataText.QuoteFitting(g.Message, room);
+        return prefix.TrimEnd() + "\n      " + DataText.QuoteFitting(g.Message, Width - 6);
     }
 
     /// <summary>Objects, first seen and owner; parts that do not fit in the width go to lines of their own.</summary>

@@ -20,19 +20,23 @@ public class ClusterStatusSimTests
         Assert.Equal("Nodes  4/5 Ready · 1 pressure · 1 unschedulable · 1 control-plane, 4 worker", lines[2]);
         Assert.Equal("Pods   29/37 Ready · 3 pod(s) with restarts", lines[3]);
         Assert.Matches(@"^Issues \(\d+\):$", lines[5]);
+        // The rows do not fit 120 columns with their owners, so each owner or message takes the line below its row.
         Assert.StartsWith("  node/worker-d ", lines[6]);
         Assert.Contains("NotReady", lines[6]);
-        Assert.StartsWith("  orders/ledger-6f7d9c5b84-x2k4p ", lines[7]);
-        Assert.Contains("CrashLoopBackOff (OOMKilled, exit 137)", lines[7]);
-        Assert.Contains("23 restarts", lines[7]);
-        Assert.EndsWith("Deployment/ledger", lines[7]);
-        Assert.StartsWith("  orders/order-events-consumer-1 ", lines[8]);
-        Assert.EndsWith("StatefulSet/order-events-consumer", lines[8]);
-        Assert.Contains("ImagePullBackOff", lines[9]);
-        Assert.EndsWith("Deployment/frontend", lines[9]);
-        Assert.Matches(@"^  …and \d+ more$", lines[11]);
+        Assert.Equal("      \"Kubelet stopped posting node status.\"", lines[7]);
+        Assert.StartsWith("  orders/ledger-6f7d9c5b84-x2k4p ", lines[8]);
+        Assert.Contains("CrashLoopBackOff (OOMKilled, exit 137)", lines[8]);
+        Assert.Contains("23 restarts", lines[8]);
+        Assert.Equal("      owner Deployment/ledger", lines[9]);
+        Assert.StartsWith("  orders/order-events-consumer-1 ", lines[10]);
+        Assert.Equal("      owner StatefulSet/order-events-consumer", lines[11]);
+        Assert.Contains("ImagePullBackOff", lines[12]);
+        Assert.Equal("      owner Deployment/frontend", lines[13]);
+        Assert.Matches(@"^  …and \d+ more$", lines[16]);
         Assert.StartsWith("Snapshot cached (TTL 15m). Ask to drill in", lines[^1]);
         Assert.True(run.Content.Length < 2000);
+        // The table (everything above the closing sentence) fits 120 columns.
+        Assert.All(lines[..^1], l => Assert.True(l.Length <= 120, $"{l.Length}: {l}"));
     }
 
     [Fact]
