@@ -52,6 +52,15 @@ public static class CompletionTargets
     }
 
     /// <summary>The context a completion is for: --context, else KSTACK_KUBE_CONTEXT, else the kubeconfig's current-context.</summary>
+    /// <summary>The snapshot directory of the cluster identity the context reaches (the context's directory when the kubeconfig does not define it).</summary>
+    public static string CacheDir(Cache.InstallRoot root, string context)
+    {
+        Cache.ClusterIdentity? identity = null;
+        try { identity = Cache.ClusterIdentity.Of(Kubeconfig.Load(), context); }
+        catch (Envelope.KstackException) { }
+        return identity is null ? root.CacheDirFor(context) : Path.Combine(root.CacheDirFor(context), identity.Key);
+    }
+
     public static string? Context(string? flag)
     {
         if (flag is { Length: > 0 }) return flag;

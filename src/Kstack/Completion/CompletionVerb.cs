@@ -74,7 +74,7 @@ public static class CompletionVerb
         try
         {
             if (CompletionTargets.Context(parsed.GetValue(Context)) is not { } context) return Env.Verbatim("");
-            var dir = InstallRoot.Resolve().CacheDirFor(context);
+            var dir = CompletionTargets.CacheDir(InstallRoot.Resolve(), context);
             return Env.Verbatim(string.Join("\n", CompletionTargets.Names(dir, parsed.GetValue(Namespace), DateTime.UtcNow)));
         }
         catch (KstackException e)

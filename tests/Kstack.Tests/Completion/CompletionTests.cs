@@ -191,4 +191,14 @@ public sealed class CompletionScriptTests : IDisposable
         var json = SimCluster.KstackIn(Env(), "completion", "bash", "--json").AssertOk();
         Assert.StartsWith("# bash completion for kstack ", json.Content);
     }
+
+    [Fact]
+    public async Task Targets_come_from_the_snapshot_of_the_cluster_identity_the_context_reaches()
+    {
+        await using var sim = await SimCluster.StartAsync("demo");
+        sim.Kstack("cluster-status").AssertOk();
+        var names = sim.Kstack("completion", "targets", "--json").AssertOk().Content.Split('\n');
+        Assert.Contains("node/worker-d", names);
+        Assert.Contains("ledger-6f7d9c5b84-x2k4p", names);
+    }
 }
