@@ -26,21 +26,27 @@ public class ContextDriftGuardTests
         var root = new InstallRoot(Directory.CreateTempSubdirectory("kstack-drift-").FullName);
         try
         {
-            var t = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
-            var guard = new ContextDriftGuard(new StateStore(root), () => t);
+            var clock = new ManualClock { Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000) };
+            var guard = new ContextDriftGuard(new StateStore(root), clock);
             Assert.Null(guard.Check("a\tb", fromCurrentContext: true, currentContext: "a\tb"));
-            t += TimeSpan.FromMinutes(5);
+            clock.Now += TimeSpan.FromMinutes(5);
             var notice = guard.Check("c", fromCurrentContext: true, currentContext: "c");
             Assert.Equal("The kubeconfig current-context changed from `a\tb` to `c` since the last kstack call; this run used `c`. "
                          + "To stay on the previous cluster, pass --context=a\tb.", notice);
-            t += TimeSpan.FromMinutes(5);
+            clock.Now += TimeSpan.FromMinutes(5);
             Assert.Null(guard.Check("c", fromCurrentContext: true, currentContext: "c"));
-            t += TimeSpan.FromHours(2);
+            clock.Now += TimeSpan.FromHours(2);
             Assert.Null(guard.Check("d", fromCurrentContext: true, currentContext: "d"));
         }
         finally
         {
             Directory.Delete(root.Path, recursive: true);
         }
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }
