@@ -226,5 +226,8 @@ public static class SecurityChecks
 
     public static readonly IChecklist Checklist = new CheckCatalogue("audit-security", All);
 
-    public static CheckInfo? Find(string id) => All.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
+    private static readonly Dictionary<string, CheckInfo> ById = All.ToDictionary(c => c.Id, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>By ID, case-insensitive; called once per cached finding when a report is read back.</summary>
+    public static CheckInfo? Find(string id) => ById.GetValueOrDefault(id);
 }
