@@ -7,6 +7,7 @@ using Kstack.Cache;
 using Kstack.Cli;
 using Kstack.Commands;
 using Kstack.Envelope;
+using Kstack.Json;
 using Kstack.Kube;
 using Kstack.Objects;
 using Kstack.Skills.Shared;
@@ -101,21 +102,9 @@ public static class PaneCommand
             sb.Append('\n');
         }
         if (hidden > 0) sb.Append($"{hidden} detached session(s) not listed: they are reachable only from the user's own terminal.");
-        return Env.Agent(sb.ToString().TrimEnd(), AgentContext.Build(w =>
-        {
-            w.WriteStartArray("sessions");
-            foreach (var r in visible)
-            {
-                w.WriteStartObject();
-                w.WriteString("session", r.Session);
-                w.WriteString("mode", r.Mode);
-                w.WriteString("context", r.Context);
-                w.WriteString("trust", PaneRecord.TrustName(r.Trust));
-                w.WriteBoolean("pane_read", r.Trust == PaneTrust.Trusted);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }));
+        return Env.Agent(sb.ToString().TrimEnd(), Dto.Serialize(
+            new PaneListAgentContext(visible.Select(r => new PaneListEntry(r.Session, r.Mode, r.Context, r.Trust, r.Trust == PaneTrust.Trusted)).ToList()),
+            PaneStateJson.Default.PaneListAgentContext));
     }
 
     private static Env Read(PaneStore store, string session, ParseResult parsed)
@@ -143,12 +132,8 @@ public static class PaneCommand
         sb.Append($"--- begin pane {session} ---\n");
         foreach (var line in slice) sb.Append(DataText.Quote(line, 2000)).Append('\n');
         sb.Append($"--- end pane {session} ---");
-        return Env.Agent(sb.ToString(), AgentContext.Build(w =>
-        {
-            w.WriteString("session", session);
-            w.WriteNumber("lines", slice.Count);
-            w.WriteNumber("max_lines", MaxLines);
-        })) with { KubeContext = r.Context };
+        return Env.Agent(sb.ToString(), Dto.Serialize(new PaneReadAgentContext(session, slice.Count, MaxLines), PaneStateJson.Default.PaneReadAgentContext))
+            with { KubeContext = r.Context };
     }
 
     private static bool SafeMatch(Regex re, string line)

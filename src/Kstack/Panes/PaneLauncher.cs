@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Kstack.Json;
 using Kstack.Cache;
 using Kstack.Envelope;
 
@@ -92,18 +93,10 @@ public static class PaneLauncher
     };
 
     /// <summary>agent_context for a started pane: the handle only when the agent may use it.</summary>
-    public static string? AgentContext(PaneRecord record, Action<Utf8JsonWriter>? extra = null)
-    {
-        if (record.Trust == PaneTrust.Detached) return null;
-        return Skills.Shared.AgentContext.Build(w =>
-        {
-            w.WriteString("session", record.Session);
-            w.WriteString("trust", PaneRecord.TrustName(record.Trust));
-            w.WriteBoolean("pane_read", record.Trust == PaneTrust.Trusted);
-            w.WriteBoolean("pane_send", true);
-            extra?.Invoke(w);
-        });
-    }
+    public static string? AgentContext(PaneRecord record, string? mode = null, string? ns = null, int? pods = null) =>
+        record.Trust == PaneTrust.Detached ? null
+            : Dto.Serialize(new PaneAgentContext(record.Session, record.Trust, record.Trust == PaneTrust.Trusted, true, mode, ns, pods),
+                PaneStateJson.Default.PaneAgentContext);
 
     /// <summary>
     /// Opens a terminal window attached to the session when a display is present; never required and never fatal.

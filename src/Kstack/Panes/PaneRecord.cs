@@ -1,18 +1,20 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Kstack.Cache;
+using Kstack.Json;
 
 namespace Kstack.Panes;
 
-/// <summary>Who may reach a pane through kstack.</summary>
+/// <summary>Who may reach a pane through kstack (written as its <see cref="PaneRecord.TrustName"/> in every document).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PaneTrust>))]
 public enum PaneTrust
 {
     /// <summary>The agent may type (pane send) but not read.</summary>
-    Default,
+    [JsonStringEnumMemberName("default")] Default,
     /// <summary>--trust-pane: bounded, redacted, framed reads are allowed too.</summary>
-    Trusted,
+    [JsonStringEnumMemberName("trusted")] Trusted,
     /// <summary>--detach: neither read nor send; only the user's own terminal.</summary>
-    Detached,
+    [JsonStringEnumMemberName("detached")] Detached,
 }
 
 public sealed record PodRef(string Namespace, string Name)
@@ -36,29 +38,9 @@ public sealed record PaneRecord
 
     public static string TrustName(PaneTrust t) => t switch { PaneTrust.Trusted => "trusted", PaneTrust.Detached => "detached", _ => "default" };
 
-    public string ToJson()
-    {
-        var pods = new JsonArray();
-        foreach (var p in Pods) pods.Add((JsonNode)new JsonObject { ["namespace"] = p.Namespace, ["name"] = p.Name });
-        return new JsonObject
-        {
-            ["session"] = Session, ["mode"] = Mode, ["context"] = Context, ["target"] = Target, ["trust"] = TrustName(Trust),
-            ["command"] = Command, ["created"] = Created.ToString("O"), ["pods"] = pods, ["namespace"] = Namespace,
-        }.ToJsonString();
-    }
+    public string ToJson() => Dto.Serialize(this, PaneJson.Default.PaneRecord);
 
-    public static PaneRecord FromJson(string json)
-    {
-        var o = JsonNode.Parse(json)!.AsObject();
-        return new PaneRecord
-        {
-            Session = (string)o["session"]!, Mode = (string)o["mode"]!, Context = (string)o["context"]!, Target = (string)o["target"]!,
-            Trust = (string?)o["trust"] switch { "trusted" => PaneTrust.Trusted, "detached" => PaneTrust.Detached, _ => PaneTrust.Default },
-            Command = (string?)o["command"] ?? "", Created = DateTimeOffset.Parse((string)o["created"]!, System.Globalization.CultureInfo.InvariantCulture),
-            Pods = (o["pods"] as JsonArray ?? []).Select(p => new PodRef((string)p!["namespace"]!, (string)p["name"]!)).ToList(),
-            Namespace = (string?)o["namespace"],
-        };
-    }
+    public static PaneRecord FromJson(string json) => JsonSerializer.Deserialize(json, PaneJson.Default.PaneRecord) ?? throw new JsonException("null pane record");
 }
 
 /// <summary>Session records under &lt;root&gt;/state/panes/&lt;session&gt;.json.</summary>

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Kstack.Cache;
 using Kstack.Envelope;
+using Kstack.Json;
 
 namespace Kstack.Panes;
 
@@ -17,50 +17,49 @@ public sealed class PlanStore(InstallRoot root, Func<DateTimeOffset> clock)
     public string Dir => Path.Combine(root.StateDir, "plans");
 
     /// <summary>Saves the plan body and returns its new id; context, target, created and expires are stamped here.</summary>
-    public (string Id, DateTimeOffset Expires) Create(string context, string target, JsonObject body)
+    public ExecPlan Create(string context, string target, ExecPlan body)
     {
-        var id = "plan-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var now = clock();
-        var expires = now + Lifetime;
-        body["id"] = id;
-        body["context"] = context;
-        body["target"] = target;
-        body["created"] = now.ToString("O");
-        body["expires"] = expires.ToString("O");
-        AtomicFile.WriteAllText(PathOf(id), body.ToJsonString());
+        var plan = body with
+        {
+            Id = "plan-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), Context = context, Target = target,
+            Created = now, Expires = now + Lifetime,
+        };
+        AtomicFile.WriteAllText(PathOf(plan.Id), Dto.Serialize(plan, PaneStateJson.Default.ExecPlan));
         PruneExpired(now);
-        return (id, expires);
+        return plan;
     }
 
     /// <summary>
     /// Takes a plan for execution: refused when unknown, expired, made for another context, or (when the user named one)
     /// another target. A taken plan is deleted, so it can act once.
     /// </summary>
-    public JsonObject Take(string id, string context, string? target)
+    public ExecPlan Take(string id, string context, string? target)
     {
         if (!IsPlanId(id)) throw KstackException.User($"`{TerminalText.Clean(id)}` is not a kstack plan id (they look like plan-0123456789abcdef).");
-        JsonObject plan;
-        try { plan = JsonNode.Parse(File.ReadAllText(PathOf(id)))!.AsObject(); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
-        {
-            throw KstackException.User($"Plan {id} does not exist (it was already used, expired and was pruned, or was never made). Run the exec skill again for a new plan.");
-        }
-        var expires = DateTimeOffset.Parse((string)plan["expires"]!, System.Globalization.CultureInfo.InvariantCulture);
+        ExecPlan? read;
+        try { read = Read(PathOf(id)); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException) { read = null; }
+        var plan = read ?? throw KstackException.User(
+            $"Plan {id} does not exist (it was already used, expired and was pruned, or was never made). Run the exec skill again for a new plan.");
+        var expires = plan.Expires;
         if (clock() >= expires)
         {
             File.Delete(PathOf(id));
             throw KstackException.User($"Plan {id} expired at {expires:HH:mm:ss}Z (plans live {Lifetime.TotalMinutes:0} minutes). Nothing was run. Run the exec skill again for a new plan.");
         }
-        if ((string?)plan["context"] != context)
-            throw KstackException.User($"Plan {id} was made for context `{(string?)plan["context"]}`, not `{context}`. Nothing was run. Confirm it with --context={(string?)plan["context"]} or make a new plan.");
-        if (target is not null && (string?)plan["target"] != target)
-            throw KstackException.User($"Plan {id} is for target `{(string?)plan["target"]}`, not `{TerminalText.Clean(target)}`. Nothing was run.");
+        if (plan.Context != context)
+            throw KstackException.User($"Plan {id} was made for context `{plan.Context}`, not `{context}`. Nothing was run. Confirm it with --context={plan.Context} or make a new plan.");
+        if (target is not null && plan.Target != target)
+            throw KstackException.User($"Plan {id} is for target `{plan.Target}`, not `{TerminalText.Clean(target)}`. Nothing was run.");
         File.Delete(PathOf(id));
         return plan;
     }
 
     public static bool IsPlanId(string id) =>
         id.Length == 21 && id.StartsWith("plan-", StringComparison.Ordinal) && id[5..].All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
+    private static ExecPlan? Read(string path) => JsonSerializer.Deserialize(File.ReadAllText(path), PaneStateJson.Default.ExecPlan);
 
     private string PathOf(string id) => Path.Combine(Dir, id + ".json");
 
@@ -70,10 +69,9 @@ public sealed class PlanStore(InstallRoot root, Func<DateTimeOffset> clock)
         {
             try
             {
-                var o = JsonNode.Parse(File.ReadAllText(f))!.AsObject();
-                if (DateTimeOffset.Parse((string)o["expires"]!, System.Globalization.CultureInfo.InvariantCulture) < now - Lifetime) File.Delete(f);
+                if (Read(f) is not { } plan || plan.Expires < now - Lifetime) File.Delete(f);
             }
-            catch (Exception e) when (e is IOException or JsonException or FormatException or NullReferenceException) { }
+            catch (Exception e) when (e is IOException or JsonException) { }
         }
     }
 }

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Kstack.Commands;
 using Kstack.Envelope;
+using Kstack.Json;
 using Kstack.Kube;
 using Kstack.Objects;
 using Kstack.Panes;
@@ -54,33 +54,29 @@ public sealed class ExecCommand : SkillCommand
         var debug = run.Get(ExecSkill.Debug);
         if (words is ["debug", var t]) { debug = true; words = [t]; }
 
-        var plan = new JsonObject { ["trust"] = PaneRecord.TrustName(trust) };
         List<string> lines;
+        ExecPlan plan;
         if (node is not null)
         {
             if (debug) throw KstackException.User("--debug and node mode exclude each other: pick one.");
-            lines = await PlanNodeAsync(run, api, store, plan, node, ct);
+            (lines, plan) = await PlanNodeAsync(run, api, store, trust, node, ct);
         }
         else
         {
-            lines = await PlanPodAsync(run, api, store, plan, Target.Parse(words, run.Namespace, Rules), debug, ct);
+            (lines, plan) = await PlanPodAsync(run, api, store, trust, Target.Parse(words, run.Namespace, Rules), debug, ct);
         }
-        var (planId, expires) = plans.Create(run.Context, text, plan);
-        var head = $"Exec plan {planId} — nothing has been run or created yet. It expires in {PlanStore.Lifetime.TotalMinutes:0} minutes (at {expires:HH:mm:ss}Z).";
+        plan = plans.Create(run.Context, text, plan);
+        var head = $"Exec plan {plan.Id} — nothing has been run or created yet. It expires in {PlanStore.Lifetime.TotalMinutes:0} minutes (at {plan.Expires:HH:mm:ss}Z).";
         lines.Insert(0, head);
         lines.Insert(1, $"  Context:    {DataText.Token(run.Context)}");
-        lines.Add($"  Pane:       {(string)plan["session"]!} · trust: {PaneLauncher.TrustLine(trust)}");
-        lines.Add($"To go ahead, the user confirms: {run.Invocation} --confirm {planId}");
+        lines.Add($"  Pane:       {plan.Session} · trust: {PaneLauncher.TrustLine(trust)}");
+        lines.Add($"To go ahead, the user confirms: {run.Invocation} --confirm {plan.Id}");
         lines.Add($"The id works once, only for context {DataText.Token(run.Context)} and this target.");
-        return Env.Verbatim(string.Join('\n', lines), AgentContext.Build(w =>
-        {
-            w.WriteString("plan_id", planId);
-            w.WriteString("expires", expires.ToString("O"));
-            w.WriteString("mode", (string)plan["mode"]!);
-        }));
+        return Env.Verbatim(string.Join('\n', lines),
+            Dto.Serialize(new ExecPlanAgentContext(plan.Id, plan.Expires, plan.Mode), PaneStateJson.Default.ExecPlanAgentContext));
     }
 
-    private async Task<List<string>> PlanPodAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, Target target, bool debug, CancellationToken ct)
+    private async Task<(List<string>, ExecPlan)> PlanPodAsync(SkillRun run, KubeApi api, PaneStore store, PaneTrust trust, Target target, bool debug, CancellationToken ct)
     {
         string? container = run.Get(ExecSkill.Container);
         var resolver = new TargetResolver(api, run.Kubeconfig.NamespaceOf(run.Context));
@@ -126,19 +122,19 @@ public sealed class ExecCommand : SkillCommand
         var session = store.NewSessionName("exec", podName);
         List<string> argv;
         string mode, privileges;
+        string? debugName = null;
         var targetImage = root.Array("spec", "containers").FirstOrDefault(c => c.Str("name") == container).Str("image") ?? "";
         var auto = !debug && IsShellLess(targetImage);
         if (auto) debug = true;
         if (debug)
         {
             var image = run.Get(ExecSkill.Image) ?? NodeShell.DefaultImage;
-            var debugName = "kstack-debug-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+            debugName = "kstack-debug-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
             argv = ["kubectl", $"--context={run.Context}", "debug", "-it", "-n", ns, podName, $"--target={container}", $"--image={image}",
                     $"--container={debugName}", "--profile=general", "--", "sh"];
             mode = auto ? $"ephemeral debug container (chosen automatically: image {DataText.Token(targetImage)} has no shell)" : "ephemeral debug container";
             privileges = $"adds container {debugName} ({image}, profile general: SYS_PTRACE) to the pod; it joins {container}'s process namespace "
                          + "(its files under /proc/1/root) and the pod's network. Ephemeral containers cannot be removed: it stays in the pod spec until the pod is replaced";
-            plan["debug_container"] = debugName;
         }
         else
         {
@@ -146,19 +142,17 @@ public sealed class ExecCommand : SkillCommand
             mode = "pod container shell";
             privileges = "the container's own user, filesystem, network and mounted service-account token; no new pod or container";
         }
-        plan["mode"] = debug ? "debug" : "pod";
-        plan["namespace"] = ns;
-        plan["pod"] = podName;
-        plan["container"] = container;
-        plan["session"] = session;
-        plan["argv"] = new JsonArray(argv.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
-        return
-        [
+        var plan = new ExecPlan
+        {
+            Trust = trust, Mode = debug ? "debug" : "pod", Namespace = ns, Pod = podName, Container = container, Session = session, Argv = argv,
+            DebugContainer = debugName,
+        };
+        return ([
             $"  Target:     pod {DataText.Token(ns)}/{DataText.Token(podName)}, container {DataText.Token(container)}{note}",
             $"  Mode:       {mode}",
             $"  Privileges: {privileges}",
             $"  Command:    {PaneLauncher.ShellJoin(argv)}",
-        ];
+        ], plan);
     }
 
     /// <summary>Images that ship no shell by design; the plan goes straight to a debug container for them.</summary>
@@ -179,7 +173,7 @@ public sealed class ExecCommand : SkillCommand
             : throw KstackException.User($"{DataText.Token(what, 120)} has no running pod to open a shell in.");
     }
 
-    private async Task<List<string>> PlanNodeAsync(SkillRun run, KubeApi api, PaneStore store, JsonObject plan, string node, CancellationToken ct)
+    private async Task<(List<string>, ExecPlan)> PlanNodeAsync(SkillRun run, KubeApi api, PaneStore store, PaneTrust trust, string node, CancellationToken ct)
     {
         var nodeObj = await api.GetObjectAsync(KindInfo.Node.ItemPath(null, node), ApiAction.Get("nodes"), ct)
                       ?? throw KstackException.User($"Node {TerminalText.Clean(node)} not found in context `{run.Context}`.");
@@ -203,18 +197,14 @@ public sealed class ExecCommand : SkillCommand
         var taints = nodeObj.Array("spec", "taints").ToList();
         var pod = NodeShell.Pod(options, taints);
         List<string> argv = ["kubectl", $"--context={run.Context}", "exec", "-it", "-n", ns, podName, "-c", NodeShell.ContainerName, "--", "sh", "-c", ShellScript];
-        plan["mode"] = "node";
-        plan["namespace"] = ns;
-        plan["pod"] = podName;
-        plan["node"] = node;
-        plan["session"] = session;
-        plan["posture"] = NodeShell.Posture(options);
-        plan["pod_spec"] = pod;
-        plan["argv"] = new JsonArray(argv.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
+        var plan = new ExecPlan
+        {
+            Trust = trust, Mode = "node", Namespace = ns, Pod = podName, Node = node, Session = session, Posture = NodeShell.Posture(options),
+            PodSpec = pod, Argv = argv,
+        };
         var tolerations = taints.Count == 0 ? "none needed (node has no taints)"
             : string.Join(", ", taints.Select(t => DataText.Token($"{t.Str("key")}:{t.Str("effect")}")));
-        return
-        [
+        return ([
             $"  Target:     node {DataText.Token(node)}",
             "  Mode:       node shell (privileged pod on the node)",
             "  Privileges: root on the node: privileged container with hostPID, hostNetwork and hostIPC sees every process and interface on the node and can leave the container (nsenter); the read-only /host mount guards against accidents, not against intent",
@@ -223,7 +213,7 @@ public sealed class ExecCommand : SkillCommand
             $"              tolerations: {tolerations}",
             $"              label and annotation {NodeShell.OwnedByKey}={NodeShell.OwnedByValue}, label {NodeShell.SessionKey}={session}",
             $"  Command:    create the pod above, then {PaneLauncher.ShellJoin(argv)}",
-        ];
+        ], plan);
     }
 
     // ------------------------------------------------------------------ confirm
@@ -232,17 +222,13 @@ public sealed class ExecCommand : SkillCommand
     {
         var plan = plans.Take(id, run.Context, target);
         PaneLauncher.RequireTmux();
-        var session = (string)plan["session"]!;
+        var session = plan.Session;
         if (Tmux.HasSession(session) || store.Load(session) is not null)
             throw KstackException.User($"Session {session} already exists, so plan {id} cannot open it. Stop it (`kstack pane stop {session}`) or make a new plan.");
-        var mode = (string)plan["mode"]!;
-        var ns = (string)plan["namespace"]!;
-        var pod = (string)plan["pod"]!;
-        var argv = plan["argv"]!.AsArray().Select(a => (string)a!).ToList();
-        var trust = (string?)plan["trust"] switch { "trusted" => PaneTrust.Trusted, "detached" => PaneTrust.Detached, _ => PaneTrust.Default };
+        var (mode, ns, pod, argv, trust) = (plan.Mode, plan.Namespace, plan.Pod, plan.Argv, plan.Trust);
         var record = new PaneRecord
         {
-            Session = session, Mode = "exec", Context = run.Context, Target = mode == "node" ? $"node/{(string)plan["node"]!}" : $"pod/{ns}/{pod}",
+            Session = session, Mode = "exec", Context = run.Context, Target = mode == "node" ? $"node/{plan.Node}" : $"pod/{ns}/{pod}",
             Trust = trust, Command = PaneLauncher.ShellJoin(argv),
             Pods = mode == "node" ? [new PodRef(ns, pod)] : [],
         };
@@ -252,17 +238,17 @@ public sealed class ExecCommand : SkillCommand
             // Recorded before the create, so `pane stop` can always find what this session made.
             store.Save(record);
             await CreateNodePodAsync(api, plan, ct);
-            extra.Add($"  Posture: {(string)plan["posture"]!}");
+            extra.Add($"  Posture: {plan.Posture}");
             extra.Add($"  Pod:     {DataText.Token(ns)}/{pod} (deleted by `{PaneLauncher.SelfCommand()} pane stop {session}`)");
         }
         else if (mode == "debug")
         {
-            extra.Add($"  Debug:   container {(string)plan["debug_container"]!} joins {(string)plan["container"]!}'s process namespace (target files under /proc/1/root)");
+            extra.Add($"  Debug:   container {plan.DebugContainer} joins {plan.Container}'s process namespace (target files under /proc/1/root)");
             extra.Add("           ephemeral containers cannot be removed: it stays in the pod spec until the pod is replaced; `pane stop` deletes no pod");
         }
         else if (mode == "pod")
         {
-            var container = (string)plan["container"]!;
+            var container = plan.Container!;
             if (!await ProbeShellAsync(run.Context, ns, pod, container, ct))
                 throw KstackException.User($"Container {container} in pod {ns}/{pod} has no shell (distroless or scratch image). Nothing was opened. "
                                            + $"An ephemeral debug container can look inside it: {run.Invocation} debug {pod} (a new plan to confirm).");
@@ -286,16 +272,15 @@ public sealed class ExecCommand : SkillCommand
         lines.Add($"  tmux:    {Tmux.AttachCommand(session)}");
         lines.Add("  " + (trust == PaneTrust.Detached ? "Open it yourself in a terminal with the tmux command above; the agent has no handle to it." : PaneLauncher.TryOpenWindow(session)));
         lines.Add($"  End it:  {PaneLauncher.SelfCommand()} pane stop {session}");
-        return Env.Verbatim(string.Join('\n', lines), PaneLauncher.AgentContext(record, w => w.WriteString("mode", mode)));
+        return Env.Verbatim(string.Join('\n', lines), PaneLauncher.AgentContext(record, mode: mode));
     }
 
     private static string ModeName(string mode) => mode switch { "node" => "node shell", "debug" => "ephemeral debug container", _ => "pod container shell" };
 
-    private static async Task CreateNodePodAsync(KubeApi api, JsonObject plan, CancellationToken ct)
+    private static async Task CreateNodePodAsync(KubeApi api, ExecPlan plan, CancellationToken ct)
     {
-        var ns = (string)plan["namespace"]!;
-        var pod = (string)plan["pod"]!;
-        var (code, body) = await api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/pods", plan["pod_spec"]!.ToJsonString(), "create the node-shell pod", ct);
+        var (ns, pod) = (plan.Namespace, plan.Pod);
+        var (code, body) = await api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/pods", plan.PodSpec!.ToJsonString(), "create the node-shell pod", ct);
         if (code == HttpStatusCode.Forbidden)
             throw KstackException.User($"The cluster refused the node-shell pod in namespace {ns}: {TerminalText.Clean(Kubeconfig.FirstLine(body))}");
         if (!((int)code is >= 200 and < 300))

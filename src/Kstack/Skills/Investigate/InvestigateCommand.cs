@@ -41,29 +41,11 @@ public sealed class InvestigateCommand : SkillCommand
 
     /// <summary>agent_context: paths, the target, finding IDs, unreadable parts and counts; cluster names via AgentContext.Identifier.</summary>
     public static string AgentContextFor(Investigation inv, IReadOnlyList<Finding> findings, string bundlePath, string cacheDir) =>
-        AgentContext.Build(w =>
-        {
-            w.WriteString("bundle", bundlePath);
-            w.WriteString("cache_dir", cacheDir);
-            w.WriteString("bundle_schema", BundleWriter.Schema);
-            w.WriteStartObject("target");
-            w.WriteString("kind", inv.Kind.Kind);
-            w.WriteString("namespace", AgentContext.Identifier(inv.Namespace));
-            w.WriteString("name", AgentContext.Identifier(inv.Name));
-            w.WriteEndObject();
-            w.WriteStartArray("findings");
-            foreach (var id in findings.Select(f => f.Id).Distinct()) w.WriteStringValue(id);
-            w.WriteEndArray();
-            w.WriteStartArray("unreadable");
-            foreach (var u in inv.Unreadable) w.WriteStringValue(AgentContext.Identifier(u.Part));
-            w.WriteEndArray();
-            w.WriteStartObject("counts");
-            w.WriteNumber("pods", inv.PodsTotal);
-            w.WriteNumber("events", inv.Events.Count);
-            w.WriteNumber("logs", inv.Logs.Count(l => l.Log is not null));
-            w.WriteNumber("references", inv.Refs.Count);
-            w.WriteEndObject();
-        });
+        Kstack.Json.Dto.Serialize(new InvestigateAgentContext(bundlePath, cacheDir, BundleWriter.Schema,
+            new AgentTarget(inv.Kind.Kind, AgentContext.Identifier(inv.Namespace), AgentContext.Identifier(inv.Name)),
+            findings.Select(f => f.Id).Distinct().ToList(), inv.Unreadable.Select(u => AgentContext.Identifier(u.Part)).ToList(),
+            new AgentCounts(inv.PodsTotal, inv.Events.Count, inv.Logs.Count(l => l.Log is not null), inv.Refs.Count)),
+            InvestigateAgentJson.Default.InvestigateAgentContext);
 
     /// <summary>&lt;cache&gt;/investigate/&lt;kind&gt;_&lt;ns&gt;_&lt;name&gt;.json (names are validated DNS names; lower-cased kind).</summary>
     public static string BundlePath(string cacheDir, string kind, string ns, string name) =>

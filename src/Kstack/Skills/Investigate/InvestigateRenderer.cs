@@ -1,8 +1,7 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Kstack.Objects;
 using Kstack.Cache;
+using Kstack.Json;
 using static Kstack.Envelope.DataText;
 
 namespace Kstack.Skills.Investigate;
@@ -162,65 +161,15 @@ public static class InvestigateRenderer
 
     private static string JsonWith(Investigation inv, IReadOnlyList<Finding> findings, string bundlePath, int maxFindings, int maxEvidence, int maxPods)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("context", BundleWriter.S(inv.Context));
-            w.WriteStartObject("target");
-            w.WriteString("kind", inv.Kind.Kind);
-            w.WriteString("namespace", BundleWriter.S(inv.Namespace));
-            w.WriteString("name", BundleWriter.S(inv.Name));
-            w.WriteString("status", BundleWriter.S(inv.Target.Status));
-            w.WriteEndObject();
-            w.WriteString("chain", BundleWriter.S(inv.ChainText));
-            w.WriteNumber("findingsTotal", findings.Count);
-            BundleWriter.WriteFindings(w, findings.Take(maxFindings).ToList(), maxEvidence);
-            w.WriteNumber("podsTotal", inv.PodsTotal);
-            w.WriteStartArray("pods");
-            foreach (var p in inv.Pods.Take(maxPods))
-            {
-                w.WriteStartObject();
-                w.WriteString("name", BundleWriter.S(p.Name));
-                w.WriteString("phase", BundleWriter.S(p.Phase));
-                w.WriteBoolean("ready", p.Ready);
-                w.WriteNumber("restarts", p.Restarts);
-                w.WriteString("node", BundleWriter.S(p.NodeName));
-                w.WriteStartArray("containers");
-                foreach (var c in p.Containers.Take(4))
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", BundleWriter.S(c.Name));
-                    w.WriteString("state", c.State);
-                    if (c.Reason is { } r) w.WriteString("reason", BundleWriter.S(r, 60));
-                    w.WriteNumber("restarts", c.Restarts);
-                    if (c.Crash is { ExitCode: { } code } t)
-                    {
-                        w.WriteNumber("exitCode", code);
-                        w.WriteString("exitMeaning", ExitCodes.Explain(code, t.Reason));
-                    }
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("services");
-            foreach (var s in inv.Services)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", BundleWriter.S(s.Name));
-                w.WriteNumber("ready", s.Ready);
-                w.WriteNumber("notReady", s.NotReady);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteNumber("events", inv.Events.Count);
-            w.WriteNumber("warningEvents", inv.Events.Count(e => e.Facts.Type == "Warning"));
-            BundleWriter.WriteUnreadable(w, inv.Unreadable);
-            w.WriteString("bundle", bundlePath);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        static string S(string? value, int max = 1000) => BundleWriter.S(value, max);
+        var pods = inv.Pods.Take(maxPods).Select(p => new SummaryPodDocument(S(p.Name), S(p.Phase), p.Ready, p.Restarts, S(p.NodeName),
+            p.Containers.Take(4).Select(c => new SummaryContainerDocument(S(c.Name), c.State, c.Reason is { } r ? S(r, 60) : null, c.Restarts,
+                c.Crash?.ExitCode, c.Crash is { ExitCode: { } code } t ? ExitCodes.Explain(code, t.Reason) : null)).ToList())).ToList();
+        var summary = new SummaryDocument(S(inv.Context),
+            new TargetDocument(inv.Kind.Kind, S(inv.Namespace), S(inv.Name), null, S(inv.Target.Status)), S(inv.ChainText),
+            findings.Count, BundleWriter.FindingList(findings.Take(maxFindings), maxEvidence), inv.PodsTotal, pods,
+            inv.Services.Select(s => new ServiceDocument(S(s.Name), s.Ready, s.NotReady, null, null)).ToList(),
+            inv.Events.Count, inv.Events.Count(e => e.Facts.Type == "Warning"), BundleWriter.UnreadableList(inv.Unreadable), bundlePath);
+        return Dto.Serialize(summary, InvestigateJson.Default.SummaryDocument);
     }
 }

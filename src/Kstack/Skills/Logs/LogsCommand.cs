@@ -68,11 +68,7 @@ public sealed class LogsCommand : SkillCommand
         });
         if (trust != PaneTrust.Detached) lines.Add("  " + PaneLauncher.TryOpenWindow(session));
         else lines.Add("  Open it yourself in a terminal with the tmux command above; the agent has no handle to it.");
-        return Env.Verbatim(string.Join('\n', lines), PaneLauncher.AgentContext(record, w =>
-        {
-            w.WriteString("namespace", query.Namespace);
-            w.WriteNumber("pods", pods.Count);
-        }));
+        return Env.Verbatim(string.Join('\n', lines), PaneLauncher.AgentContext(record, ns: query.Namespace, pods: pods.Count));
     }
 
     /// <summary>The --since and --grep filters are usable (shared by /logs and `pane send` into a logs pane).</summary>

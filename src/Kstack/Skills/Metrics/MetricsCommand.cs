@@ -3,6 +3,7 @@ using System.Text.Json;
 using Kstack.Cache;
 using Kstack.Commands;
 using Kstack.Envelope;
+using Kstack.Json;
 using Kstack.Kube;
 using Kstack.Skills.Shared;
 using Env = Kstack.Envelope.Envelope;
@@ -98,21 +99,11 @@ public sealed class MetricsCommand : SkillCommand
         }
         else report = await MetricsServerAsync(fetcher, lists, target, by, top, WorkloadOf, run, notes, nodeList, ct);
 
-        var agentContext = AgentContext.Build(w =>
-        {
-            w.WriteString("cache_dir", dir);
-            w.WriteString("source", report.Source);
-            if (report.Prometheus is not null) w.WriteString("prometheus", report.Prometheus);
-            w.WriteString("sources_state", Path.Combine(run.StateDir, DetectedSources.StateKey));
-            w.WriteStartObject("files");
-            if (podsResult.HasValue) w.WriteString("pods", ListSpec.Pods.File);
-            if (report.PointInTime) w.WriteString(target.Kind == TargetKind.Nodes ? "nodemetrics" : "podmetrics", target.Kind == TargetKind.Nodes ? ListSpec.NodeMetrics.File : ListSpec.PodMetrics.File);
-            w.WriteEndObject();
-            w.WriteStartArray("queries");
-            foreach (var q in queries) w.WriteStringValue(q);
-            w.WriteEndArray();
-            w.WriteNumber("rows_total", report.RowCount);
-        });
+        var files = new Dictionary<string, string>();
+        if (podsResult.HasValue) files["pods"] = ListSpec.Pods.File;
+        if (report.PointInTime) files[target.Kind == TargetKind.Nodes ? "nodemetrics" : "podmetrics"] = target.Kind == TargetKind.Nodes ? ListSpec.NodeMetrics.File : ListSpec.PodMetrics.File;
+        var agentContext = Dto.Serialize(new MetricsAgentContext(dir, report.Source, report.Prometheus,
+            Path.Combine(run.StateDir, DetectedSources.StateKey), files, queries, report.RowCount), MetricsAgentJson.Default.MetricsAgentContext);
         var content = run.Json ? MetricsRenderer.Json(report) : MetricsRenderer.Text(report);
         return Env.Agent(content, agentContext);
     }
@@ -126,17 +117,10 @@ public sealed class MetricsCommand : SkillCommand
                    + "Installing metrics-server changes the cluster: ask the user before doing it. If Prometheus runs under another name, pass --prometheus <ns>/<svc>:<port>.";
         if (run.Json)
         {
-            text = AgentContext.Build(w =>
-            {
-                w.WriteString("context", run.Context);
-                w.WriteString("source", "none");
-                w.WriteBoolean("metricsServer", false);
-                w.WriteNull("prometheus");
-                if (sources.PrometheusNote is not null) w.WriteString("prometheusNote", sources.PrometheusNote);
-                w.WriteString("install", InstallHint);
-            });
+            text = Dto.Serialize(new NoSourceDocument(run.Context, "none", false, null, sources.PrometheusNote, InstallHint), MetricsJson.Default.NoSourceDocument);
         }
-        return Env.Agent(text, AgentContext.Build(w => { w.WriteString("source", "none"); w.WriteString("sources_state", Path.Combine(run.StateDir, DetectedSources.StateKey)); }));
+        return Env.Agent(text, Dto.Serialize(new MetricsAgentContext(null, "none", null, Path.Combine(run.StateDir, DetectedSources.StateKey), null, null, null),
+            MetricsAgentJson.Default.MetricsAgentContext));
     }
 
     private static string DirFor(SkillRun run, string? ns) =>

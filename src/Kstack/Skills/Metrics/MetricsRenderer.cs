@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Kstack.Cache;
 using Kstack.Envelope;
+using Kstack.Json;
 
 namespace Kstack.Skills.Metrics;
 
@@ -182,79 +182,19 @@ public static class MetricsRenderer
     private static string Opt(MetricKind kind, double? v) => v is null ? "unset" : UsageFormat.Of(kind, v.Value);
 
     /// <summary>--json: cores and bytes as numbers, the window in seconds, the rows already ranked.</summary>
-    public static string Json(MetricsReport r)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("context", r.Context);
-            w.WriteStartObject("target");
-            w.WriteString("kind", r.Target.Kind == TargetKind.Workload ? r.Target.WorkloadKind : r.Target.Kind.ToString());
-            if (r.Target.Namespace is null) w.WriteNull("namespace"); else w.WriteString("namespace", r.Target.Namespace);
-            if (r.Target.Name is null) w.WriteNull("name"); else w.WriteString("name", r.Target.Name);
-            w.WriteNumber("pods", r.Target.Pods.Count);
-            w.WriteEndObject();
-            w.WriteString("source", r.Source);
-            if (r.Prometheus is null) w.WriteNull("prometheus"); else w.WriteString("prometheus", r.Prometheus);
-            w.WriteBoolean("pointInTime", r.PointInTime);
-            if (r.Window is { } win) w.WriteNumber("windowSeconds", (long)win.TotalSeconds); else w.WriteNull("windowSeconds");
-            if (r.Step is { } step) w.WriteNumber("stepSeconds", (long)step.TotalSeconds); else w.WriteNull("stepSeconds");
-            w.WriteString("percentiles", "nearest-rank");
-            w.WriteString("by", r.By == MetricKind.Cpu ? "cpu" : "memory");
-            w.WriteString("rowKind", r.RowKind);
-            w.WriteNumber("rowsTotal", r.RowCount);
-            w.WritePropertyName("total");
-            if (r.Total is null) w.WriteNullValue(); else WriteRow(w, r.Total, includeName: false);
-            if (r.Resources is { } res)
-            {
-                w.WriteStartObject("perPod");
-                Num(w, "requestCpuCores", res.RequestCpu);
-                Num(w, "requestMemoryBytes", res.RequestMemory);
-                Num(w, "limitCpuCores", res.LimitCpu);
-                Num(w, "limitMemoryBytes", res.LimitMemory);
-                w.WriteBoolean("uniform", res.Uniform);
-                w.WriteEndObject();
-            }
-            w.WriteStartArray("rows");
-            foreach (var row in r.Rows) WriteRow(w, row, includeName: true);
-            w.WriteEndArray();
-            w.WriteStartArray("notes");
-            foreach (var n in r.Notes) w.WriteStringValue(n);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Json(MetricsReport r) => Dto.Serialize(Document(r), MetricsJson.Default.MetricsDocument);
 
-    private static void WriteRow(Utf8JsonWriter w, UsageRow row, bool includeName)
-    {
-        w.WriteStartObject();
-        if (includeName)
-        {
-            w.WriteString("namespace", row.Namespace);
-            w.WriteString("name", row.Name);
-            if (row.Workload is null) w.WriteNull("workload"); else w.WriteString("workload", row.Workload);
-        }
-        Stats(w, "cpu", row.Cpu);
-        Stats(w, "memory", row.Memory);
-        w.WriteEndObject();
-    }
+    public static MetricsDocument Document(MetricsReport r) => new(
+        r.Context,
+        new MetricsTargetDocument(r.Target.Kind == TargetKind.Workload ? r.Target.WorkloadKind! : r.Target.Kind.ToString(), r.Target.Namespace, r.Target.Name, r.Target.Pods.Count),
+        r.Source, r.Prometheus, r.PointInTime, (long?)r.Window?.TotalSeconds, (long?)r.Step?.TotalSeconds, "nearest-rank",
+        r.By == MetricKind.Cpu ? "cpu" : "memory", r.RowKind, r.RowCount,
+        r.Total is { } t ? new UsageDocument(Stats(t.Cpu), Stats(t.Memory)) : null,
+        r.Resources is { } res ? new PerPodDocument(Round(res.RequestCpu), Round(res.RequestMemory), Round(res.LimitCpu), Round(res.LimitMemory), res.Uniform) : null,
+        r.Rows.Select(row => new RowDocument(row.Namespace, row.Name, row.Workload, Stats(row.Cpu), Stats(row.Memory))).ToList(), r.Notes);
 
-    private static void Stats(Utf8JsonWriter w, string name, UsageStats? s)
-    {
-        if (s is null) { w.WriteNull(name); return; }
-        w.WriteStartObject(name);
-        w.WriteNumber("p50", Math.Round(s.P50, 6));
-        w.WriteNumber("p95", Math.Round(s.P95, 6));
-        w.WriteNumber("max", Math.Round(s.Max, 6));
-        w.WriteNumber("samples", s.Samples);
-        w.WriteString("trend", s.Trend);
-        w.WriteEndObject();
-    }
+    private static StatsDocument? Stats(UsageStats? s) =>
+        s is null ? null : new(Math.Round(s.P50, 6), Math.Round(s.P95, 6), Math.Round(s.Max, 6), s.Samples, s.Trend);
 
-    private static void Num(Utf8JsonWriter w, string name, double? v)
-    {
-        if (v is null) w.WriteNull(name); else w.WriteNumber(name, Math.Round(v.Value, 6));
-    }
+    private static double? Round(double? v) => v is { } x ? Math.Round(x, 6) : null;
 }
