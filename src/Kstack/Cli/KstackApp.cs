@@ -65,6 +65,7 @@ public static class KstackApp
         root.Subcommands.Add(Update.DismissUpdateCommand.Build());
         root.Subcommands.Add(Update.UpgradeCommand.Build());
         root.Subcommands.Add(Completion.CompletionVerb.Build());
+        root.Subcommands.Add(Mcp.McpCommand.Build());
         root.Subcommands.Add(new VerbCommand("help", "Show this help", (_, _) => Task.FromResult(Env.Verbatim(TopHelp()))) { Hidden = true });
         root.Subcommands.Add(new VerbCommand("version", "Show the version", (_, _) => Task.FromResult(Env.Verbatim(VersionLine))) { Hidden = true });
         return root;

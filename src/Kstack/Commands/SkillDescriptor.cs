@@ -53,6 +53,18 @@ public sealed class SkillDescriptor
     /// <summary>The type name of the document `--json` returns (e.g. "cluster-status/1"); null when the answer stays text.</summary>
     public string? JsonResult { get; init; }
 
+    /// <summary>The source-generated type of the --json document, when it has one: the MCP tool's output schema is exported from it.</summary>
+    public System.Text.Json.Serialization.Metadata.JsonTypeInfo? JsonDocument { get; init; }
+
+    /// <summary>
+    /// For a skill that plans before it acts: the flag that carries out a plan by its id (exec's --confirm). Over MCP the
+    /// plan id is never an argument the model can pass; the server adds this flag itself after the user said yes.
+    /// </summary>
+    public TextFlag? ConfirmFlag { get; init; }
+
+    /// <summary>Only with the user's own confirmation: it changes the cluster, or only the user may start it.</summary>
+    public bool NeedsUserConsent => Effect == SkillEffect.Cluster || UserInvokedOnly;
+
     /// <summary>At least two, shown in --help.</summary>
     public required IReadOnlyList<SkillExample> Examples { get; init; }
 

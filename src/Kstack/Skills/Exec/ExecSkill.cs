@@ -28,6 +28,7 @@ internal static class ExecSkill
         Flags = [Confirm, Container, Node, Debug, Image, WritableHost, RuntimeSocket, Deadline, TrustPane, Detach, Attach, RequestTimeout.Flag],
         Reads = ["the target pod or workload", "nodes", "namespaces (Pod Security labels)"],
         Effect = SkillEffect.Cluster,
+        ConfirmFlag = Confirm,
         UserInvokedOnly = true,
         Examples =
         [
