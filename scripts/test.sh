@@ -19,6 +19,12 @@ if [ ! -x tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool ];
   (cd tools && npm install --silent --no-audit --no-fund @microsoft/sarif-multitool-linux@5.7.0 >/dev/null 2>&1) || echo "warning: npm install sarif-multitool failed" >&2
 fi
 export SARIF_MULTITOOL_BIN="$PWD/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+# The MCP Inspector (its CLI mode) as an independent MCP client for the `kstack mcp` tests.
+if [ ! -x tools/node_modules/.bin/mcp-inspector ]; then
+  mkdir -p tools
+  (cd tools && npm install --silent --no-audit --no-fund @modelcontextprotocol/inspector@2.12.0 >/dev/null 2>&1) || echo "warning: npm install @modelcontextprotocol/inspector failed" >&2
+fi
+export MCP_INSPECTOR_BIN="$PWD/tools/node_modules/.bin/mcp-inspector"
 # The .NET tool packages and the release archive, for the packaging and install-script tests.
 if make -s pack >artifacts/pack.log 2>&1; then export KSTACK_PACKAGES="$PWD/artifacts/packages"
 else echo "warning: make pack failed (artifacts/pack.log)" >&2; fi

@@ -14,6 +14,7 @@ public static class InstallCommand
         kstack install — install the kstack skills for your AI agent(s).
 
         Usage: kstack install [--global|--local] [--agent <name>]... [--dir <path>]... [--prefix <p>|--no-prefix] [--quiet]
+               kstack install --mcp [--global|--local] [--agent claude|codex|cursor]...
 
           --global          Install root ~/.config/kstack (or $KSTACK_ROOT); skills in the agents' home dirs (default)
           --local           Install root ./.kstack; skills in the agents' dirs under the current directory
@@ -22,13 +23,15 @@ public static class InstallCommand
           --prefix <p>      Slot prefix (default kstack-): /kstack-forget. Lowercase letters, digits and single hyphens
           --no-prefix       No prefix: /forget
           -q, --quiet       Print a one-line summary instead of the log
+          --mcp             Add `kstack mcp` to the agents' MCP configuration instead (Claude Code .mcp.json / ~/.claude.json,
+                            Codex config.toml [mcp_servers.kstack], Cursor .cursor/mcp.json); other entries are kept
           -h, --help        Show this help
 
         Agents: claude codex opencode cursor factory slate kiro hermes pi (directories and controls: docs/agents.md)
         Re-running is safe: slots of an earlier install that are no longer produced are removed; other skills are never touched.
         """;
 
-    public sealed record Options(bool Global, bool Local, IReadOnlyList<string> Agents, string Prefix, bool Quiet, bool Help, IReadOnlyList<string> Dirs);
+    public sealed record Options(bool Global, bool Local, IReadOnlyList<string> Agents, string Prefix, bool Quiet, bool Help, IReadOnlyList<string> Dirs, bool Mcp = false);
 
     private static readonly Option<bool> Global = new("--global") { Description = "Install root ~/.config/kstack (default)" };
     private static readonly Option<bool> Local = new("--local") { Description = "Install root ./.kstack" };
@@ -38,12 +41,13 @@ public static class InstallCommand
     private static readonly Option<bool> NoPrefix = new("--no-prefix") { Description = "No prefix" };
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print a one-line summary instead of the log" };
     private static readonly Option<bool> Help = new("--help", "-h") { Description = "Show this help" };
+    private static readonly Option<bool> Mcp = new("--mcp") { Description = "Add kstack's MCP server to the agents' MCP configuration" };
 
     /// <summary>`kstack install` on the root command.</summary>
     public static VerbCommand Build() => new("install", "Install the kstack skills for your AI agent(s)",
         (call, _) => Task.FromResult(Invoke(call)))
     {
-        Options = { Global, Local, Agent, Dir, Prefix, NoPrefix, Quiet, Help },
+        Options = { Global, Local, Agent, Dir, Prefix, NoPrefix, Quiet, Help, Mcp },
         TreatUnmatchedTokensAsErrors = false,
     };
 
@@ -60,6 +64,13 @@ public static class InstallCommand
             if (!SlotName.IsValidPrefix(options.Prefix, installer.Skills()))
                 throw KstackException.User($"Invalid --prefix: {ArgumentText.Cap(options.Prefix)}\nUse lowercase letters, digits and single hyphens (e.g. `kstack-` or `k-`); slot names must match ^[a-z0-9]+(-[a-z0-9]+)*$ and stay within {SlotName.MaxLength} characters.");
             if (options.Global && options.Local) throw KstackException.User("--global and --local are mutually exclusive");
+
+            if (options.Mcp)
+            {
+                var mcpTarget = options.Local ? InstallTarget.Local(cwd, homes) : InstallTarget.Global(homes, rootOverride);
+                RejectControlCharacters(mcpTarget.Root, mcpTarget.AgentBase);
+                return Kstack.Mcp.McpInstall.Run(mcpTarget, options.Agents, path, executable());
+            }
 
             var notes = new List<string>();
             IReadOnlyList<Agent> agents;
@@ -114,7 +125,7 @@ public static class InstallCommand
         var last = call.Args.LastOrDefault(a => a == "--prefix=" || a == Prefix.Name || a.StartsWith(Prefix.Name + "=", StringComparison.Ordinal));
         var prefixes = last == "--prefix=" ? [""] : Values(parsed, Prefix);
         var prefix = parsed.GetValue(NoPrefix) ? "" : prefixes.Count > 0 ? prefixes[^1] : SlotName.DefaultPrefix;
-        return new Options(parsed.GetValue(Global), parsed.GetValue(Local), agents, prefix, parsed.GetValue(Quiet), false, Values(parsed, Dir));
+        return new Options(parsed.GetValue(Global), parsed.GetValue(Local), agents, prefix, parsed.GetValue(Quiet), false, Values(parsed, Dir), parsed.GetValue(Mcp));
     }
 
     /// <summary>

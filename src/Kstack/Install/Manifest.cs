@@ -13,6 +13,7 @@ public sealed class Manifest(string rootPath)
     public string SkillsFile => Path.Combine(Dir, "skills");
     public string DirsFile => Path.Combine(Dir, "dirs");
     public string CreatedFile => Path.Combine(Dir, "created");
+    public string McpFile => Path.Combine(Dir, "mcp");
 
     public bool Exists => Directory.Exists(Dir);
 
@@ -38,6 +39,12 @@ public sealed class Manifest(string rootPath)
         ReadPairs(DirsFile).Where(p => Path.IsPathFullyQualified(p.Value)).ToList();
 
     public void WriteDirs(IEnumerable<(string Agent, string Dir)> dirs) => WritePairs(DirsFile, dirs);
+
+    /// <summary>MCP client configuration files `install --mcp` wrote kstack's entry into (agent, file).</summary>
+    public IReadOnlyList<(string Agent, string File)> ReadMcp() =>
+        ReadPairs(McpFile).Where(p => Path.IsPathFullyQualified(p.Value)).ToList();
+
+    public void WriteMcp(IEnumerable<(string Agent, string File)> files) => WritePairs(McpFile, files);
 
     /// <summary>Directories kstack created (a skills dir and the parents it had to make), removed by uninstall when empty.</summary>
     public IReadOnlyList<string> ReadCreated() =>

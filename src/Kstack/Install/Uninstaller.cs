@@ -18,6 +18,9 @@ public sealed record UninstallPlan(InstallTarget Target, IReadOnlyList<Agent> Ag
     /// <summary>Directories install created on the way to a skills dir; removed when empty afterwards.</summary>
     public IReadOnlyList<string> CreatedDirs { get; init; } = [];
 
+    /// <summary>MCP configuration files whose kstack entry goes (from manifest/mcp, for the agents uninstalled).</summary>
+    public IReadOnlyList<(string Agent, string File)> McpEntries { get; init; } = [];
+
     public string AgentsText => Agents.Count == AgentTable.All.Count ? "all agents" : string.Join(' ', Agents.Select(a => a.Name));
 }
 
@@ -44,10 +47,16 @@ public static class Uninstaller
             .Distinct(StringComparer.Ordinal).ToList();
         var dirs = scope.SelectMany(d => slots.Select(s => Path.Combine(d, s))).Where(FileSystem.EntryExists).Distinct(StringComparer.Ordinal).ToList();
         var elsewhere = AgentTable.All.Except(agents).Select(a => (a, dirs: DirsOf(a).Where(d => !scope.Contains(d)).ToList())).ToList();
-        var keep = elsewhere.Where(x => x.dirs.Any(d => slots.Any(s => FileSystem.EntryExists(Path.Combine(d, s))))).Select(x => x.a).ToList();
+        var mcp = manifest.ReadMcp();
+        // An MCP entry of another agent runs <root>/bin/kstack: the root stays for it as for its skills.
+        var keep = elsewhere.Where(x => x.dirs.Any(d => slots.Any(s => FileSystem.EntryExists(Path.Combine(d, s)))) || mcp.Any(m => m.Agent == x.a.Name))
+            .Select(x => x.a).ToList();
         // Sessions belong to the root: an --agent uninstall that keeps the root leaves them alone.
         var sessions = keep.Count == 0 ? new PaneStore(new InstallRoot(target.Root)).All() : [];
-        return new UninstallPlan(target, agents, slots, dirs, keep) { CreatedDirs = manifest.ReadCreated(), Sessions = sessions };
+        return new UninstallPlan(target, agents, slots, dirs, keep)
+        {
+            CreatedDirs = manifest.ReadCreated(), Sessions = sessions, McpEntries = mcp.Where(m => agents.Any(a => a.Name == m.Agent)).ToList(),
+        };
     }
 
     /// <summary>Files in a slot that install did not write (a user's notes, scripts …), relative to the slot; at most 5 named.</summary>
@@ -99,6 +108,15 @@ public static class Uninstaller
     {
         var log = new List<string> { $"🧹 Uninstalling kstack ({plan.Target.Label}) · {plan.AgentsText}", "" };
         log.AddRange(stopped ?? []);
+        foreach (var (agent, file) in plan.McpEntries)
+        {
+            if (Mcp.McpClientConfig.Find(agent) is { } client && client.Remove(file)) log.Add($"   🗑  removed: kstack's MCP entry in {file}");
+        }
+        if (!plan.RemovesRoot && plan.McpEntries.Count > 0)
+        {
+            var manifest = new Manifest(plan.Target.Root);
+            manifest.WriteMcp(manifest.ReadMcp().Except(plan.McpEntries));
+        }
         foreach (var dir in plan.SlotDirs)
         {
             var foreign = ForeignFiles(dir);

@@ -16,7 +16,7 @@ public static class McpHarness
 {
     /// <summary>`kstack mcp` as a child process with exactly this environment for kstack (kubeconfig, root, HOME…).</summary>
     public static Task<McpClient> StdioAsync(IReadOnlyDictionary<string, string?> env, string[]? args = null,
-        Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicit = null, string? protocolVersion = null)
+        Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicit = null, string? protocolVersion = null, string? command = null)
     {
         var variables = new Dictionary<string, string?>
         {
@@ -26,7 +26,7 @@ public static class McpHarness
         foreach (var (k, v) in env) variables[k] = v;
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
-            Command = KstackProcess.KstackBin,
+            Command = command ?? KstackProcess.KstackBin,
             Arguments = ["mcp", .. args ?? []],
             EnvironmentVariables = variables,
             Name = "kstack",
