@@ -15,7 +15,6 @@ public static class GlobalFlags
     public static readonly TextFlag Namespace = new("--namespace", "<ns>", "Scope the run to one namespace (default: all you can read)")
     {
         Aliases = ["-n"],
-        ShortHelp = "One namespace (default: all you can read)",
         AgentRule = "Scope to one namespace: add `-n <ns>` to your commands and skip any `--all-namespaces` default.",
     };
 
@@ -24,7 +23,7 @@ public static class GlobalFlags
         AgentRule = "The answer is one JSON document (`render: agent`); never mix prose and JSON in your reply.",
     };
 
-    public static readonly SwitchFlag Refresh = new("--refresh", "Ignore cached snapshots and fetch again") { ShortHelp = "Fetch again" };
+    public static readonly SwitchFlag Refresh = new("--refresh", "Ignore cached snapshots and fetch again");
 
     public static readonly SwitchFlag Help = new("--help", "Show this help")
     {
@@ -33,7 +32,7 @@ public static class GlobalFlags
     };
 
     /// <summary>--ttl for a cached skill, with that skill's default.</summary>
-    public static DurationFlag Ttl(string defaultTtl) => new("--ttl", "Reuse a snapshot younger than this: 30s, 15m, 2h, 1d") { Default = defaultTtl, ShortHelp = $"Max snapshot age (default {defaultTtl})" };
+    public static DurationFlag Ttl(string defaultTtl) => new("--ttl", "Reuse a snapshot younger than this: 30s, 15m, 2h, 1d") { Default = defaultTtl };
 
     /// <summary>The global flags that apply to this skill, in help order.</summary>
     public static IReadOnlyList<FlagSpec> For(SkillDescriptor skill) =>

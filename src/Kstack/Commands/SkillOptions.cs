@@ -34,9 +34,6 @@ public abstract class FlagSpec(string name, string help)
     /// <summary>The default as the user would type it; null when absent means "not set".</summary>
     public string? Default { get; init; }
 
-    /// <summary>A shorter description for MCP input schemas, which every session loads (defaults to <see cref="Description"/>).</summary>
-    public string? ShortHelp { get; init; }
-
     /// <summary>Extra guidance for the agent in the rendered SKILL.md (defaults to the help text).</summary>
     public string? AgentRule { get; init; }
 

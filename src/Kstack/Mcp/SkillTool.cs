@@ -96,7 +96,7 @@ public sealed class SkillTool
         if (s.Minimum is { } min && min != int.MinValue) node["minimum"] = min;
         if (s.Maximum is { } max && max != int.MaxValue) node["maximum"] = max;
         if (s.Choices is { } choices) node["enum"] = new JsonArray([.. choices.Select(c => (JsonNode)c)]);
-        if (described) node["description"] = Cut(flag.ShortHelp ?? flag.Description, MaxFlagHelp);
+        if (described) node["description"] = Cut(flag.Description, MaxFlagHelp);
         return node;
     }
 
