@@ -1,70 +1,80 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
 namespace Kstack.Kube;
 
+/// <summary>One replacement in an item's raw bytes: [Start, End) becomes Replacement (empty to drop the range).</summary>
+public readonly record struct ByteCut(int Start, int End, byte[] Replacement);
+
 /// <summary>
 /// Copies one list item as kubectl -o json shows it: apiVersion and kind added when the server left them out,
-/// metadata.managedFields dropped (bulky and never needed for troubleshooting). Works on raw bytes, no DOM.
+/// metadata.managedFields dropped (bulky and never needed for troubleshooting), and for pods credential-like env values
+/// replaced (<see cref="Redaction.EnvRedactor"/>). Works from the item's parsed document, cutting its raw bytes: the
+/// rest of the item is copied byte for byte.
 /// </summary>
 public static class ItemRewriter
 {
-    private static readonly byte[] ManagedFields = "managedFields"u8.ToArray();
+    /// <summary>Writes the rewritten item; true when env values were replaced (the written bytes then differ from the parsed item beyond managedFields).</summary>
+    public static bool Write(JsonElement item, byte[] typePrefix, bool redactEnv, IBufferWriter<byte> output, List<ByteCut> cuts)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(item);
+        cuts.Clear();
+        var hasKind = item.TryGetProperty("kind"u8, out _);
+        if (item.TryGetProperty("metadata"u8, out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+            foreach (var property in metadata.EnumerateObject())
+                if (property.NameEquals("managedFields"u8))
+                {
+                    var (start, end) = PropertyRange(raw, property);
+                    cuts.Add(new ByteCut(start, end, []));
+                }
+        var before = cuts.Count;
+        if (redactEnv) Redaction.EnvRedactor.AddCuts(item, raw, cuts);
+        var envCut = cuts.Count > before;
 
+        output.Write(raw[..1]);
+        if (!hasKind) output.Write(typePrefix);
+        var at = 1;
+        if (cuts.Count > 1) cuts.Sort((a, b) => a.Start.CompareTo(b.Start));
+        foreach (var cut in cuts)
+        {
+            if (cut.Start < at) continue; // overlapping cuts cannot occur in valid JSON; never write backwards
+            output.Write(raw[at..cut.Start]);
+            output.Write(cut.Replacement);
+            at = cut.End;
+        }
+        output.Write(raw[at..]);
+        return envCut;
+    }
+
+    /// <summary>The same, from raw bytes (parsed here).</summary>
     public static void Write(ReadOnlySpan<byte> item, byte[] typePrefix, IBufferWriter<byte> output)
     {
         var reader = new Utf8JsonReader(item);
-        reader.Read(); // StartObject
-        var hasKind = false;
-        int cutStart = -1, cutEnd = -1;
-        while (reader.Read() && reader.CurrentDepth >= 1)
-        {
-            if (reader.CurrentDepth != 1 || reader.TokenType != JsonTokenType.PropertyName) continue;
-            if (reader.ValueTextEquals("kind")) hasKind = true;
-            if (reader.ValueTextEquals("metadata"))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject) continue;
-                while (reader.Read() && reader.CurrentDepth >= 2)
-                {
-                    if (reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(ManagedFields))
-                    {
-                        var nameStart = (int)reader.TokenStartIndex;
-                        reader.Read();
-                        reader.Skip();
-                        (cutStart, cutEnd) = CommaAwareRange(item, nameStart, (int)reader.BytesConsumed);
-                    }
-                    else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= 2)
-                    {
-                        reader.Skip();
-                    }
-                }
-                continue;
-            }
-            reader.Read();
-            reader.Skip();
-        }
-
-        var afterBrace = 1;
-        output.Write(item[..afterBrace]);
-        if (!hasKind) output.Write(typePrefix);
-        if (cutStart < 0) output.Write(item[afterBrace..]);
-        else
-        {
-            output.Write(item[afterBrace..cutStart]);
-            output.Write(item[cutEnd..]);
-        }
+        using var doc = JsonDocument.ParseValue(ref reader);
+        Write(doc.RootElement, typePrefix, redactEnv: false, output, []);
     }
 
     /// <summary>"apiVersion":"v1","kind":"Pod", — inserted right after an item's opening brace.</summary>
     public static byte[] TypePrefix(string apiVersion, string kind) =>
         Encoding.UTF8.GetBytes($"\"apiVersion\":{JsonSerializerString(apiVersion)},\"kind\":{JsonSerializerString(kind)},");
 
+    /// <summary>Offset of a value (or property name) inside the raw bytes of the document element that contains it.</summary>
+    public static int OffsetIn(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> part) =>
+        raw.Overlaps(part, out var offset) ? offset : throw new InvalidOperationException("The element is not part of this item.");
+
+    /// <summary>A property's byte range (name through value), extended to swallow exactly one neighbouring comma.</summary>
+    private static (int Start, int End) PropertyRange(ReadOnlySpan<byte> raw, JsonProperty property)
+    {
+        var nameStart = OffsetIn(raw, JsonMarshal.GetRawUtf8PropertyName(property)) - 1;
+        var value = JsonMarshal.GetRawUtf8Value(property.Value);
+        return CommaAwareRange(raw, nameStart, OffsetIn(raw, value) + value.Length);
+    }
+
     private static string JsonSerializerString(string s) =>
         "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>Extends a property's byte range to swallow exactly one neighbouring comma.</summary>
     private static (int Start, int End) CommaAwareRange(ReadOnlySpan<byte> json, int start, int end)
     {
         var i = start - 1;

@@ -66,6 +66,22 @@ public static class ListStreamReader
         }
     }
 
+    /// <summary>
+    /// The same over a complete page held in memory (lone surrogates replaced in place): each item is handed over as
+    /// a slice of <paramref name="page"/>, so its offset is known. A page that does not end in its closing brace is truncated.
+    /// </summary>
+    public static ListHeader ReadBuffered(Span<byte> page, ItemHandler onItem)
+    {
+        if (page.Length == 0) throw new JsonException("The list ended before its closing brace (truncated response).");
+        JsonEscapes.ReplaceLoneSurrogates(page, final: true);
+        var header = new ListHeader();
+        var state = new JsonReaderState();
+        var inItems = false;
+        Scan(page, isFinal: true, ref state, ref inItems, header, onItem, out var done);
+        if (!done) throw new JsonException("The list ended before its closing brace (truncated response).");
+        return header;
+    }
+
     private static int Scan(ReadOnlySpan<byte> data, bool isFinal, ref JsonReaderState state, ref bool inItems,
         ListHeader header, ItemHandler onItem, out bool done)
     {

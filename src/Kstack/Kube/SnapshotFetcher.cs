@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Kstack.Cache;
 using Kstack.Envelope;
 
@@ -20,28 +21,30 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
     private KubeApi api => lazyApi.Value;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public async Task<IReadOnlyDictionary<string, Read<Snapshot>>> EnsureAsync(IReadOnlyList<ListSpec> specs, string? ns, CancellationToken ct)
+    /// <param name="observers">Who sees a list's items if it is fetched in this run (at most one per list).</param>
+    public async Task<IReadOnlyDictionary<string, Read<Snapshot>>> EnsureAsync(IReadOnlyList<ListSpec> specs, string? ns, CancellationToken ct,
+        IReadOnlyCollection<ListObserver>? observers = null)
     {
         using var _ = await DirectoryLock.AcquireAsync(dir, TimeSpan.FromMinutes(2), ct);
-        var tasks = specs.Select(s => EnsureOneAsync(s, ns, ct)).ToArray();
+        var tasks = specs.Select(s => EnsureOneAsync(s, ns, observers?.FirstOrDefault(o => o.Spec.File == s.File), ct)).ToArray();
         var results = await Task.WhenAll(tasks);
         return specs.Select((s, i) => (s.File, results[i])).ToDictionary(r => r.File, r => r.Item2, StringComparer.Ordinal);
     }
 
-    private async Task<Read<Snapshot>> EnsureOneAsync(ListSpec spec, string? ns, CancellationToken ct)
+    private async Task<Read<Snapshot>> EnsureOneAsync(ListSpec spec, string? ns, ListObserver? observer, CancellationToken ct)
     {
         var path = Path.Combine(dir, spec.File);
         var info = new FileInfo(path);
         if (info.Exists && ttl > TimeSpan.Zero && _time.GetUtcNow().UtcDateTime - info.LastWriteTimeUtc < ttl)
             return Read<Snapshot>.Success(new Snapshot(spec, path, info.LastWriteTimeUtc, FromCache: true));
         var action = spec.IsList ? ApiAction.List(spec.Noun, ns) : ApiAction.Get(spec.Noun);
-        var fetched = spec.IsList ? await FetchListAsync(spec, ns, path, action, ct) : await FetchObjectAsync(spec, path, action, ct);
+        var fetched = spec.IsList ? await FetchListAsync(spec, ns, path, action, observer, ct) : await FetchObjectAsync(spec, path, action, ct);
         if (fetched.Ok) return Read<Snapshot>.Success(new Snapshot(spec, path, File.GetLastWriteTimeUtc(path), FromCache: false));
 
         var problem = fetched.Problem!;
         if (problem.Outcome == ReadOutcome.NotFound && spec.Fallback is { } fallback)
         {
-            var other = await EnsureOneAsync(fallback, ns, ct);
+            var other = await EnsureOneAsync(fallback, ns, observer, ct);
             return other with { Value = other.Value is { } v ? v with { Spec = spec } : null };
         }
         if (problem.Outcome is ReadOutcome.Forbidden or ReadOutcome.NotFound)
@@ -67,7 +70,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
         return Read<bool>.Success(true);
     }
 
-    private async Task<Read<bool>> FetchListAsync(ListSpec spec, string? ns, string path, ApiAction action, CancellationToken ct)
+    private async Task<Read<bool>> FetchListAsync(ListSpec spec, string? ns, string path, ApiAction action, ListObserver? observer, CancellationToken ct)
     {
         var prefix = ItemRewriter.TypePrefix(spec.ItemApiVersion, spec.ItemKind);
         Read<string>? result = null;
@@ -76,7 +79,8 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
             for (var restart = 0; ; restart++)
             {
                 file.SetLength(0);
-                result = await WritePagesAsync(spec, ns, action, prefix, file, ct);
+                observer?.Restart();
+                result = await WritePagesAsync(spec, ns, action, prefix, file, observer, ct);
                 // An expired continue token mid-list: start again from a fresh snapshot once.
                 if (result.Problem is { Outcome: ReadOutcome.Rejected, HttpStatus: 410 } && restart == 0) continue;
                 if (!result.Ok) throw new ReadAborted();
@@ -84,7 +88,11 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
                 return;
             }
         });
-        try { await tmp; }
+        try
+        {
+            await tmp;
+            if (observer is not null) observer.Complete = result!.Ok;
+        }
         catch (ReadAborted) { }
         return result!.Map(_ => true);
     }
@@ -92,35 +100,152 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
     /// <summary>Thrown inside the atomic write so the temp file is discarded and the previous cache file stays.</summary>
     private sealed class ReadAborted : Exception;
 
-    private async Task<Read<string>> WritePagesAsync(ListSpec spec, string? ns, ApiAction action, byte[] prefix, Stream file, CancellationToken ct)
+    /// <summary>A downloaded, well-formed page waiting to be rewritten: its bytes (pooled) and its items' ranges.</summary>
+    private sealed record PageBytes(byte[] Buffer, List<Range> Items);
+
+    /// <summary>Pages a list can hold in memory before the download waits for the writer.</summary>
+    private const int PagesAhead = 2;
+
+    /// <summary>Far above 500 objects of any real kind; a bigger page is a broken or hostile server.</summary>
+    public const int MaxPageBytes = 256 << 20;
+
+    /// <summary>
+    /// Downloads the pages (each read whole and checked well-formed inside the retry, so a retried page never reaches the
+    /// file) while a second task rewrites the previous ones to the file and hands their items to the observer: the
+    /// server prepares the next page while this one is parsed.
+    /// </summary>
+    private async Task<Read<string>> WritePagesAsync(ListSpec spec, string? ns, ApiAction action, byte[] prefix, Stream file,
+        ListObserver? observer, CancellationToken ct)
     {
         await file.WriteAsync("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":["u8.ToArray(), ct);
-        var first = true;
-        var page = new ArrayBufferWriter<byte>(1 << 20);
-        var read = await api.PagesAsync(spec.PathFor(ns), null, spec.MetadataOnly ? KubeApi.MetadataListAccept : null, action, async (body, token) =>
+        var pages = Channel.CreateBounded<PageBytes>(new BoundedChannelOptions(PagesAhead) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var writer = Task.Run(async () =>
         {
-            // Pages are read into memory (bounded by the page size) so a retried page never leaves half an answer in the file.
-            page.ResetWrittenCount();
-            var items = 0;
-            var needComma = !first;
-            // Pod specs carry literal env values: credential-like ones never reach the cache.
-            var redactEnv = spec.ItemKind == "Pod" && !spec.MetadataOnly;
-            var scratch = new ArrayBufferWriter<byte>(redactEnv ? 4096 : 1);
-            var header = await ListStreamReader.ReadAsync(body, item =>
+            try { await WriteItemsAsync(spec, prefix, file, observer, pages.Reader, stop.Token); }
+            catch (Exception e)
             {
-                if (needComma) page.Write(","u8);
-                needComma = true;
-                ItemRewriter.Write(redactEnv ? Redaction.EnvRedactor.Apply(item, scratch) : item, prefix, page);
-                items++;
-            }, token);
-            return (header, items, async () =>
+                pages.Writer.TryComplete(e); // the download stops at its next page instead of waiting for room
+                throw;
+            }
+        }, CancellationToken.None);
+        Read<string> read;
+        try
+        {
+            read = await api.PagesAsync(spec.PathFor(ns), null, spec.MetadataOnly ? KubeApi.MetadataListAccept : null, action, async (body, token) =>
             {
-                if (items > 0) first = false;
-                await file.WriteAsync(page.WrittenMemory, ct);
-                page.ResetWrittenCount();
-            });
-        }, null, ct);
+                var (buffer, length) = await ReadWholeAsync(body, token);
+                try
+                {
+                    var items = new List<Range>();
+                    var bytes = buffer;
+                    var header = ListStreamReader.ReadBuffered(bytes.AsSpan(0, length), item =>
+                    {
+                        var start = ItemRewriter.OffsetIn(bytes, item);
+                        items.Add(new Range(start, start + item.Length));
+                    });
+                    var page = new PageBytes(buffer, items);
+                    buffer = null;
+                    return (header, items.Count, async () => await pages.Writer.WriteAsync(page, ct));
+                }
+                finally
+                {
+                    if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }, null, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            read = Read<string>.Success(""); // the writer failed: its exception is thrown below
+        }
+        catch
+        {
+            stop.Cancel();
+            pages.Writer.TryComplete();
+            await writer.ContinueWith(_ => { }, TaskScheduler.Default);
+            throw;
+        }
+        pages.Writer.TryComplete();
+        if (!read.Ok) stop.Cancel();
+        try { await writer; }
+        catch (OperationCanceledException) when (!read.Ok && !ct.IsCancellationRequested) { }
         return read;
+    }
+
+    private static async Task WriteItemsAsync(ListSpec spec, byte[] prefix, Stream file, ListObserver? observer,
+        ChannelReader<PageBytes> pages, CancellationToken ct)
+    {
+        // Pod specs carry literal env values: credential-like ones never reach the cache, nor an observer.
+        var redactEnv = spec.ItemKind == "Pod" && !spec.MetadataOnly;
+        var cuts = new List<ByteCut>();
+        var output = new ArrayBufferWriter<byte>(1 << 20);
+        var first = true;
+        try
+        {
+            await foreach (var page in pages.ReadAllAsync(ct))
+            {
+                try
+                {
+                    output.ResetWrittenCount();
+                    foreach (var range in page.Items)
+                    {
+                        if (!first) output.Write(","u8);
+                        first = false;
+                        var reader = new Utf8JsonReader(page.Buffer.AsSpan(range));
+                        using var doc = JsonDocument.ParseValue(ref reader);
+                        var start = output.WrittenCount;
+                        var redacted = ItemRewriter.Write(doc.RootElement, prefix, redactEnv, output, cuts);
+                        if (observer is null) continue;
+                        if (!redacted) observer.Item(doc.RootElement);
+                        else
+                        {
+                            // The observer sees what the cache holds: the item with its credential values replaced.
+                            var written = new Utf8JsonReader(output.WrittenSpan[start..]);
+                            using var clean = JsonDocument.ParseValue(ref written);
+                            observer.Item(clean.RootElement);
+                        }
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(page.Buffer);
+                }
+                await file.WriteAsync(output.WrittenMemory, ct);
+                observer?.CommitPage();
+            }
+        }
+        finally
+        {
+            // Pages never written go back to the pool.
+            while (pages.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
+        }
+    }
+
+    /// <summary>A response body read whole into a pooled buffer (the caller returns it).</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadWholeAsync(Stream body, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        var length = 0;
+        try
+        {
+            int n;
+            while ((n = await body.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+            {
+                length += n;
+                if (length < buffer.Length) continue;
+                if (buffer.Length >= MaxPageBytes) throw new JsonException($"A list page is larger than {MaxPageBytes >> 20} MiB.");
+                var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                buffer.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 
     private static string JsonSerializerString(string s) => "\"" + JsonEncodedText.Encode(s) + "\"";

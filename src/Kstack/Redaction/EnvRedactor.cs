@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -9,7 +10,7 @@ namespace Kstack.Redaction;
 /// Pod specs carry literal env values. Before a pod list reaches the cache, the value of every env entry whose name
 /// looks like a credential (Polaris' and Kubescape's name patterns) or whose value has a credential shape the
 /// <see cref="Redactor"/> knows is replaced by a marker with a short hash of the value, so a change stays visible
-/// and the value does not. Works on raw bytes: items without such an entry are copied untouched.
+/// and the value does not. Works from the parsed pod, cutting its raw bytes: items without such an entry are copied untouched.
 /// </summary>
 public static partial class EnvRedactor
 {
@@ -32,47 +33,51 @@ public static partial class EnvRedactor
     public static ReadOnlySpan<byte> Apply(ReadOnlySpan<byte> item, ArrayBufferWriter<byte> scratch)
     {
         if (item.IndexOf("\"env\""u8) < 0) return item;
-        var cuts = new List<(int Start, int End, string Replacement)>();
         var reader = new Utf8JsonReader(item);
-        while (reader.Read())
-        {
-            if (reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("env")) continue;
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartArray) { reader.Skip(); continue; }
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                if (reader.TokenType != JsonTokenType.StartObject) { reader.Skip(); continue; }
-                string? name = null, value = null;
-                int valueStart = -1, valueEnd = -1;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-                {
-                    var isName = reader.ValueTextEquals("name");
-                    var isValue = reader.ValueTextEquals("value");
-                    reader.Read();
-                    if (isName && reader.TokenType == JsonTokenType.String) name = reader.GetString();
-                    else if (isValue && reader.TokenType == JsonTokenType.String)
-                    {
-                        value = reader.GetString();
-                        valueStart = (int)reader.TokenStartIndex;
-                        valueEnd = (int)reader.BytesConsumed;
-                    }
-                    else reader.Skip();
-                }
-                if (value is not null && !IsMarker(value) && LooksLikeCredential(name ?? "", value))
-                    cuts.Add((valueStart, valueEnd, "\"" + Marker(value) + "\""));
-            }
-        }
+        using var doc = JsonDocument.ParseValue(ref reader);
+        var raw = JsonMarshal.GetRawUtf8Value(doc.RootElement);
+        var cuts = new List<Kube.ByteCut>();
+        AddCuts(doc.RootElement, raw, cuts);
         if (cuts.Count == 0) return item;
         scratch.ResetWrittenCount();
         var at = 0;
-        foreach (var (start, end, replacement) in cuts)
+        foreach (var cut in cuts.OrderBy(c => c.Start))
         {
-            scratch.Write(item[at..start]);
-            scratch.Write(Encoding.UTF8.GetBytes(replacement));
-            at = end;
+            scratch.Write(raw[at..cut.Start]);
+            scratch.Write(cut.Replacement);
+            at = cut.End;
         }
-        scratch.Write(item[at..]);
+        scratch.Write(raw[at..]);
         return scratch.WrittenSpan;
+    }
+
+    private static readonly string[] ContainerLists = ["initContainers", "containers", "ephemeralContainers"];
+
+    /// <summary>
+    /// Adds a cut for every credential-like literal env value of a pod's containers (init, regular, ephemeral); raw is
+    /// the pod's bytes. Values already replaced are left alone, so applying it twice changes nothing.
+    /// </summary>
+    public static void AddCuts(JsonElement pod, ReadOnlySpan<byte> raw, List<Kube.ByteCut> cuts)
+    {
+        if (!pod.TryGetProperty("spec"u8, out var spec) || spec.ValueKind != JsonValueKind.Object) return;
+        foreach (var list in ContainerLists)
+        {
+            if (!spec.TryGetProperty(list, out var containers) || containers.ValueKind != JsonValueKind.Array) continue;
+            foreach (var container in containers.EnumerateArray())
+            {
+                if (container.ValueKind != JsonValueKind.Object || !container.TryGetProperty("env"u8, out var env) || env.ValueKind != JsonValueKind.Array) continue;
+                foreach (var entry in env.EnumerateArray())
+                {
+                    if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("value"u8, out var value) || value.ValueKind != JsonValueKind.String) continue;
+                    var text = value.GetString()!;
+                    var name = entry.TryGetProperty("name"u8, out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
+                    if (IsMarker(text) || !LooksLikeCredential(name, text)) continue;
+                    var bytes = JsonMarshal.GetRawUtf8Value(value);
+                    var start = Kube.ItemRewriter.OffsetIn(raw, bytes);
+                    cuts.Add(new Kube.ByteCut(start, start + bytes.Length, Encoding.UTF8.GetBytes("\"" + Marker(text) + "\"")));
+                }
+            }
+        }
     }
 
     [GeneratedRegex(@"^(AWS_SECRET_ACCESS_KEY|GOOGLE_APPLICATION_CREDENTIALS|AZURE_.+KEY|OCI_CLI_KEY_CONTENT)$|password|passwd|pwd|token|bearer|secret|api_?key|jwt|credential",

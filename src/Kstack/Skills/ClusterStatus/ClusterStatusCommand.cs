@@ -21,10 +21,11 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
+        var facts = new Facts();
         var (dir, results) = await FetchAsync(run,
-            [ListSpec.Version, ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], ct);
+            [ListSpec.Version, ListSpec.Nodes, ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], ct, facts.All);
         var report = await CachedReportAsync(Path.Combine(dir, ReportFile), results,
-            () => AnalyseAsync(run.Context, run.Namespace, results, ct), ClusterStatusJson.Default.ClusterStatusReport);
+            () => AnalyseAsync(run.Context, run.Namespace, results, ct, facts), ClusterStatusJson.Default.ClusterStatusReport);
 
         var now = DateTimeOffset.UtcNow;
         var fromCache = results.Values.Any(r => r.Value is { FromCache: true });
@@ -42,9 +43,21 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
             : Env.Verbatim(ClusterStatusRenderer.Text(report, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), now), agentContext);
     }
 
-    /// <summary>The analysis from the fetched lists (also run in-process by the tests' skill tester).</summary>
-    internal static async Task<ClusterStatusReport> AnalyseAsync(string context, string? ns, IReadOnlyDictionary<string, Read<Snapshot>> results, CancellationToken ct)
+    /// <summary>What the analysis maps from each list, collected while the lists stream (or read from their files).</summary>
+    internal sealed class Facts
     {
+        public readonly ListFacts<NodeFacts> Nodes = new(ListSpec.Nodes, NodeFacts.From);
+        public readonly ListFacts<PodFacts> Pods = new(ListSpec.Pods, PodFacts.From);
+        public readonly ListFacts<OwnerIndex.Entry> ReplicaSets = OwnerIndex.Facts(ListSpec.ReplicaSetsMeta);
+        public readonly ListFacts<OwnerIndex.Entry> Jobs = OwnerIndex.Facts(ListSpec.JobsMeta);
+        public ListObserver[] All => [Nodes, Pods, ReplicaSets, Jobs];
+    }
+
+    /// <summary>The analysis from the fetched lists (also run in-process by the tests' skill tester).</summary>
+    internal static async Task<ClusterStatusReport> AnalyseAsync(string context, string? ns, IReadOnlyDictionary<string, Read<Snapshot>> results,
+        CancellationToken ct, Facts? facts = null)
+    {
+        facts ??= new Facts();
         var version = results[ListSpec.Version.File];
         string gitVersion = "unknown", serverPlatform = "";
         if (version.Value is { } versionFile)
@@ -57,9 +70,9 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
         }
         var nodes = results[ListSpec.Nodes.File];
         var pods = results[ListSpec.Pods.File];
-        var nodeFacts = nodes.Value is { } n ? await CachedList.MapAsync(n.Path, NodeFacts.From, ct) : null;
-        var podFacts = pods.Value is { } p ? await CachedList.MapAsync(p.Path, PodFacts.From, ct) : null;
-        var owners = await OwnerIndex.LoadAsync(CachedList.Files(results, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), ct);
+        var nodeFacts = await facts.Nodes.GetAsync(results, ct);
+        var podFacts = await facts.Pods.GetAsync(results, ct);
+        var owners = await OwnerIndex.FromAsync(results, ct, facts.ReplicaSets, facts.Jobs);
         return ClusterStatusAnalysis.Analyse(context, gitVersion, serverPlatform, ns,
             nodeFacts, nodes.HasValue ? null : AgentContext.Unreadable(nodes),
             podFacts, pods.HasValue ? null : AgentContext.Unreadable(pods, ns is null ? " at the cluster scope (try --namespace <ns>)" : $" in namespace {ns}"),

@@ -52,22 +52,46 @@ public sealed class OwnerIndex
         return chain;
     }
 
+    /// <summary>One object's controller owner and pod-template-hash, as a metadata list gives them.</summary>
+    public sealed record Entry(string Namespace, string Kind, string Name, OwnerRef? Owner, string? PodTemplateHash);
+
+    /// <summary>Collects the owner entries of a (usually metadata-only) list, while it streams or from its cached file.</summary>
+    public static ListFacts<Entry> Facts(Kube.ListSpec spec) => new(spec, item => EntryOf(item, spec.ItemKind));
+
+    private static Entry EntryOf(JsonElement item, string kind) => new(
+        item.Str("metadata", "namespace") ?? "", kind, item.Str("metadata", "name") ?? "", ControllerOf(item),
+        item.Str("metadata", "labels", "pod-template-hash") is { Length: > 0 } hash ? hash : null);
+
+    public static OwnerIndex From(IEnumerable<Entry> entries)
+    {
+        var index = new OwnerIndex();
+        foreach (var e in entries)
+        {
+            index.Add(e.Namespace, e.Kind, e.Name, e.Owner);
+            if (e.PodTemplateHash is { } hash) index._hashes[(e.Namespace, e.Name)] = hash;
+        }
+        return index;
+    }
+
+    /// <summary>The index from these lists' facts (each as this run has it: streamed or from the cached file).</summary>
+    public static async Task<OwnerIndex> FromAsync(IReadOnlyDictionary<string, Kube.Read<Kube.Snapshot>> results, CancellationToken ct,
+        params ListFacts<Entry>[] lists)
+    {
+        var entries = new List<Entry>();
+        foreach (var list in lists)
+            if (await list.GetAsync(results, ct) is { } got) entries.AddRange(got);
+        return From(entries);
+    }
+
     /// <summary>Loads controller owners from cached (usually metadata-only) lists of the given kinds.</summary>
     public static async Task<OwnerIndex> LoadAsync(IEnumerable<(string Path, string Kind)> lists, CancellationToken ct)
     {
-        var index = new OwnerIndex();
+        var entries = new List<Entry>();
         foreach (var (path, kind) in lists)
         {
             if (!File.Exists(path)) continue;
-            await CachedList.MapAsync<object>(path, item =>
-            {
-                var ns = item.Str("metadata", "namespace") ?? "";
-                var name = item.Str("metadata", "name") ?? "";
-                index.Add(ns, kind, name, ControllerOf(item));
-                if (item.Str("metadata", "labels", "pod-template-hash") is { Length: > 0 } hash) index._hashes[(ns, name)] = hash;
-                return null;
-            }, ct);
+            entries.AddRange(await CachedList.MapAsync(path, item => EntryOf(item, kind), ct));
         }
-        return index;
+        return From(entries);
     }
 }

@@ -10,10 +10,10 @@ public abstract class SnapshotSkillCommand : SkillCommand
 {
     /// <summary>Brings the given lists up to the run's TTL in the run's snapshot directory (the API client is built only if needed).</summary>
     protected static async Task<(string Dir, IReadOnlyDictionary<string, Read<Snapshot>> Results)> FetchAsync(
-        SkillRun run, IReadOnlyList<ListSpec> specs, CancellationToken ct)
+        SkillRun run, IReadOnlyList<ListSpec> specs, CancellationToken ct, params ListObserver[] observers)
     {
         var dir = SnapshotDir.For(run);
-        return (dir, await new SnapshotFetcher(run.LazyApi, dir, run.Ttl).EnsureAsync(specs, run.Namespace, ct));
+        return (dir, await new SnapshotFetcher(run.LazyApi, dir, run.Ttl).EnsureAsync(specs, run.Namespace, ct, observers));
     }
 
     /// <summary>The report cached for exactly these inputs, or a fresh analysis that is then cached.</summary>

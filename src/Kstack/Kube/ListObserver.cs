@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace Kstack.Kube;
+
+/// <summary>
+/// Sees each item of a list while its pages stream to the cache file: the same parse that rewrites the item, so a skill
+/// has its facts when the last page lands instead of reading the file again. Only pages that passed the read (a
+/// retried attempt never reaches it) are seen, in order; a list restarted from a fresh snapshot starts over.
+/// </summary>
+public abstract class ListObserver(ListSpec spec)
+{
+    /// <summary>The list observed (matched by its cache file, so a fallback list counts as the same).</summary>
+    public ListSpec Spec { get; } = spec;
+
+    /// <summary>True once this run wrote the list's file through this observer (every committed item was seen).</summary>
+    public bool Complete { get; internal set; }
+
+    /// <summary>One item of the page being read; the element lives only for the call.</summary>
+    protected internal abstract void Item(JsonElement item);
+
+    /// <summary>The page being read is complete and kept.</summary>
+    protected internal abstract void CommitPage();
+
+    /// <summary>Every committed page is dropped (the list is read again from the start).</summary>
+    protected internal abstract void Restart();
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Kstack.Kube;
+
+namespace Kstack.Skills.Shared;
+
+/// <summary>
+/// The facts a skill maps from one list: collected while the list streams to the cache in this run (one parse), or
+/// read back from the cached file when the snapshot was fresh enough to reuse.
+/// </summary>
+public sealed class ListFacts<T>(ListSpec spec, Func<JsonElement, T?> map) : ListObserver(spec) where T : class
+{
+    private readonly List<T> _all = [];
+    private readonly List<T> _page = [];
+
+    protected internal override void Item(JsonElement item)
+    {
+        if (map(item) is { } value) _page.Add(value);
+    }
+
+    protected internal override void CommitPage()
+    {
+        _all.AddRange(_page);
+        _page.Clear();
+    }
+
+    protected internal override void Restart()
+    {
+        _all.Clear();
+        _page.Clear();
+    }
+
+    /// <summary>The facts of the list as this run has it; null when the list has no file (not readable, never fetched).</summary>
+    public async Task<List<T>?> GetAsync(IReadOnlyDictionary<string, Read<Snapshot>> results, CancellationToken ct)
+    {
+        if (results[Spec.File].Value is not { } snapshot) return null;
+        return !snapshot.FromCache && Complete ? _all : await CachedList.MapAsync(snapshot.Path, map, ct);
+    }
+}
