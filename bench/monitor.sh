@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # /cluster-status and /events against kstack-sim --generate pods=N: kstack cold and warm, the original's kubectl+jq
-# pipeline, and the download floor (all list pages fetched by curl, nothing parsed). Writes the "monitor" section of
+# pipeline, and the download floor (bench/floor: the lists /cluster-status reads, every page over one keep-alive HTTP/2
+# client, nothing parsed). Writes the "monitor" section of
 # bench/RESULTS.md. Usage: bench/monitor.sh [N...]   (default: 1000 10000 50000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,21 +26,11 @@ rm -rf "$d"
 SH
 chmod +x "$work/kubectl-jq.sh"
 
-# The floor: every page of nodes and pods downloaded with curl, continue tokens read from the page head.
-cat >"$work/floor.sh" <<'SH'
-#!/usr/bin/env bash
-set -e
-url=$1 token=$2 ca=$3
-for path in /api/v1/nodes /api/v1/pods; do
-  cont=""
-  while :; do
-    curl -s --cacert "$ca" -H "Authorization: Bearer $token" "$url$path?limit=500${cont:+&continue=$cont}" -o /tmp/kstack-floor-page
-    cont=$(head -c 600 /tmp/kstack-floor-page | grep -o '"continue":"[^"]*"' | cut -d'"' -f4 || true)
-    [ -n "$cont" ] || break
-  done
-done
-SH
-chmod +x "$work/floor.sh"
+# The floor: bench/floor (NativeAOT, like kstack) downloads the lists /cluster-status reads, pages of 500 following
+# continue, over one keep-alive HTTP/2 client, the lists concurrently; it parses nothing and writes nothing.
+dotnet publish bench/floor/Floor.csproj -c Release -o "$work/floor" >/dev/null
+FLOOR="$work/floor/kstack-floor"
+FLOOR_LISTS="/version /api/v1/nodes /api/v1/pods /apis/apps/v1/replicasets@meta /apis/batch/v1/jobs@meta"
 
 rows=""
 for n in "${sizes[@]}"; do
@@ -54,7 +45,7 @@ for n in "${sizes[@]}"; do
   hyperfine -N --runs "$runs" --export-json "$work/h-$n.json" \
     --prepare "rm -rf $root" -n cold-cluster-status "env KSTACK_ROOT=$root $K cluster-status" \
     --prepare "rm -rf $root" -n cold-events "env KSTACK_ROOT=$root $K events" \
-    --prepare true -n floor "$work/floor.sh $SIM_URL $token $work/ca.crt" >/dev/null
+    --prepare true -n floor "$FLOOR $SIM_URL $token $work/ca.crt $FLOOR_LISTS" >/dev/null
   kruns=$runs; [ "$n" -ge 50000 ] && kruns=1
   hyperfine -N --runs "$kruns" --export-json "$work/k-$n.json" -n kubectl-jq "$work/kubectl-jq.sh" >/dev/null
   KSTACK_ROOT=$root $K cluster-status >/dev/null; KSTACK_ROOT=$root $K events >/dev/null
@@ -79,7 +70,8 @@ replace_section monitor bench/RESULTS.md <<MD
 ## /cluster-status and /events against kstack-sim --generate
 
 Command: \`bench/monitor.sh ${sizes[*]}\` ($(machine_line)). Medians in ms (hyperfine; cold = empty cache, warm = cache hit).
-"floor" downloads every page of nodes and pods with curl and parses nothing; "kubectl+jq" is the original's approach
+"floor" (bench/floor) downloads the same lists over one keep-alive HTTP/2 client (pages of 500, following continue) and
+parses nothing; "kubectl+jq" is the original's approach
 (three \`kubectl get -o json\` in parallel, then jq). Speed-up = kubectl+jq ÷ kstack cold; floor ratio = kstack cold ÷ floor.
 Peak RSS in MB (cold / warm). Content = characters of the summary (cluster-status / events).
 

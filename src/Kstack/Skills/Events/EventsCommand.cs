@@ -23,7 +23,10 @@ public sealed class EventsCommand : SnapshotSkillCommand
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
-        var (dir, results) = await FetchAsync(run, [ListSpec.Events, ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], ct);
+        ListFacts<EventFacts> eventFacts = new(ListSpec.Events, EventFacts.From);
+        ListFacts<OwnerIndex.Entry>[] ownerFacts = [OwnerIndex.Facts(ListSpec.PodsMeta), OwnerIndex.Facts(ListSpec.ReplicaSetsMeta), OwnerIndex.Facts(ListSpec.JobsMeta)];
+        var (dir, results) = await FetchAsync(run, [ListSpec.Events, ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], ct,
+            [eventFacts, .. ownerFacts]);
         var events = results[ListSpec.Events.File];
         if (!events.HasValue)
         {
@@ -33,7 +36,7 @@ public sealed class EventsCommand : SnapshotSkillCommand
 
         var ownersPath = Path.Combine(dir, OwnersFile);
         var report = await CachedReportAsync(Path.Combine(dir, ReportFile), results,
-            () => AnalyseAsync(run, results, events, ownersPath, ct), EventsJson.Default.EventsReport);
+            () => AnalyseAsync(run, results, eventFacts, ownerFacts, ownersPath, ct), EventsJson.Default.EventsReport);
         var now = DateTimeOffset.UtcNow;
 
         var agentContext = AgentContext.Build(w =>
@@ -54,11 +57,11 @@ public sealed class EventsCommand : SnapshotSkillCommand
     }
 
     /// <summary>Reads the cached lists, groups the events, resolves each shown group's owner and writes the owner walk.</summary>
-    private static async Task<EventsReport> AnalyseAsync(SkillRun run, IReadOnlyDictionary<string, Read<Snapshot>> results, Read<Snapshot> events,
-        string ownersPath, CancellationToken ct)
+    private static async Task<EventsReport> AnalyseAsync(SkillRun run, IReadOnlyDictionary<string, Read<Snapshot>> results,
+        ListFacts<EventFacts> events, ListFacts<OwnerIndex.Entry>[] ownerLists, string ownersPath, CancellationToken ct)
     {
-        var facts = await CachedList.MapAsync(events.Value!.Path, EventFacts.From, ct);
-        var owners = await OwnerIndex.LoadAsync(CachedList.Files(results, ListSpec.PodsMeta, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), ct);
+        var facts = (await events.GetAsync(results, ct))!;
+        var owners = await OwnerIndex.FromAsync(results, ct, ownerLists);
         await WriteOwnerWalkAsync(ownersPath, facts, owners);
         var report = EventsAnalysis.Analyse(run.Context, run.Namespace, facts);
 

@@ -46,10 +46,12 @@ public sealed class MetricsCommand : SkillCommand
         var fetcher = new SnapshotFetcher(run.LazyApi, dir, run.Ttl);
 
         // Pods (requests, limits, placement) and owners, for target resolution and the workload column.
-        var lists = await fetcher.EnsureAsync([ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], req.Namespace, ct);
+        ListFacts<MetricsPod> podFacts = new(ListSpec.Pods, p => MetricsPod.From(p));
+        ListFacts<OwnerIndex.Entry>[] ownerFacts = [OwnerIndex.Facts(ListSpec.ReplicaSetsMeta), OwnerIndex.Facts(ListSpec.JobsMeta)];
+        var lists = await fetcher.EnsureAsync([ListSpec.Pods, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta], req.Namespace, ct, [podFacts, .. ownerFacts]);
         var podsResult = lists[ListSpec.Pods.File];
-        var pods = podsResult.Value is { } podsFile ? await CachedList.MapAsync(podsFile.Path, p => MetricsPod.From(p), ct) : [];
-        var owners = await OwnerIndex.LoadAsync(CachedList.Files(lists, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), ct);
+        var pods = await podFacts.GetAsync(lists, ct) ?? [];
+        var owners = await OwnerIndex.FromAsync(lists, ct, ownerFacts);
         IReadOnlyList<OwnerRef> ChainOf(MetricsPod p) => owners.Chain(p.Namespace, "Pod", p.Name, p.Owner, p.PodTemplateHash);
         var workloadByPod = pods.ToDictionary(p => p.Key, p => ChainOf(p) is { Count: > 0 } c ? c[^1].ToString() : null, StringComparer.Ordinal);
         string? WorkloadOf(string ns, string pod) => workloadByPod.GetValueOrDefault(ns + "/" + pod);

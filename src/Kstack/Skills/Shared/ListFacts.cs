@@ -36,3 +36,27 @@ public sealed class ListFacts<T>(ListSpec spec, Func<JsonElement, T?> map) : Lis
         return !snapshot.FromCache && Complete ? _all : await CachedList.MapAsync(snapshot.Path, map, ct);
     }
 }
+
+/// <summary>
+/// Hands each item of a list to an action while it streams, for analyses that keep no per-item facts. When the list had
+/// to be read again from the start (an expired continue token) the action has seen a partial list twice over:
+/// <see cref="Seen"/> is then false and the caller analyses the file instead.
+/// </summary>
+public sealed class ListVisitor(ListSpec spec, Action<JsonElement> visit) : ListObserver(spec)
+{
+    private bool _visited, _restarted;
+
+    /// <summary>Every item of the list reached the action exactly once in this run.</summary>
+    public bool Seen => Complete && !_restarted;
+
+    protected internal override void Item(JsonElement item)
+    {
+        if (_restarted) return;
+        _visited = true;
+        visit(item);
+    }
+
+    protected internal override void CommitPage() { }
+
+    protected internal override void Restart() => _restarted |= _visited;
+}
