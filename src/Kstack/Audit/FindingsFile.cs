@@ -175,7 +175,7 @@ public static class FindingsFile
     }
 
     /// <summary>Cluster text in the file: terminal controls removed and credentials redacted, otherwise as found.</summary>
-    private static string Clean(string s) => Redaction.Redactor.Redact(TerminalText.Clean(s));
+    private static string Clean(string s) => CleanText.Of(s);
 
     /// <summary>Reads an earlier findings file for --baseline; anything else is a user error.</summary>
     public static BaselineFile ReadBaseline(string path)

@@ -164,7 +164,7 @@ public static partial class SarifWriter
 
     private static string Segment(string s) => Uri.EscapeDataString(Clean(s)).Replace("%2F", "_", StringComparison.Ordinal);
 
-    private static string Clean(string s) => Redaction.Redactor.Redact(TerminalText.Clean(s));
+    private static string Clean(string s) => CleanText.Of(s);
 
     [GeneratedRegex(@"^[A-Za-z0-9._/\-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex SafePath();

@@ -104,7 +104,9 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
     private sealed record PageBytes(byte[] Buffer, List<Range> Items);
 
     /// <summary>Pages a list can hold in memory before the download waits for the writer.</summary>
-    private const int PagesAhead = 2;
+    private const int PagesAhead = 1;
+
+    private const int FlushBytes = 128 << 10;
 
     /// <summary>Far above 500 objects of any real kind; a bigger page is a broken or hostile server.</summary>
     public const int MaxPageBytes = 256 << 20;
@@ -178,7 +180,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
         // Pod specs carry literal env values: credential-like ones never reach the cache, nor an observer.
         var redactEnv = spec.ItemKind == "Pod" && !spec.MetadataOnly;
         var cuts = new List<ByteCut>();
-        var output = new ArrayBufferWriter<byte>(1 << 20);
+        var output = new ArrayBufferWriter<byte>(FlushBytes * 2);
         var first = true;
         try
         {
@@ -195,14 +197,19 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
                         using var doc = JsonDocument.ParseValue(ref reader);
                         var start = output.WrittenCount;
                         var redacted = ItemRewriter.Write(doc.RootElement, prefix, redactEnv, output, cuts);
-                        if (observer is null) continue;
-                        if (!redacted) observer.Item(doc.RootElement);
-                        else
+                        if (observer is not null && !redacted) observer.Item(doc.RootElement);
+                        else if (observer is not null)
                         {
                             // The observer sees what the cache holds: the item with its credential values replaced.
                             var written = new Utf8JsonReader(output.WrittenSpan[start..]);
                             using var clean = JsonDocument.ParseValue(ref written);
                             observer.Item(clean.RootElement);
+                        }
+                        // Checked pages go to the file as they are rewritten: no second page-sized buffer.
+                        if (output.WrittenCount >= FlushBytes)
+                        {
+                            file.Write(output.WrittenSpan);
+                            output.ResetWrittenCount();
                         }
                     }
                 }

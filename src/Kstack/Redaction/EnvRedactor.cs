@@ -24,6 +24,18 @@ public static partial class EnvRedactor
     public static bool LooksLikeCredential(string name, string value)
     {
         if (value.Length == 0) return false;
+        // Replicas repeat their env: each pair is judged once per run (bounded).
+        if (Judged.TryGetValue((name, value), out var known)) return known;
+        var credential = Judge(name, value);
+        if (Judged.Count < MaxJudged) Judged.TryAdd((name, value), credential);
+        return credential;
+    }
+
+    private const int MaxJudged = 100_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), bool> Judged = new();
+
+    private static bool Judge(string name, string value)
+    {
         if (IsMarker(value) || Redactor.Redact(value) != value) return true;
         if (!SensitiveName().IsMatch(name)) return false;
         return !(value.StartsWith('/') || value.StartsWith("$(", StringComparison.Ordinal) || value is "true" or "false" || value.Length < 4);

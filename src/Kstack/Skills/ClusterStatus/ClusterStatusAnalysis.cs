@@ -28,13 +28,49 @@ public sealed record ClusterStatusReport(
     public const int MaxKeptIssues = 25;
 }
 
+/// <summary>
+/// What the analysis needs of the pods: counts, and the facts of the pods that are not ready (the only ones that can
+/// be issues). Keeping only those holds a few percent of a large cluster's pods in memory.
+/// </summary>
+public sealed class PodTally
+{
+    public int Listed { get; private set; }
+    public int Counted { get; private set; }
+    public int Ready { get; private set; }
+    public int WithRestarts { get; private set; }
+    public List<PodFacts> NotReady { get; } = [];
+
+    public void Add(PodFacts p)
+    {
+        Listed++;
+        if (p.Succeeded) return;
+        Counted++;
+        if (p.Restarts > 0) WithRestarts++;
+        if (p.Ready) Ready++;
+        else NotReady.Add(p);
+    }
+
+    public static PodTally Of(IEnumerable<PodFacts> pods)
+    {
+        var tally = new PodTally();
+        foreach (var p in pods) tally.Add(p);
+        return tally;
+    }
+}
+
 /// <summary>Pure analysis: facts in, a deterministic ranked report out.</summary>
 public static class ClusterStatusAnalysis
 {
     public static ClusterStatusReport Analyse(
         string context, string gitVersion, string? serverPlatform, string? ns,
         IReadOnlyList<NodeFacts>? nodes, string? nodesUnreadable,
-        IReadOnlyList<PodFacts>? pods, string? podsUnreadable, OwnerIndex owners)
+        IReadOnlyList<PodFacts>? pods, string? podsUnreadable, OwnerIndex owners) =>
+        Analyse(context, gitVersion, serverPlatform, ns, nodes, nodesUnreadable, pods is null ? null : PodTally.Of(pods), podsUnreadable, owners);
+
+    public static ClusterStatusReport Analyse(
+        string context, string gitVersion, string? serverPlatform, string? ns,
+        IReadOnlyList<NodeFacts>? nodes, string? nodesUnreadable,
+        PodTally? pods, string? podsUnreadable, OwnerIndex owners)
     {
         var issues = new List<(int Rank, Issue Issue)>();
         NodeSummary? nodeSummary = null;
@@ -49,9 +85,8 @@ public static class ClusterStatusAnalysis
         PodSummary? podSummary = null;
         if (pods is not null)
         {
-            var counted = pods.Where(p => !p.Succeeded).ToList();
-            podSummary = new PodSummary(counted.Count, counted.Count(p => p.Ready), counted.Count(p => p.Restarts > 0));
-            foreach (var p in counted.Where(p => !p.Ready))
+            podSummary = new PodSummary(pods.Counted, pods.Ready, pods.WithRestarts);
+            foreach (var p in pods.NotReady)
             {
                 var hit = (StateHit)IssueChecks.Pods.FirstMatch(p)!;
                 var chain = owners.Chain(p.Namespace, "Pod", p.Name, p.Owner, p.PodTemplateHash);
@@ -68,7 +103,7 @@ public static class ClusterStatusAnalysis
             .ToList();
         return new ClusterStatusReport(context, gitVersion, Platform(gitVersion, context, serverPlatform), ns,
             nodeSummary, nodesUnreadable, podSummary, podsUnreadable, ranked.Take(ClusterStatusReport.MaxKeptIssues).ToList(),
-            ranked.Count, pods?.Count ?? 0);
+            ranked.Count, pods?.Listed ?? 0);
     }
 
     /// <summary>Distribution from the version string, else from the context name, else the server platform.</summary>

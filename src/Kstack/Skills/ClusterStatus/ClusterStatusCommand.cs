@@ -47,10 +47,22 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
     internal sealed class Facts
     {
         public readonly ListFacts<NodeFacts> Nodes = new(ListSpec.Nodes, NodeFacts.From);
-        public readonly ListFacts<PodFacts> Pods = new(ListSpec.Pods, PodFacts.From);
+        public readonly PodTally StreamedPods = new();
+        public readonly ListVisitor Pods;
         public readonly ListFacts<OwnerIndex.Entry> ReplicaSets = OwnerIndex.Facts(ListSpec.ReplicaSetsMeta);
         public readonly ListFacts<OwnerIndex.Entry> Jobs = OwnerIndex.Facts(ListSpec.JobsMeta);
         public ListObserver[] All => [Nodes, Pods, ReplicaSets, Jobs];
+
+        public Facts() => Pods = new ListVisitor(ListSpec.Pods, pod => StreamedPods.Add(PodFacts.From(pod)));
+
+        public async Task<PodTally?> PodsAsync(IReadOnlyDictionary<string, Read<Snapshot>> results, CancellationToken ct)
+        {
+            if (results[ListSpec.Pods.File].Value is not { } snapshot) return null;
+            if (!snapshot.FromCache && Pods.Seen) return StreamedPods;
+            var tally = new PodTally();
+            await CachedList.MapAsync<object>(snapshot.Path, pod => { tally.Add(PodFacts.From(pod)); return null; }, ct);
+            return tally;
+        }
     }
 
     /// <summary>The analysis from the fetched lists (also run in-process by the tests' skill tester).</summary>
@@ -71,7 +83,7 @@ public sealed class ClusterStatusCommand : SnapshotSkillCommand
         var nodes = results[ListSpec.Nodes.File];
         var pods = results[ListSpec.Pods.File];
         var nodeFacts = await facts.Nodes.GetAsync(results, ct);
-        var podFacts = await facts.Pods.GetAsync(results, ct);
+        var podFacts = await facts.PodsAsync(results, ct);
         var owners = await OwnerIndex.FromAsync(results, ct, facts.ReplicaSets, facts.Jobs);
         return ClusterStatusAnalysis.Analyse(context, gitVersion, serverPlatform, ns,
             nodeFacts, nodes.HasValue ? null : AgentContext.Unreadable(nodes),
