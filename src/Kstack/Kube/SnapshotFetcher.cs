@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -100,7 +101,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
     /// <summary>Thrown inside the atomic write so the temp file is discarded and the previous cache file stays.</summary>
     private sealed class ReadAborted : Exception;
 
-    /// <summary>A downloaded, well-formed page waiting to be rewritten: its bytes (pooled) and its items' ranges.</summary>
+    /// <summary>A downloaded, well-formed page waiting to be rewritten: its bytes (the list's own buffer) and its items' ranges.</summary>
     private sealed record PageBytes(byte[] Buffer, List<Range> Items);
 
     /// <summary>Pages a list can hold in memory before the download waits for the writer.</summary>
@@ -120,11 +121,12 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
         ListObserver? observer, CancellationToken ct)
     {
         await file.WriteAsync("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":["u8.ToArray(), ct);
+        var buffers = new ConcurrentStack<byte[]>();
         var pages = Channel.CreateBounded<PageBytes>(new BoundedChannelOptions(PagesAhead) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var writer = Task.Run(async () =>
         {
-            try { await WriteItemsAsync(spec, prefix, file, observer, pages.Reader, stop.Token); }
+            try { await WriteItemsAsync(spec, prefix, file, observer, pages.Reader, buffers, stop.Token); }
             catch (Exception e)
             {
                 pages.Writer.TryComplete(e); // the download stops at its next page instead of waiting for room
@@ -136,7 +138,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
         {
             read = await api.PagesAsync(spec.PathFor(ns), null, spec.MetadataOnly ? KubeApi.MetadataListAccept : null, action, async (body, token) =>
             {
-                var (buffer, length) = await ReadWholeAsync(body, token);
+                var (buffer, length) = await ReadWholeAsync(body, buffers, token);
                 try
                 {
                     var items = new List<Range>();
@@ -152,7 +154,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
                 }
                 finally
                 {
-                    if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+                    if (buffer is not null) buffers.Push(buffer);
                 }
             }, null, ct);
         }
@@ -175,7 +177,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
     }
 
     private static async Task WriteItemsAsync(ListSpec spec, byte[] prefix, Stream file, ListObserver? observer,
-        ChannelReader<PageBytes> pages, CancellationToken ct)
+        ChannelReader<PageBytes> pages, ConcurrentStack<byte[]> buffers, CancellationToken ct)
     {
         // Pod specs carry literal env values: credential-like ones never reach the cache, nor an observer.
         var redactEnv = spec.ItemKind == "Pod" && !spec.MetadataOnly;
@@ -215,7 +217,7 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(page.Buffer);
+                    buffers.Push(page.Buffer);
                 }
                 await file.WriteAsync(output.WrittenMemory, ct);
                 observer?.CommitPage();
@@ -224,14 +226,17 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
         finally
         {
             // Pages never written go back to the pool.
-            while (pages.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
+            while (pages.TryRead(out var left)) buffers.Push(left.Buffer);
         }
     }
 
-    /// <summary>A response body read whole into a pooled buffer (the caller returns it).</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadWholeAsync(Stream body, CancellationToken ct)
+    /// <summary>
+    /// A response body read whole into a buffer of the list's own pool (grown by doubling; the caller pushes it back).
+    /// The list keeps its few page buffers itself: the shared pool would keep a copy per thread that touched one.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadWholeAsync(Stream body, ConcurrentStack<byte[]> buffers, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        var buffer = buffers.TryPop(out var reused) ? reused : GC.AllocateUninitializedArray<byte>(256 << 10);
         var length = 0;
         try
         {
@@ -241,16 +246,15 @@ public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan 
                 length += n;
                 if (length < buffer.Length) continue;
                 if (buffer.Length >= MaxPageBytes) throw new JsonException($"A list page is larger than {MaxPageBytes >> 20} MiB.");
-                var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                var bigger = GC.AllocateUninitializedArray<byte>(buffer.Length * 2);
                 buffer.AsSpan(0, length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
                 buffer = bigger;
             }
             return (buffer, length);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffers.Push(buffer);
             throw;
         }
     }
