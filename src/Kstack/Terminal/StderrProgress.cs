@@ -10,7 +10,7 @@ public sealed class StderrProgress : IDisposable
     public static readonly TimeSpan Delay = TimeSpan.FromSeconds(2);
 
     private readonly string _what;
-    private readonly DateTime _started = DateTime.UtcNow;
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
     private readonly Timer _timer;
     private readonly object _gate = new();
     private int _written;
@@ -32,7 +32,8 @@ public sealed class StderrProgress : IDisposable
         lock (_gate)
         {
             if (_done) return;
-            var seconds = (int)(DateTime.UtcNow - _started).TotalSeconds;
+            // Rounded: a timer due at 2 s may fire a few milliseconds early, and 1.998 s is not "1s".
+            var seconds = (int)Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds);
             var line = $"kstack: {_what}… {seconds}s";
             try
             {
