@@ -11,7 +11,7 @@ public sealed class SimServerClientTests(BasicServerFixture fx)
         new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(fx.Server.KubeconfigPath, context));
 
     [Fact]
-    public async Task ListsPodsNodesAndEvents()
+    public async Task Lists_pods_nodes_and_events()
     {
         using var client = (Kubernetes)Client();
         var pods = await client.CoreV1.ListPodForAllNamespacesAsync();
@@ -31,7 +31,7 @@ public sealed class SimServerClientTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task PaginatesWithContinueTokens()
+    public async Task Paginates_with_continue_tokens()
     {
         using var client = (Kubernetes)Client();
         var names = new List<string>();
@@ -49,7 +49,7 @@ public sealed class SimServerClientTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task ReadsLogs()
+    public async Task Reads_logs()
     {
         using var client = (Kubernetes)Client();
         await using var stream = await client.CoreV1.ReadNamespacedPodLogAsync("web-1", "team-a", tailLines: 1);
@@ -60,7 +60,7 @@ public sealed class SimServerClientTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task ForbiddenAndNotFoundAreStatusObjects()
+    public async Task Forbidden_and_not_found_are_status_objects()
     {
         using var dev = (Kubernetes)Client("sim-dev");
         var e = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => dev.CoreV1.ListNamespacedSecretAsync("team-b"));
@@ -73,7 +73,7 @@ public sealed class SimServerClientTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task SelectorsFilterLists()
+    public async Task Selectors_filter_lists()
     {
         using var client = (Kubernetes)Client();
         Assert.Equal(3, (await client.CoreV1.ListNamespacedPodAsync("team-a", labelSelector: "app=web")).Items.Count);

@@ -10,7 +10,7 @@ public sealed class SimServerTests(BasicServerFixture fx)
     private SimServer Server => fx.Server;
 
     [Fact]
-    public async Task GetPodsAllNamespacesPrintsServerSideTable()
+    public async Task Get_pods_all_namespaces_prints_server_side_table()
     {
         var r = await TestSupport.Kubectl(Server, "get", "pods", "-A");
         Assert.Equal(0, r.ExitCode);
@@ -22,7 +22,7 @@ public sealed class SimServerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task GetPodsJsonInChunksReturnsEveryPod()
+    public async Task Get_pods_json_in_chunks_returns_every_pod()
     {
         var r = await TestSupport.Kubectl(Server, "get", "pods", "-A", "-o", "json", "--chunk-size=7");
         Assert.Equal(0, r.ExitCode);
@@ -35,7 +35,7 @@ public sealed class SimServerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task DescribePodShowsItsEvents()
+    public async Task Describe_pod_shows_its_events()
     {
         var r = await TestSupport.Kubectl(Server, "describe", "pod", "-n", "team-a", "crash-1");
         Assert.Equal(0, r.ExitCode);
@@ -45,7 +45,7 @@ public sealed class SimServerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task LogsCurrentPreviousAndTail()
+    public async Task Logs_current_previous_and_tail()
     {
         var cur = await TestSupport.Kubectl(Server, "logs", "-n", "team-a", "web-1");
         Assert.Equal(0, cur.ExitCode);
@@ -67,7 +67,7 @@ public sealed class SimServerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task AuthCanIAnswersFromRbac()
+    public async Task Auth_can_i_answers_from_rbac()
     {
         var dev = await TestSupport.Kubectl(Server, "auth", "can-i", "list", "secrets", "--context", "sim-dev");
         Assert.Equal("no", dev.Stdout.Trim());
@@ -80,7 +80,7 @@ public sealed class SimServerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task ForbiddenNamespaceGivesTheRealMessage()
+    public async Task Forbidden_namespace_gives_the_real_message()
     {
         var r = await TestSupport.Kubectl(Server, "get", "pods", "-n", "team-b", "--context", "sim-dev");
         Assert.NotEqual(0, r.ExitCode);
@@ -90,7 +90,7 @@ public sealed class SimServerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task DiscoveryServesShortNamesAndCrds()
+    public async Task Discovery_serves_short_names_and_crds()
     {
         var r = await TestSupport.Kubectl(Server, "api-resources");
         Assert.Equal(0, r.ExitCode);
@@ -108,7 +108,7 @@ public sealed class SimServerTests(BasicServerFixture fx)
 public sealed class SimServerWriteTests
 {
     [Fact]
-    public async Task DeletePodAsAdminThenItIsGone()
+    public async Task Delete_pod_as_admin_then_it_is_gone()
     {
         await using var server = await TestSupport.StartBasic();
         var r = await TestSupport.Kubectl(server, "delete", "pod", "-n", "team-b", "api-2");
@@ -122,7 +122,7 @@ public sealed class SimServerWriteTests
     }
 
     [Fact]
-    public async Task CreateWithGenerateNameAndDryRun()
+    public async Task Create_with_generate_name_and_dry_run()
     {
         await using var server = await TestSupport.StartBasic();
         var dir = TestSupport.TempDir();

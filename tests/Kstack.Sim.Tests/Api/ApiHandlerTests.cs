@@ -10,7 +10,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     private const string MetaList = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 
     [Fact]
-    public async Task MetadataOnlySecretListCarriesNoData()
+    public async Task Metadata_only_secret_list_carries_no_data()
     {
         using var c = TestSupport.Client(fx.Server);
         using var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/secrets");
@@ -33,7 +33,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task TableIncludesPartialMetadataObjects()
+    public async Task Table_includes_partial_metadata_objects()
     {
         using var c = TestSupport.Client(fx.Server);
         var t = await TestSupport.GetJson(c, "/api/v1/namespaces/team-a/pods?limit=2", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
@@ -49,7 +49,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task InvalidContinueTokenIsBadRequest()
+    public async Task Invalid_continue_token_is_bad_request()
     {
         using var c = TestSupport.Client(fx.Server);
         using var resp = await c.GetAsync("/api/v1/pods?limit=2&continue=bm90LWEtdG9rZW4");
@@ -60,7 +60,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task MissingOrWrongTokenIsUnauthorized()
+    public async Task Missing_or_wrong_token_is_unauthorized()
     {
         using var c = TestSupport.Client(fx.Server, "wrong-token");
         using var resp = await c.GetAsync("/api/v1/pods");
@@ -74,7 +74,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task SelfSubjectRulesReviewListsTheUsersRules()
+    public async Task Self_subject_rules_review_lists_the_users_rules()
     {
         using var c = TestSupport.Client(fx.Server, "dev-token-7f3a91");
         var body = new StringContent("""{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectRulesReview","spec":{"namespace":"team-a"}}""",
@@ -88,7 +88,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task WatchStreamsAddedThenDeleted()
+    public async Task Watch_streams_added_then_deleted()
     {
         await using var server = await TestSupport.StartBasic();
         using var c = TestSupport.Client(server);
@@ -105,7 +105,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task FollowedLogReceivesAppendedLines()
+    public async Task Followed_log_receives_appended_lines()
     {
         await using var server = await TestSupport.StartBasic();
         using var c = TestSupport.Client(server);
@@ -117,7 +117,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task LogErrorsAreTheRealMessages()
+    public async Task Log_errors_are_the_real_messages()
     {
         using var c = TestSupport.Client(fx.Server);
         using var badContainer = await c.GetAsync("/api/v1/namespaces/team-a/pods/web-1/log?container=nope");
@@ -131,7 +131,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     [InlineData("/api/v1/namespaces/team-a/gizmos")]
     [InlineData("/apis/apps/v1/namespaces/team-a")]
     [InlineData("/apis/nope.example.com/v1")]
-    public async Task UnknownPathsAre404Status(string path)
+    public async Task Unknown_paths_are_404_status(string path)
     {
         using var c = TestSupport.Client(fx.Server);
         using var r = await c.GetAsync(path);
@@ -140,7 +140,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task ClusterScopedListNeedsClusterWideRights()
+    public async Task Cluster_scoped_list_needs_cluster_wide_rights()
     {
         using var dev = TestSupport.Client(fx.Server, "dev-token-7f3a91");
         using var r = await dev.GetAsync("/api/v1/pods");
@@ -152,7 +152,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task LogSinceTimeAndTimestamps()
+    public async Task Log_since_time_and_timestamps()
     {
         using var c = TestSupport.Client(fx.Server);
         var text = await c.GetStringAsync("/api/v1/namespaces/team-a/pods/web-1/log?sinceTime=2024-05-01T10:04:00Z&timestamps=true");
@@ -162,7 +162,7 @@ public sealed class ApiHandlerTests(BasicServerFixture fx)
     }
 
     [Fact]
-    public async Task AggregatedDiscoveryWhenAskedLegacyOtherwise()
+    public async Task Aggregated_discovery_when_asked_legacy_otherwise()
     {
         using var c = TestSupport.Client(fx.Server);
         using var req = new HttpRequestMessage(HttpMethod.Get, "/apis");

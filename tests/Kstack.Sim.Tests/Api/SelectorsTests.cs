@@ -25,16 +25,16 @@ public sealed class SelectorsTests
     [InlineData("missing!=x", true)]
     [InlineData("app=web,tier=frontend", true)]
     [InlineData("app=web, tier=backend", false)]
-    public void LabelSelectorMatches(string selector, bool expected) =>
+    public void Label_selector_matches(string selector, bool expected) =>
         Assert.Equal(expected, LabelSelector.Parse(selector).Matches(Obj(("app", "web"), ("tier", "frontend"))));
 
     [Theory]
     [InlineData("app in (web")]
     [InlineData("app >< x")]
-    public void BadLabelSelectorsAreRejected(string selector) => Assert.Throws<BadRequestException>(() => LabelSelector.Parse(selector));
+    public void Bad_label_selectors_are_rejected(string selector) => Assert.Throws<BadRequestException>(() => LabelSelector.Parse(selector));
 
     [Fact]
-    public void FieldSelectorsMatchIndexedFields()
+    public void Field_selectors_match_indexed_fields()
     {
         var o = Obj();
         Assert.True(FieldSelector.Parse("spec.nodeName=node-1,status.phase!=Pending", "Pod").Matches(o));

@@ -6,7 +6,7 @@ namespace Kstack.Sim.Tests.Api;
 public sealed class TablesTests
 {
     [Fact]
-    public async Task KubectlGetPrintsTheBuiltInColumnsOfWorkloadsStorageAndPolicyKinds()
+    public async Task Kubectl_get_prints_the_built_in_columns_of_workloads_storage_and_policy_kinds()
     {
         await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = ["demo"] });
         async Task<string[]> Get(string what)
@@ -40,7 +40,7 @@ public sealed class TablesTests
     }
 
     [Fact]
-    public async Task ACrdsAdditionalPrinterColumnsAreServed()
+    public async Task Crd_additional_printer_columns_are_served()
     {
         var dir = TestSupport.TempDir();
         File.WriteAllText(Path.Combine(dir, "crd.yaml"), """

@@ -6,7 +6,7 @@ namespace Kstack.Sim.Tests.Audit;
 public sealed class AuditLogTests
 {
     [Fact]
-    public async Task OneJsonLinePerRequestWithVerbUserAndBytes()
+    public async Task One_json_line_per_request_with_verb_user_and_bytes()
     {
         var audit = Path.Combine(TestSupport.TempDir(), "audit.jsonl");
         await using (var server = await TestSupport.StartBasic(audit: audit))

@@ -15,7 +15,7 @@ public sealed class FaultInjectorTests
     }
 
     [Fact]
-    public async Task StatusWithRetryAfterAndCount()
+    public async Task Status_with_retry_after_and_count()
     {
         await using var server = await Start("rules:\n- {method: GET, path: \"^/api/v1/pods$\", status: 429, retryAfter: 2, count: 2}\n");
         using var c = TestSupport.Client(server);
@@ -31,7 +31,7 @@ public sealed class FaultInjectorTests
     }
 
     [Fact]
-    public async Task LatencyIsAdded()
+    public async Task Latency_is_added()
     {
         await using var server = await Start("rules:\n- {path: \"/nodes\", latencyMs: 400}\n");
         using var c = TestSupport.Client(server);
@@ -43,7 +43,7 @@ public sealed class FaultInjectorTests
     }
 
     [Fact]
-    public async Task ConnectionResetFailsTheRequest()
+    public async Task Connection_reset_fails_the_request()
     {
         await using var server = await Start("rules:\n- {path: \"/secrets\", reset: true, user: admin}\n");
         using var c = TestSupport.Client(server);
@@ -54,7 +54,7 @@ public sealed class FaultInjectorTests
     }
 
     [Fact]
-    public async Task BodyIsTruncated()
+    public async Task Body_is_truncated()
     {
         await using var server = await Start("rules:\n- {path: \"/api/v1/pods\", truncateAfterBytes: 100}\n");
         using var c = TestSupport.Client(server);
@@ -68,7 +68,7 @@ public sealed class FaultInjectorTests
     }
 
     [Fact]
-    public async Task ProbabilityZeroNeverFires()
+    public async Task Probability_zero_never_fires()
     {
         await using var server = await Start("rules:\n- {path: \".*\", status: 500, probability: 0.0}\n");
         using var c = TestSupport.Client(server);
@@ -76,7 +76,7 @@ public sealed class FaultInjectorTests
     }
 
     [Fact]
-    public async Task BadFaultsFileNamesTheRule()
+    public async Task Bad_faults_file_names_the_rule()
     {
         var dir = TestSupport.TempDir();
         var path = Path.Combine(dir, "faults.yaml");

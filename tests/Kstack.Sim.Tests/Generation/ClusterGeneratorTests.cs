@@ -9,7 +9,7 @@ namespace Kstack.Sim.Tests.Generation;
 public sealed class ClusterGeneratorTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task FiftyThousandPodsLoadAndEveryPageIsServed()
+    public async Task Fifty_thousand_pods_load_and_every_page_is_served()
     {
         var sw = Stopwatch.StartNew();
         await using var server = await SimServer.StartAsync(new SimOptions { GeneratePods = 50_000, GenerateSeed = 7 });
@@ -46,7 +46,7 @@ public sealed class ClusterGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task SameSeedSameCluster()
+    public async Task Same_seed_same_cluster()
     {
         await using var a = await SimServer.StartAsync(new SimOptions { GeneratePods = 300, GenerateSeed = 3 });
         await using var b = await SimServer.StartAsync(new SimOptions { GeneratePods = 300, GenerateSeed = 3 });
@@ -73,7 +73,7 @@ public sealed class ClusterGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task GeneratedObjectsDeserialiseWithTheTypedClient()
+    public async Task Generated_objects_deserialise_with_the_typed_client()
     {
         await using var server = await SimServer.StartAsync(new SimOptions { GeneratePods = 600, GenerateSeed = 11 });
         using var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
@@ -93,7 +93,7 @@ public sealed class ClusterGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task GeneratedSecurityObjectsAreConsistentAndVaried()
+    public async Task Generated_security_objects_are_consistent_and_varied()
     {
         await using var server = await SimServer.StartAsync(new SimOptions { GeneratePods = 3000, GenerateSeed = 5 });
         using var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));

@@ -11,7 +11,7 @@ public sealed class AuthorizerTests
     };
 
     [Fact]
-    public void ForbiddenMessagesMatchTheApiServer()
+    public void Forbidden_messages_match_the_api_server()
     {
         Assert.Equal("pods is forbidden: User \"dev\" cannot list resource \"pods\" in API group \"\" at the cluster scope",
             Authorizer.ForbiddenMessage(Attrs("list", "pods")));
@@ -24,7 +24,7 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
-    public async Task RolesBindingsAndMastersBypass()
+    public async Task Roles_bindings_and_masters_bypass()
     {
         await using var server = await TestSupport.StartBasic();
         var authz = new Authorizer(server.Store);
@@ -40,7 +40,7 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
-    public void RulesMatchResourceNamesAndSubresourceWildcards()
+    public void Rules_match_resource_names_and_subresource_wildcards()
     {
         var rule = new PolicyRule(["get"], [""], ["configmaps", "*/status"], ["allowed"], []);
         Assert.True(rule.Matches(Attrs("get", "configmaps", "a", "allowed")));

@@ -25,7 +25,7 @@ public sealed class ScenarioLoaderTests
     [InlineData("- just\n- a list\n", 0, "must be a mapping")]
     [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a/b}\n", 0, "may not contain '/'")]
     [InlineData("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: ok}}\n- {kind: ConfigMap}\n", 0, "items[1]: apiVersion is required")]
-    public async Task BadFilesNameFileDocumentAndReason(string yaml, int doc, string reason)
+    public async Task Bad_files_name_file_document_and_reason(string yaml, int doc, string reason)
     {
         var dir = Scenario(("good.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n"), ("objects.yaml", yaml));
         var e = await Assert.ThrowsAsync<ScenarioException>(() => SimServer.StartAsync(new SimOptions { Scenarios = [dir] }));
@@ -36,7 +36,7 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public async Task CliExitsWithTwoOnBadScenario()
+    public async Task Cli_exits_with_two_on_bad_scenario()
     {
         var dir = Scenario(("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: [x\n"));
         var err = new StringWriter();
@@ -57,7 +57,7 @@ public sealed class ScenarioLoaderTests
     [Theory]
     [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"back\\ud800off\"}}")]
     [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"labels\":{\"x\\udc00\":\"v\"}}}")]
-    public async Task CliExitsWithTwoOnALoneSurrogateInJson(string json)
+    public async Task Cli_exits_with_two_on_a_lone_surrogate_in_json(string json)
     {
         var dir = Scenario(("objects.json", json));
         var err = new StringWriter();
@@ -76,7 +76,7 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public async Task MergesScenariosFillsDefaultsAndResolvesRelativeTimes()
+    public async Task Merges_scenarios_fills_defaults_and_resolves_relative_times()
     {
         var a = Scenario(("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: n1}\ndata: {v: \"1\", n: 007, t: true}\n"),
             ("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: n1, labels: {canary: true}}\nspec:\n  containers:\n  - name: app\n    image: x\n    ports: [{containerPort: 8080}]\n    resources: {requests: {cpu: 1}, limits: {cpu: 0.5}}\n"));
@@ -108,7 +108,7 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public async Task ObjectsInClusterYamlAreLoadedBesideItsSettings()
+    public async Task Objects_in_cluster_yaml_are_loaded_beside_its_settings()
     {
         var dir = Scenario(("cluster.yaml",
             "kubernetesVersion: v1.30.4\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-cluster-yaml, namespace: n1}\n"));
@@ -119,7 +119,7 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public async Task AnUnknownKeyInClusterYamlFailsNamingTheFile()
+    public async Task An_unknown_key_in_cluster_yaml_fails_naming_the_file()
     {
         var dir = Scenario(("cluster.yaml", "kubernetesVersion: v1.31.2\nmetadata: {name: half-an-object}\n"));
         var e = await Assert.ThrowsAsync<ScenarioException>(() => SimServer.StartAsync(new SimOptions { Scenarios = [dir] }));
@@ -128,7 +128,7 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public async Task EveryNamespaceGetsTheRootCaConfigMapAndTheDefaultServiceAccount()
+    public async Task Every_namespace_gets_the_root_ca_config_map_and_the_default_service_account()
     {
         var dir = Scenario(("objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\n"));
         await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = [dir], GeneratePods = 120 });
@@ -146,7 +146,7 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public async Task NamespaceDefaultsCanBeTurnedOffByTheScenario()
+    public async Task Namespace_defaults_can_be_turned_off_by_the_scenario()
     {
         var dir = Scenario(("cluster.yaml", "namespaceDefaults: false\n"), ("objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\n"));
         await using var server = await SimServer.StartAsync(new SimOptions { Scenarios = [dir] });
@@ -155,14 +155,14 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public void UnknownBuiltinNameIsAnError()
+    public void Unknown_builtin_name_is_an_error()
     {
         var e = Assert.Throws<ScenarioException>(() => ScenarioSource.Resolve("no-such-scenario-xyz"));
         Assert.Contains("no such scenario", e.Reason);
     }
 
     [Fact]
-    public void YamlScalarsAreTypedLikeKubernetes()
+    public void Yaml_scalars_are_typed_like_kubernetes()
     {
         var doc = YamlToJson.Parse("a: 1\nb: \"1\"\nc: true\nd: ~\ne: 1.5\nf: 'yes'\ng: yes\nh: 0x10\n").Single();
         var o = doc.Node!.AsObject();
@@ -180,7 +180,7 @@ public sealed class ScenarioLoaderTests
 public sealed class ScenarioSourceTests
 {
     [Fact]
-    public async Task BuiltinScenariosAreEmbedded()
+    public async Task Builtin_scenarios_are_embedded()
     {
         Assert.Contains("minimal", ScenarioSource.BuiltinNames());
         var src = ScenarioSource.Resolve("minimal");

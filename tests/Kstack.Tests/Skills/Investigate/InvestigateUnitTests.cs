@@ -100,7 +100,7 @@ public class QuantityTests
     [InlineData("500m", 0.5)]
     [InlineData("4", 4)]
     [InlineData("1G", 1000000000)]
-    public void Parses(string text, double expected)
+    public void Parses_quantities(string text, double expected)
     {
         Assert.True(Quantity.TryParse(text, out var v));
         Assert.Equal((decimal)expected, v);
