@@ -7,7 +7,7 @@ return await SimCli.RunAsync(args);
 namespace Kstack.Sim
 {
     /// <summary>The kstack-sim command line.</summary>
-    public static class SimCli
+    internal static class SimCli
     {
         private const string Usage =
             "usage: kstack-sim --scenario <dir|builtin-name> [--scenario <dir>]... [--listen 127.0.0.1:0] [--kubeconfig <path>]\n" +

@@ -1,7 +1,7 @@
 namespace Kstack.Sim;
 
 /// <summary>How to start a <see cref="SimServer"/>; mirrors the kstack-sim command line.</summary>
-public sealed record SimOptions
+internal sealed record SimOptions
 {
     /// <summary>Scenario directories or built-in scenario names, merged in order.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = [];

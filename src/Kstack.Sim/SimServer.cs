@@ -24,7 +24,7 @@ using Microsoft.Extensions.Logging;
 namespace Kstack.Sim;
 
 /// <summary>A Kubernetes-compatible API server on loopback, serving scenarios over HTTPS with token auth and RBAC.</summary>
-public sealed class SimServer : IAsyncDisposable
+internal sealed class SimServer : IAsyncDisposable
 {
     private static readonly HashSet<string> PublicPaths = ["/version", "/version/", "/healthz", "/readyz", "/livez"];
     private readonly WebApplication _app;

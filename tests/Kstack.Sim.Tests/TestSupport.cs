@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Kstack.Sim.Tests;
 
 /// <summary>Helpers shared by the tests: fixture paths, a CA-verifying HttpClient and a kubectl runner.</summary>
-public static class TestSupport
+internal static class TestSupport
 {
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
@@ -86,7 +86,7 @@ public static class TestSupport
 /// <summary>One server on the basic fixture, shared by read-only tests.</summary>
 public sealed class BasicServerFixture : Xunit.IAsyncLifetime
 {
-    public SimServer Server { get; private set; } = null!;
+    internal SimServer Server { get; private set; } = null!;
     public string AuditPath { get; } = Path.Combine(TestSupport.TempDir(), "audit.jsonl");
 
     public async Task InitializeAsync() => Server = await TestSupport.StartBasic(audit: AuditPath);

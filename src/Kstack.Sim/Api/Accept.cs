@@ -1,9 +1,9 @@
 namespace Kstack.Sim.Api;
 
-public enum Representation { Json, Table, PartialMetadata, PartialMetadataList, NotAcceptable }
+internal enum Representation { Json, Table, PartialMetadata, PartialMetadataList, NotAcceptable }
 
 /// <summary>Content negotiation over the Accept header, in order of the client's preference.</summary>
-public static class Accept
+internal static class Accept
 {
     public static Representation Negotiate(string? accept, bool isList)
     {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Kstack.Sim.Api;
 
-public sealed partial class ApiHandler
+internal sealed partial class ApiHandler
 {
     private sealed class InvalidPatchException(StatusError status) : Exception(status.Message)
     {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Kstack.Sim.Api;
 
-public sealed partial class ApiHandler
+internal sealed partial class ApiHandler
 {
     private async Task PodLog(HttpContext ctx, RequestInfo info, Responder res)
     {

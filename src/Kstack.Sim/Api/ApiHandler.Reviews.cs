@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Kstack.Sim.Api;
 
-public sealed partial class ApiHandler
+internal sealed partial class ApiHandler
 {
     private async Task Review(HttpContext ctx, ResourceType type, Identity id, RequestInfo info, Responder res)
     {

@@ -12,10 +12,10 @@ using Microsoft.AspNetCore.Http;
 namespace Kstack.Sim.Api;
 
 /// <summary>The authenticated caller.</summary>
-public sealed record Identity(string User, IReadOnlyList<string> Groups);
+internal sealed record Identity(string User, IReadOnlyList<string> Groups);
 
 /// <summary>Serves the Kubernetes API over the store: discovery, list/get/watch, create/delete, logs, reviews.</summary>
-public sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer, LogStore logs, ClusterSettings cluster, Func<DateTimeOffset> clock)
+internal sealed partial class ApiHandler(ObjectStore store, Authorizer authorizer, LogStore logs, ClusterSettings cluster, Func<DateTimeOffset> clock)
 {
     private ResourceRegistry Registry => store.Registry;
 

@@ -4,7 +4,7 @@ using Kstack.Sim.Store;
 namespace Kstack.Sim.Api;
 
 /// <summary>Serves core v1 Events as events.k8s.io/v1 Events, field for field as the API server converts them.</summary>
-public static class EventConversion
+internal static class EventConversion
 {
     public static void Write(Utf8JsonWriter w, StoredObject o)
     {

@@ -3,7 +3,7 @@ using Kstack.Sim.Store;
 namespace Kstack.Sim.Api;
 
 /// <summary>What a request path and method address, in Kubernetes terms.</summary>
-public sealed record RequestInfo
+internal sealed record RequestInfo
 {
     public bool IsResourceRequest { get; init; }
     public string Verb { get; init; } = "";

@@ -10,7 +10,7 @@ namespace Kstack.Sim.Api;
 /// Writes one response body: counts bytes for the audit log, flushes in chunks so large lists stream with bounded memory,
 /// and implements the "truncate after N bytes" fault.
 /// </summary>
-public sealed class Responder : IBufferWriter<byte>
+internal sealed class Responder : IBufferWriter<byte>
 {
     private const int FlushThreshold = 128 * 1024;
     private readonly HttpContext _ctx;

@@ -3,10 +3,10 @@ using Kstack.Sim.Store;
 namespace Kstack.Sim.Api;
 
 /// <summary>A selector syntax error; answered with 400 BadRequest.</summary>
-public sealed class BadRequestException(string message) : Exception(message);
+internal sealed class BadRequestException(string message) : Exception(message);
 
 /// <summary>Label selectors: =, ==, !=, in, notin, exists, !exists.</summary>
-public sealed class LabelSelector
+internal sealed class LabelSelector
 {
     private enum Op { Eq, NotEq, In, NotIn, Exists, NotExists }
 
@@ -98,7 +98,7 @@ public sealed class LabelSelector
 }
 
 /// <summary>Field selectors: comma-separated <c>path=value</c>, <c>path==value</c>, <c>path!=value</c> over indexed fields.</summary>
-public sealed class FieldSelector
+internal sealed class FieldSelector
 {
     private readonly List<(string Path, bool Negate, string Value)> _reqs = [];
 

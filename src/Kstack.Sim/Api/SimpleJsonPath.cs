@@ -6,7 +6,7 @@ namespace Kstack.Sim.Api;
 /// The JSONPath subset CRD additionalPrinterColumns use (kubectl's syntax): <c>.a.b</c>, <c>.a[0]</c>, <c>.a[*].b</c>,
 /// <c>['key.with.dots']</c> and filters <c>[?(@.type=="Ready")]</c>; an optional <c>{…}</c> around it.
 /// </summary>
-public static class SimpleJsonPath
+internal static class SimpleJsonPath
 {
     public static IReadOnlyList<JsonElement> Evaluate(JsonElement root, string path)
     {

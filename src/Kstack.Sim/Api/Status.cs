@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Kstack.Sim.Api;
 
 /// <summary>A meta/v1 Status failure, as the real API server returns it.</summary>
-public sealed record StatusError(int Code, string Reason, string Message, string? Name = null, string? Group = null, string? Kind = null, int? RetryAfterSeconds = null)
+internal sealed record StatusError(int Code, string Reason, string Message, string? Name = null, string? Group = null, string? Kind = null, int? RetryAfterSeconds = null)
 {
     public void Write(Utf8JsonWriter w)
     {

@@ -5,7 +5,7 @@ using Kstack.Sim.Store;
 namespace Kstack.Sim.Api;
 
 /// <summary>Server-side printing: meta.k8s.io/v1 Table columns and cells per kind, as the real API server prints them.</summary>
-public static class Tables
+internal static class Tables
 {
     public sealed record Column(string Name, string Type, string Format, string Description, int Priority = 0);
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Kstack.Sim.Audit;
 
 /// <summary>One JSON line per request: time, user, verb, method, path, query, accept, status, bytes, durationMs.</summary>
-public sealed class AuditLog : IDisposable
+internal sealed class AuditLog : IDisposable
 {
     private readonly StreamWriter? _writer;
     private readonly object _lock = new();

@@ -13,7 +13,7 @@ namespace Kstack.Sim.Exec;
 /// message is [channel][bytes] with 0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize, and (v5) 255 close.
 /// The process behind it is a <see cref="ScriptedShell"/>.
 /// </summary>
-public sealed class ExecEndpoint(ObjectStore store, Authorizer authorizer)
+internal sealed class ExecEndpoint(ObjectStore store, Authorizer authorizer)
 {
     public static readonly string[] Protocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 

@@ -7,7 +7,7 @@ namespace Kstack.Sim.Exec;
 /// pod-security.kubernetes.io/enforce=baseline|restricted rejects privileged, hostPID/hostNetwork/hostIPC and hostPath pods.
 /// Also gives directly scheduled pods (spec.nodeName, no status) a running status, as a kubelet would.
 /// </summary>
-public static class PodSecurity
+internal static class PodSecurity
 {
     public const string EnforceLabel = "pod-security.kubernetes.io/enforce";
 

@@ -4,13 +4,13 @@ using System.Text.Json;
 namespace Kstack.Sim.Exec;
 
 /// <summary>What the scripted shell knows about the container it pretends to run in.</summary>
-public sealed record ShellContext(string Hostname, bool HasShell, bool HasBash, IReadOnlyDictionary<string, string> Env, IReadOnlyDictionary<string, string> Files);
+internal sealed record ShellContext(string Hostname, bool HasShell, bool HasBash, IReadOnlyDictionary<string, string> Env, IReadOnlyDictionary<string, string> Files);
 
 /// <summary>
 /// A tiny shell for pods/exec and pods/attach: prompt, line editing when a TTY is requested, and the builtins echo,
 /// hostname, cat (of known files), env, pwd, whoami, id, command -v, exec, true, false and exit.
 /// </summary>
-public sealed class ScriptedShell(ShellContext context, bool tty, Func<string, Task> write)
+internal sealed class ScriptedShell(ShellContext context, bool tty, Func<string, Task> write)
 {
     private static readonly HashSet<string> Binaries = ["cat", "echo", "env", "hostname", "id", "ls", "pwd", "whoami", "true", "false"];
 

@@ -5,7 +5,7 @@ using Kstack.Sim.Scenarios;
 namespace Kstack.Sim.Faults;
 
 /// <summary>One rule of the --faults file. All match fields are optional; every present one must match.</summary>
-public sealed class FaultRule
+internal sealed class FaultRule
 {
     public string? Method { get; init; }
     public Regex? Path { get; init; }
@@ -21,10 +21,10 @@ public sealed class FaultRule
 }
 
 /// <summary>The effect chosen for one request.</summary>
-public sealed record FaultEffect(int LatencyMs, bool Reset, int? Status, int? RetryAfter, long? TruncateAfterBytes);
+internal sealed record FaultEffect(int LatencyMs, bool Reset, int? Status, int? RetryAfter, long? TruncateAfterBytes);
 
 /// <summary>Applies the first matching rule that still has budget (count) and wins its dice roll (probability).</summary>
-public sealed class FaultInjector
+internal sealed class FaultInjector
 {
     private readonly List<FaultRule> _rules;
     private readonly object _lock = new();

@@ -10,7 +10,7 @@ namespace Kstack.Sim.Generation;
 /// security contexts range from hardened to privileged. Drawn from its own random stream, so the rest of the cluster
 /// (names, unhealthy pods, events) is the same as without it.
 /// </summary>
-public sealed partial class ClusterGenerator
+internal sealed partial class ClusterGenerator
 {
     /// <summary>How a workload's pods are secured; each maps to checks /audit-security should raise (or not).</summary>
     public enum Posture { Hardened, Default, RunsAsRoot, Privileged, HostAccess }

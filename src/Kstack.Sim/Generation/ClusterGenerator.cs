@@ -15,7 +15,7 @@ namespace Kstack.Sim.Generation;
 /// RBAC objects, ServiceAccounts, Secrets and security contexts of ClusterGenerator.Security.cs.
 /// Objects are written straight to UTF-8 JSON; the same seed gives the same cluster (timestamps are relative to start).
 /// </summary>
-public sealed partial class ClusterGenerator
+internal sealed partial class ClusterGenerator
 {
     private static readonly string[] Teams = ["payments", "checkout", "search", "catalog", "identity", "billing", "ledger", "notify", "media", "ads", "fraud", "growth"];
     private static readonly string[] Apps = ["api", "web", "worker", "gateway", "cache", "indexer", "scheduler", "consumer", "frontend", "auth", "reporter", "sync"];

@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace Kstack.Sim.Logs;
 
-public readonly record struct LogLine(DateTimeOffset Time, string Text);
+internal readonly record struct LogLine(DateTimeOffset Time, string Text);
 
 /// <summary>The lines of one container log (current or previous instance); appendable at runtime for follow.</summary>
-public sealed class ContainerLog
+internal sealed class ContainerLog
 {
     private readonly object _lock = new();
     private readonly List<LogLine> _lines = [];
@@ -36,7 +36,7 @@ public sealed class ContainerLog
 }
 
 /// <summary>Container logs by namespace, pod, container and instance (current / previous).</summary>
-public sealed class LogStore
+internal sealed class LogStore
 {
     private readonly Dictionary<(string Ns, string Pod, string Container, bool Previous), ContainerLog> _logs = new();
 

@@ -9,7 +9,7 @@ namespace Kstack.Sim.Api;
 /// The service proxy subresource (/api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/...), authorised as
 /// services/proxy with the request's verb (GET → get, POST → create), forwarding only to the scenario's Prometheus.
 /// </summary>
-public sealed partial class ApiHandler
+internal sealed partial class ApiHandler
 {
     /// <summary>The Prometheus that metrics.yaml puts behind a Service, when it declares one.</summary>
     public PrometheusApi? Prometheus { get; init; }

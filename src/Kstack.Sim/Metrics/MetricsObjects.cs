@@ -11,7 +11,7 @@ namespace Kstack.Sim.Metrics;
 /// metrics.k8s.io/v1beta1 as metrics-server serves it: NodeMetrics (cluster-scoped) and PodMetrics (namespaced),
 /// read-only, built once at start-up from metrics.yaml and, for generated pods, from deterministic plausible usage.
 /// </summary>
-public static class MetricsObjects
+internal static class MetricsObjects
 {
     public const string Group = "metrics.k8s.io";
     public const string Version = "v1beta1";

@@ -5,23 +5,23 @@ using Kstack.Sim.Scenarios;
 namespace Kstack.Sim.Metrics;
 
 /// <summary>CPU in cores and memory in bytes.</summary>
-public readonly record struct Usage(double Cores, double Bytes);
+internal readonly record struct Usage(double Cores, double Bytes);
 
 /// <summary>One container's sampled series: samples oldest first, NaN where the container was not running.</summary>
-public sealed record ContainerSeries(string Namespace, string Pod, string Container, double[] Cpu, double[] Memory);
+internal sealed record ContainerSeries(string Namespace, string Pod, string Container, double[] Cpu, double[] Memory);
 
 /// <summary>A node's root cgroup (cAdvisor id="/"): the whole node's usage, samples oldest first.</summary>
-public sealed record NodeSeries(string Node, double[] Cpu, double[] Memory);
+internal sealed record NodeSeries(string Node, double[] Cpu, double[] Memory);
 
 /// <summary>The Prometheus behind the service proxy: which Service fronts it and the series it answers from.</summary>
-public sealed record PrometheusScenario(string Namespace, string Service, int Port, TimeSpan Step, int Points, IReadOnlyList<ContainerSeries> Series)
+internal sealed record PrometheusScenario(string Namespace, string Service, int Port, TimeSpan Step, int Points, IReadOnlyList<ContainerSeries> Series)
 {
     /// <summary>Node-level series; by default each node of metrics.yaml's nodes: at its point-in-time usage throughout.</summary>
     public IReadOnlyList<NodeSeries> Nodes { get; init; } = [];
 }
 
 /// <summary>A scenario's metrics.yaml: point-in-time usage for metrics.k8s.io and an optional Prometheus.</summary>
-public sealed class MetricsScenario
+internal sealed class MetricsScenario
 {
     public Dictionary<string, Usage> Nodes { get; } = new(StringComparer.Ordinal);
     /// <summary>Keyed "namespace/pod"; containers in file order.</summary>
@@ -147,7 +147,7 @@ public sealed class MetricsScenario
 }
 
 /// <summary>Kubernetes resource quantities, as far as usage figures need them.</summary>
-public static class Quantity
+internal static class Quantity
 {
     public static double? Cores(string text) => Parse(text);
 

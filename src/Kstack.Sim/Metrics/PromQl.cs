@@ -5,10 +5,10 @@ using System.Text.RegularExpressions;
 namespace Kstack.Sim.Metrics;
 
 /// <summary>A PromQL expression kstack-sim cannot parse or does not support; answered as Prometheus's bad_data.</summary>
-public sealed class PromQlException(string message) : Exception(message);
+internal sealed class PromQlException(string message) : Exception(message);
 
 /// <summary>One label matcher: =, !=, =~, !~ (regexes are fully anchored, as in Prometheus).</summary>
-public sealed record LabelMatcher(string Label, string Op, string Value)
+internal sealed record LabelMatcher(string Label, string Op, string Value)
 {
     private readonly Regex? _regex = Op is "=~" or "!~" ? Compile(Value) : null;
 
@@ -36,7 +36,7 @@ public sealed record LabelMatcher(string Label, string Op, string Value)
 /// <c>[sum|max|min|avg|count [by|without (l, ...)]] (</c> <c>rate(container_cpu_usage_seconds_total{m}[d])</c> or
 /// <c>container_memory_working_set_bytes{m}</c> <c>)</c>, the grouping clause before or after the parenthesis.
 /// </summary>
-public sealed record PromQuery(string? Aggregation, IReadOnlyList<string> Grouping, bool Without, string Metric, bool Rate, IReadOnlyList<LabelMatcher> Matchers)
+internal sealed record PromQuery(string? Aggregation, IReadOnlyList<string> Grouping, bool Without, string Metric, bool Rate, IReadOnlyList<LabelMatcher> Matchers)
 {
     public const string CpuMetric = "container_cpu_usage_seconds_total";
     public const string MemoryMetric = "container_memory_working_set_bytes";
@@ -204,7 +204,7 @@ public sealed record PromQuery(string? Aggregation, IReadOnlyList<string> Groupi
 }
 
 /// <summary>Evaluates a <see cref="PromQuery"/> over the scenario's container series at a set of evaluation times.</summary>
-public sealed class PromEvaluator(PrometheusScenario scenario, Func<string, string, string?> nodeOf, DateTimeOffset start, Func<DateTimeOffset> clock)
+internal sealed class PromEvaluator(PrometheusScenario scenario, Func<string, string, string?> nodeOf, DateTimeOffset start, Func<DateTimeOffset> clock)
 {
     public sealed record Result(SortedDictionary<string, string> Labels, double[] Values);
 

@@ -8,7 +8,7 @@ namespace Kstack.Sim.Metrics;
 /// The Prometheus HTTP API endpoints kstack uses (/api/v1/query and /api/v1/query_range), answered from the scenario's
 /// series in Prometheus's own response shapes, errors included.
 /// </summary>
-public sealed class PrometheusApi(PrometheusScenario scenario, PromEvaluator evaluator, Func<DateTimeOffset> clock)
+internal sealed class PrometheusApi(PrometheusScenario scenario, PromEvaluator evaluator, Func<DateTimeOffset> clock)
 {
     /// <summary>Prometheus refuses range queries with more points per series than this.</summary>
     public const int MaxPoints = 11_000;

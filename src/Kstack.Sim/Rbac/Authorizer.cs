@@ -4,7 +4,7 @@ using Kstack.Sim.Store;
 namespace Kstack.Sim.Rbac;
 
 /// <summary>What a request wants to do, in RBAC terms.</summary>
-public sealed record RequestAttributes
+internal sealed record RequestAttributes
 {
     public required string User { get; init; }
     public required IReadOnlyList<string> Groups { get; init; }
@@ -18,7 +18,7 @@ public sealed record RequestAttributes
     public string Path { get; init; } = "";
 }
 
-public sealed record PolicyRule(string[] Verbs, string[] ApiGroups, string[] Resources, string[] ResourceNames, string[] NonResourceUrls)
+internal sealed record PolicyRule(string[] Verbs, string[] ApiGroups, string[] Resources, string[] ResourceNames, string[] NonResourceUrls)
 {
     public bool Matches(RequestAttributes a)
     {
@@ -34,7 +34,7 @@ public sealed record PolicyRule(string[] Verbs, string[] ApiGroups, string[] Res
 }
 
 /// <summary>RBAC over the Roles, ClusterRoles, RoleBindings and ClusterRoleBindings in the store, with the system:masters bypass.</summary>
-public sealed class Authorizer(ObjectStore store)
+internal sealed class Authorizer(ObjectStore store)
 {
     public const string Masters = "system:masters";
     private readonly object _lock = new();

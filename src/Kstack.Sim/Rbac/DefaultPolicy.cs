@@ -7,7 +7,7 @@ namespace Kstack.Sim.Rbac;
 /// The bootstrap ClusterRoles and ClusterRoleBindings a real cluster has (reduced to the rules that matter here).
 /// Added to the store unless a scenario defines an object of the same name.
 /// </summary>
-public static class DefaultPolicy
+internal static class DefaultPolicy
 {
     private const string Yaml = """
         apiVersion: rbac.authorization.k8s.io/v1

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Kstack.Sim.Scenarios;
 
 /// <summary>Relative timestamps in scenario files: <c>now</c>, <c>now-5m</c>, <c>now-1d2h</c> (units s, m, h, d).</summary>
-public static partial class RelativeTime
+internal static partial class RelativeTime
 {
     public static bool TryParse(string s, DateTimeOffset now, out DateTimeOffset t)
     {

@@ -9,10 +9,10 @@ using Kstack.Sim.Store;
 namespace Kstack.Sim.Scenarios;
 
 /// <summary>A user a scenario defines in users.yaml.</summary>
-public sealed record SimUser(string Name, string Token, IReadOnlyList<string> Groups);
+internal sealed record SimUser(string Name, string Token, IReadOnlyList<string> Groups);
 
 /// <summary>Cluster-wide settings from cluster.yaml.</summary>
-public sealed record ClusterSettings
+internal sealed record ClusterSettings
 {
     public string GitVersion { get; init; } = "v1.31.2";
     public string Platform { get; init; } = "linux/amd64";
@@ -25,7 +25,7 @@ public sealed record ClusterSettings
 }
 
 /// <summary>Everything the scenarios hold, merged, validated and normalised, before it enters the store.</summary>
-public sealed class ScenarioData
+internal sealed class ScenarioData
 {
     public List<(ResourceType Type, JsonObject Obj, string Origin)> Objects { get; } = [];
     public List<SimUser> Users { get; } = [];
@@ -34,7 +34,7 @@ public sealed class ScenarioData
 }
 
 /// <summary>Loads scenario directories: objects, users.yaml, cluster.yaml and logs/.</summary>
-public static class ScenarioLoader
+internal static class ScenarioLoader
 {
     public static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Kstack.Sim.Scenarios;
 
 /// <summary>A scenario's files, from a directory on disk or from the resources embedded in this assembly.</summary>
-public sealed class ScenarioSource
+internal sealed class ScenarioSource
 {
     private const string ResourcePrefix = "scenarios/";
 
@@ -59,7 +59,7 @@ public sealed class ScenarioSource
 }
 
 /// <summary>A scenario that cannot be loaded: names the file, the document index and the reason.</summary>
-public sealed class ScenarioException(string file, int? document, string reason)
+internal sealed class ScenarioException(string file, int? document, string reason)
     : Exception(document is { } d ? $"{file}: document {d}: {reason}" : $"{file}: {reason}")
 {
     public string File { get; } = file;

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Kstack.Sim.Security;
 
 /// <summary>A CA generated at start-up and the loopback server certificate it signs.</summary>
-public sealed class Certificates : IDisposable
+internal sealed class Certificates : IDisposable
 {
     private Certificates(X509Certificate2 ca, X509Certificate2 server)
     {

@@ -4,7 +4,7 @@ using Kstack.Sim.Scenarios;
 namespace Kstack.Sim.Security;
 
 /// <summary>Writes the kubeconfig: cluster kstack-sim, user admin plus one per scenario user, contexts sim-admin and sim-&lt;name&gt;.</summary>
-public static class Kubeconfig
+internal static class Kubeconfig
 {
     public static string Render(string serverUrl, string caPem, IEnumerable<SimUser> users)
     {

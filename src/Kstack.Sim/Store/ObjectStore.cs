@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace Kstack.Sim.Store;
 
 /// <summary>An immutable, key-sorted view of one resource collection at one resourceVersion.</summary>
-public sealed class Snapshot(long resourceVersion, StoredObject[] items)
+internal sealed class Snapshot(long resourceVersion, StoredObject[] items)
 {
     public long ResourceVersion { get; } = resourceVersion;
     public StoredObject[] Items { get; } = items;
@@ -37,10 +37,10 @@ public sealed class Snapshot(long resourceVersion, StoredObject[] items)
     }
 }
 
-public readonly record struct WatchEvent(string Type, StoredObject Object, long ResourceVersion);
+internal readonly record struct WatchEvent(string Type, StoredObject Object, long ResourceVersion);
 
 /// <summary>One stored resource: current snapshot, a few recent snapshots for continue tokens, and watch fan-out.</summary>
-public sealed class Collection
+internal sealed class Collection
 {
     private const int RetainedSnapshots = 64;
     private const int RetainedEvents = 2000;
@@ -116,7 +116,7 @@ public sealed class Collection
 }
 
 /// <summary>The object store: one <see cref="Collection"/> per stored resource type, with a global resourceVersion.</summary>
-public sealed class ObjectStore
+internal sealed class ObjectStore
 {
     private readonly Dictionary<ResourceType, Collection> _collections = new();
     private readonly object _writeLock = new();

@@ -1,7 +1,7 @@
 namespace Kstack.Sim.Store;
 
 /// <summary>All resource types the server knows: the built-in API groups plus CRD-defined ones.</summary>
-public sealed class ResourceRegistry
+internal sealed class ResourceRegistry
 {
     private readonly List<ResourceType> _types = [];
     private readonly Dictionary<(string Group, string Version, string Plural), ResourceType> _byPlural = new();

@@ -1,7 +1,7 @@
 namespace Kstack.Sim.Store;
 
 /// <summary>One served resource (group/version/plural) and how discovery describes it.</summary>
-public sealed class ResourceType
+internal sealed class ResourceType
 {
     public required string Group { get; init; }
     public required string Version { get; init; }
@@ -32,4 +32,4 @@ public sealed class ResourceType
 }
 
 /// <summary>One additionalPrinterColumns entry of a CustomResourceDefinition version.</summary>
-public sealed record PrinterColumn(string Name, string Type, string Format, string Description, int Priority, string JsonPath);
+internal sealed record PrinterColumn(string Name, string Type, string Format, string Description, int Priority, string JsonPath);

@@ -8,7 +8,7 @@ namespace Kstack.Sim.Store;
 /// An object kept as pre-serialised UTF-8 JSON plus the small index needed for sorting and filtering.
 /// Responses copy <see cref="Json"/> straight to the wire; nothing re-serialises per request.
 /// </summary>
-public sealed class StoredObject
+internal sealed class StoredObject
 {
     public required string Namespace { get; init; }
     public required string Name { get; init; }

@@ -11,7 +11,7 @@ namespace Kstack.Audit;
 /// what was not readable and what that leaves unchecked. Under <see cref="MaxChars"/> at any cluster size; the full
 /// findings are in the findings file.
 /// </summary>
-public static class AuditRenderer
+internal static class AuditRenderer
 {
     public const int MaxChars = 4000;
     public const int MaxGroups = 12;

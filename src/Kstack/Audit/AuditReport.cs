@@ -4,22 +4,22 @@ using Kstack.Objects;
 namespace Kstack.Audit;
 
 /// <summary>A list the audit could not read and the checks that were therefore not run.</summary>
-public sealed record Unreadable(string Resource, string Reason, IReadOnlyList<string> Unchecked);
+internal sealed record Unreadable(string Resource, string Reason, IReadOnlyList<string> Unchecked);
 
 /// <summary>An in-cluster annotation asking a scanner to skip an object: listed, never honoured.</summary>
-public sealed record ExemptionAsk(ObjectRef Subject, string Annotation);
+internal sealed record ExemptionAsk(ObjectRef Subject, string Annotation);
 
 /// <summary>A finding the user's exemptions file suppressed, with the exemption that did it.</summary>
-public sealed record ExemptedFinding(Finding Finding, Exemption By);
+internal sealed record ExemptedFinding(Finding Finding, Exemption By);
 
 /// <summary>A finding of the baseline that is gone now.</summary>
-public sealed record ResolvedFinding(string Fingerprint, string CheckId, string Severity, ObjectRef Subject, string Field);
+internal sealed record ResolvedFinding(string Fingerprint, string CheckId, string Severity, ObjectRef Subject, string Field);
 
 /// <summary>
 /// Everything one audit run produced, after the user's exemptions, --severity/--check filters and the baseline diff.
 /// Findings are ordered by blast radius. Shared by every audit skill.
 /// </summary>
-public sealed record AuditReport(
+internal sealed record AuditReport(
     string Audit, string Context, string KubernetesVersion, string? Namespace, DateTimeOffset GeneratedAt,
     IReadOnlyList<CheckInfo> Catalogue, IReadOnlyList<Finding> Findings, IReadOnlyList<ExemptedFinding> Exempted,
     IReadOnlyList<Exemption> ExpiredExemptions, IReadOnlyList<ExemptionAsk> InClusterAsks, IReadOnlyList<Unreadable> Unreadable,
@@ -41,9 +41,9 @@ public sealed record AuditReport(
 }
 
 /// <summary>Options every audit skill shares: filters, the exemptions file and the baseline.</summary>
-public sealed record AuditOptions(Severity MinSeverity, IReadOnlyList<string> Checks, IReadOnlyList<Exemption> Exemptions, BaselineFile? Baseline);
+internal sealed record AuditOptions(Severity MinSeverity, IReadOnlyList<string> Checks, IReadOnlyList<Exemption> Exemptions, BaselineFile? Baseline);
 
-public static class AuditPipeline
+internal static class AuditPipeline
 {
     /// <summary>Filters, exemptions and the baseline applied to a raw analysis, in that order.</summary>
     public static AuditReport Build(string audit, string context, string version, string? ns, DateTimeOffset now,

@@ -10,7 +10,7 @@ namespace Kstack.Audit;
 /// One user-side exemption: a check ID (or *), a subject pattern (kind/namespace/name, * matches any run of
 /// characters, case-insensitive kind), a reason and an optional expiry date. Lives in a local file, never in the cluster.
 /// </summary>
-public sealed record Exemption(string Check, string Subject, string Reason, DateTimeOffset? Expires, int Line)
+internal sealed record Exemption(string Check, string Subject, string Reason, DateTimeOffset? Expires, int Line)
 {
     public bool ExpiredAt(DateTimeOffset now) => Expires is { } e && e <= now;
 
@@ -28,7 +28,7 @@ public sealed record Exemption(string Check, string Subject, string Reason, Date
 }
 
 /// <summary>Reads the exemptions YAML file (YamlDotNet representation model, no reflection).</summary>
-public static class ExemptionsFile
+internal static class ExemptionsFile
 {
     public const string DefaultName = "audit-exemptions.yaml";
 

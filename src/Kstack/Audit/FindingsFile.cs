@@ -8,14 +8,14 @@ using Kstack.Objects;
 namespace Kstack.Audit;
 
 /// <summary>The old findings file a --baseline run compares against: fingerprint → what it was.</summary>
-public sealed record BaselineFile(string Path, IReadOnlyDictionary<string, ResolvedFinding> Fingerprints);
+internal sealed record BaselineFile(string Path, IReadOnlyDictionary<string, ResolvedFinding> Fingerprints);
 
 /// <summary>
 /// The full findings of an audit run, schema <c>audit/1</c> (documented in docs/audit-report.md), written atomically to
 /// <c>&lt;cache_dir&gt;/audit-&lt;x&gt;.json</c>. Observed values are cluster data as found, minus credentials (env
 /// values never get here; other values pass the redactor).
 /// </summary>
-public static class FindingsFile
+internal static class FindingsFile
 {
     private static readonly JsonWriterOptions Options = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

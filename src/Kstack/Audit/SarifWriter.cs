@@ -15,7 +15,7 @@ namespace Kstack.Audit;
 /// (config.kubernetes.io/origin), else a synthetic k8s/&lt;context&gt;/&lt;namespace&gt;/&lt;kind&gt;/&lt;name&gt;.yaml — with
 /// our own partialFingerprints, and automationDetails per cluster so one cluster's run never closes another's alerts.
 /// </summary>
-public static partial class SarifWriter
+internal static partial class SarifWriter
 {
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 

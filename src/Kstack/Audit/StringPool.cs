@@ -4,7 +4,7 @@ namespace Kstack.Audit;
 /// One instance per distinct string. Findings repeat the same field paths, observed values, namespaces and workload
 /// names tens of thousands of times at cluster scale; pooling them keeps the findings' memory to their count.
 /// </summary>
-public sealed class StringPool
+internal sealed class StringPool
 {
     private readonly HashSet<string> _strings = new(StringComparer.Ordinal);
 

@@ -5,7 +5,7 @@ namespace Kstack.Cache;
 /// directory is removed under a write (a concurrent `kstack forget`), the write starts again once in a recreated
 /// directory instead of failing.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     private const int Attempts = 2;
 

@@ -10,7 +10,7 @@ namespace Kstack.Cache;
 /// `default`), so cache and state live under &lt;sha12(context)&gt;/&lt;Key&gt;/ and a change of identity discards the
 /// previous one's files.
 /// </summary>
-public sealed record ClusterIdentity(string Server, string User, string Key)
+internal sealed record ClusterIdentity(string Server, string User, string Key)
 {
     public const string RecordFile = "identity";
 

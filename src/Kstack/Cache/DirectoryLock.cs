@@ -4,7 +4,7 @@ namespace Kstack.Cache;
 /// An exclusive advisory lock on &lt;dir&gt;/.lock (FileShare.None maps to flock on Unix), held for the
 /// fetch-and-write critical section so concurrent runs for one context never interleave.
 /// </summary>
-public sealed class DirectoryLock : IDisposable
+internal sealed class DirectoryLock : IDisposable
 {
     private readonly FileStream _stream;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Kstack.Cache;
 
 /// <summary>Durations written as &lt;int&gt;s|m|h|d (30s, 15m, 2h, 1d).</summary>
-public static class Duration
+internal static class Duration
 {
     /// <summary>The longest duration accepted anywhere (flags that feed a timer have a lower bound of their own).</summary>
     public static readonly TimeSpan Max = TimeSpan.FromDays(3650);

@@ -6,7 +6,7 @@ namespace Kstack.Cache;
 /// <summary>
 /// The install root and its layout: bin/, schemas/, cache/kube/&lt;sha12&gt;/, state/contexts/&lt;sha12&gt;/, state/global/, manifest/.
 /// </summary>
-public sealed class InstallRoot(string path)
+internal sealed class InstallRoot(string path)
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Kstack.Cache;
 
-public static class JsonWriterFlush
+internal static class JsonWriterFlush
 {
     /// <summary>
     /// A Utf8JsonWriter over a stream keeps everything in memory until flushed: call this inside loops that write

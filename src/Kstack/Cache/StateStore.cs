@@ -4,7 +4,7 @@ namespace Kstack.Cache;
 /// Small learned-state values: global (state/global/&lt;key&gt;) or per cluster identity of a context
 /// (<see cref="Commands.SkillRun.StateDir"/>: state/contexts/&lt;sha12(context)&gt;/&lt;identity&gt;/&lt;key&gt;).
 /// </summary>
-public sealed class StateStore(InstallRoot root)
+internal sealed class StateStore(InstallRoot root)
 {
     public string? GetGlobal(string key) => Read(Path.Combine(root.GlobalStateDir, key));
 

@@ -7,7 +7,7 @@ namespace Kstack.Cache;
 /// write only inside the project makes that root read-only; this turns that into one typed infra error naming the path,
 /// the likely cause and the remedies — at once, instead of a crash or a wait on a lock that cannot be taken.
 /// </summary>
-public static class WritableRoot
+internal static class WritableRoot
 {
     /// <summary>Creates <paramref name="dir"/> if needed and proves a file can be created in it; else throws the sandbox error.</summary>
     public static void Ensure(string dir)

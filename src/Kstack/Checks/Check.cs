@@ -1,7 +1,7 @@
 namespace Kstack.Checks;
 
 /// <summary>A check over one kind of input (a node's facts, a pod's facts, an investigation, a cluster snapshot).</summary>
-public sealed class Check<TInput>(CheckInfo info, Func<TInput, CheckInfo, IEnumerable<CheckHit>> evaluate)
+internal sealed class Check<TInput>(CheckInfo info, Func<TInput, CheckInfo, IEnumerable<CheckHit>> evaluate)
 {
     public CheckInfo Info { get; } = info;
 
@@ -13,20 +13,20 @@ public sealed class Check<TInput>(CheckInfo info, Func<TInput, CheckInfo, IEnume
 }
 
 /// <summary>The checks of one checklist as the registry sees them, whatever their input type.</summary>
-public interface IChecklist
+internal interface IChecklist
 {
     string Name { get; }
     IReadOnlyList<CheckInfo> Checks { get; }
 }
 
 /// <summary>A catalogue whose checks are evaluated by the skill's own analysis pass (the audits stream the cluster once).</summary>
-public sealed record CheckCatalogue(string Name, IReadOnlyList<CheckInfo> Checks) : IChecklist;
+internal sealed record CheckCatalogue(string Name, IReadOnlyList<CheckInfo> Checks) : IChecklist;
 
 /// <summary>
 /// An ordered list of checks over one input type. <see cref="Run"/> evaluates every (selected) check;
 /// <see cref="FirstMatch"/> classifies an input by the first check with a hit (the cluster-status pod checklist).
 /// </summary>
-public sealed class Checklist<TInput> : IChecklist
+internal sealed class Checklist<TInput> : IChecklist
 {
     public Checklist(string name, IReadOnlyList<Check<TInput>> checks)
     {

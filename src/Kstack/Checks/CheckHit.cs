@@ -7,7 +7,7 @@ namespace Kstack.Checks;
 /// <c>spec.containers[app].securityContext.privileged</c>) and the value observed there, as data (never prose).
 /// Checks that need more for their renderer derive a record with the extra fields; the English is made only by renderers.
 /// </summary>
-public record CheckHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed)
+internal record CheckHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed)
 {
     public string CheckId => Check.Id;
 }

@@ -8,7 +8,7 @@ namespace Kstack.Checks;
 /// controls the check maps to as <c>standard:control</c> (<c>cis-1.12:5.1.3</c>, <c>pss:restricted/runAsNonRoot</c>,
 /// <c>polaris:runAsRootAllowed</c>).
 /// </summary>
-public sealed partial record CheckInfo(
+internal sealed partial record CheckInfo(
     string Id, string Title, Severity Severity, string Category, string Remediation, int Rank = 0,
     IReadOnlyList<string>? Standards = null)
 {

@@ -4,7 +4,7 @@ namespace Kstack.Checks;
 /// Every checklist kstack runs, enumerable by ID: what <c>--check</c>/<c>--severity</c> select from, what a SARIF
 /// writer turns into rules and what the catalogue test walks. A new checklist is added here once.
 /// </summary>
-public static class CheckRegistry
+internal static class CheckRegistry
 {
     public static IReadOnlyList<IChecklist> Checklists { get; } =
     [

@@ -7,7 +7,7 @@ namespace Kstack.Checks;
 /// Which checks a run evaluates: <c>--check ID</c> (repeatable; a trailing <c>*</c> takes every ID with that prefix)
 /// and <c>--severity &lt;min&gt;</c>. Unknown IDs and severities are user errors with the closest names.
 /// </summary>
-public sealed class CheckSelection
+internal sealed class CheckSelection
 {
     private readonly IReadOnlyList<string> _patterns;
 

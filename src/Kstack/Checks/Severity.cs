@@ -1,9 +1,9 @@
 namespace Kstack.Checks;
 
 /// <summary>How bad a hit of a check is. Ordered: a higher value is more severe (filters use "at least").</summary>
-public enum Severity { Info = 0, Low = 1, Medium = 2, High = 3, Critical = 4 }
+internal enum Severity { Info = 0, Low = 1, Medium = 2, High = 3, Critical = 4 }
 
-public static class Severities
+internal static class Severities
 {
     public static readonly IReadOnlyList<Severity> All = [Severity.Critical, Severity.High, Severity.Medium, Severity.Low, Severity.Info];
 

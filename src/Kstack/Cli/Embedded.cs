@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Kstack.Cli;
 
 /// <summary>Files embedded from skills/ and schemas/ at build time.</summary>
-public static class Embedded
+internal static class Embedded
 {
     private static readonly Assembly Assembly = typeof(Embedded).Assembly;
 

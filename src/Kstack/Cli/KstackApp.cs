@@ -12,7 +12,7 @@ namespace Kstack.Cli;
 /// kstack's one System.CommandLine root: every skill (from the <see cref="SkillCatalogue"/>) and every verb (install,
 /// uninstall, entrypoint, pane, `logs follow`, help, version). One call, one envelope.
 /// </summary>
-public static class KstackApp
+internal static class KstackApp
 {
     /// <summary>No response files: an argument starting with @ is the user's text, not a file to read.</summary>
     public static readonly ParserConfiguration Parser = new() { ResponseFileTokenReplacer = null };

@@ -7,7 +7,7 @@ namespace Kstack.Cli;
 /// One call of a verb: the parse of the whole command line (made on first use: a skill parses its own arguments, so
 /// its calls never pay for parsing the whole tree), and the arguments after the verb's own words.
 /// </summary>
-public sealed class VerbCall(Func<ParseResult> parse, IReadOnlyList<string> args)
+internal sealed class VerbCall(Func<ParseResult> parse, IReadOnlyList<string> args)
 {
     private ParseResult? _parsed;
 
@@ -17,7 +17,7 @@ public sealed class VerbCall(Func<ParseResult> parse, IReadOnlyList<string> args
 }
 
 /// <summary>A command on kstack's root that answers with one envelope.</summary>
-public sealed class VerbCommand(string name, string description, Func<VerbCall, CancellationToken, Task<Env>> run) : Command(name, description)
+internal sealed class VerbCommand(string name, string description, Func<VerbCall, CancellationToken, Task<Env>> run) : Command(name, description)
 {
     public Task<Env> RunAsync(VerbCall call, CancellationToken ct) => run(call, ct);
 
@@ -26,7 +26,7 @@ public sealed class VerbCommand(string name, string description, Func<VerbCall, 
 }
 
 /// <summary>A command that writes to the terminal itself and returns an exit code (the /logs pane follower).</summary>
-public sealed class StreamCommand(string name, string description, Func<ParseResult, CancellationToken, Task<int>> run) : Command(name, description)
+internal sealed class StreamCommand(string name, string description, Func<ParseResult, CancellationToken, Task<int>> run) : Command(name, description)
 {
     public Task<int> RunAsync(ParseResult parsed, CancellationToken ct) => run(parsed, ct);
 }

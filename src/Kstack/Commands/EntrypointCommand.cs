@@ -10,7 +10,7 @@ namespace Kstack.Commands;
 /// `kstack entrypoint --skill-dir=&lt;dir&gt; -- &lt;user args&gt;`: the calling convention rendered into every SKILL.md.
 /// The slot (the slash command the user typed) is the skill directory's name.
 /// </summary>
-public static class EntrypointCommand
+internal static class EntrypointCommand
 {
     private static readonly Option<string?> SkillDir = new("--skill-dir") { Description = "The installed skill directory (its name is the slot)" };
     private static readonly Argument<string[]> UserArgs = new("args") { Arity = ArgumentArity.ZeroOrMore, Description = "The user's arguments, after --" };

@@ -5,7 +5,7 @@ using Kstack.Envelope;
 namespace Kstack.Commands;
 
 /// <summary>The flags every skill accepts (cached skills add --refresh and --ttl), and the mapping of parse failures to the canonical user errors.</summary>
-public static class GlobalFlags
+internal static class GlobalFlags
 {
     public static readonly TextFlag Context = new("--context", "<ctx>", "Use this kubeconfig context instead of the current-context")
     {

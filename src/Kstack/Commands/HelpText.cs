@@ -3,7 +3,7 @@ using System.Text;
 namespace Kstack.Commands;
 
 /// <summary>A skill's --help text and its SKILL.md flags table, both rendered from its <see cref="SkillDescriptor"/>.</summary>
-public static class HelpText
+internal static class HelpText
 {
     public const string DocsBase = "https://kstack.sh/reference/skills/";
     private const int UsageWidth = 110;

@@ -7,7 +7,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Commands;
 
 /// <summary>`kstack install`: renders the skill pack for one or more agents (see reference §1.5 for the flags).</summary>
-public static class InstallCommand
+internal static class InstallCommand
 {
     public const string Usage =
         """

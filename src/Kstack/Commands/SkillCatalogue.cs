@@ -4,7 +4,7 @@ namespace Kstack.Commands;
 /// The skills this build implements, filled by each skill's module initializer (<see cref="Register"/>). A skill is
 /// installed, parsed, helped and exposed only when it is registered here.
 /// </summary>
-public static class SkillCatalogue
+internal static class SkillCatalogue
 {
     private static readonly Dictionary<string, SkillDescriptor> Skills = new(StringComparer.Ordinal);
 

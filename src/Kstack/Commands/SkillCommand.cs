@@ -12,7 +12,7 @@ namespace Kstack.Commands;
 /// Base of every skill verb. Owns the envelope discipline: global flags, --help, context resolution and pinning,
 /// the drift notice, and turning every expected failure into a typed error envelope.
 /// </summary>
-public abstract class SkillCommand
+internal abstract class SkillCommand
 {
     /// <summary>The skill's one definition: flags, help, catalogue entry.</summary>
     public abstract SkillDescriptor Descriptor { get; }
@@ -145,7 +145,7 @@ public abstract class SkillCommand
 }
 
 /// <summary>Everything a skill needs for one invocation, including the API client, built on first use.</summary>
-public sealed class SkillRun(string slot, InstallRoot root, string context, Lazy<Kubeconfig> kubeconfig, ParseResult parsed,
+internal sealed class SkillRun(string slot, InstallRoot root, string context, Lazy<Kubeconfig> kubeconfig, ParseResult parsed,
     ClusterIdentity? identity = null) : IDisposable
 {
     private KubeApi? _api;

@@ -1,7 +1,7 @@
 namespace Kstack.Commands;
 
 /// <summary>What a skill may change: MCP read-only/destructive hints and the safety text follow from it.</summary>
-public enum SkillEffect
+internal enum SkillEffect
 {
     /// <summary>Reads the cluster; writes only kstack's own cache.</summary>
     ReadOnly,
@@ -12,10 +12,10 @@ public enum SkillEffect
 }
 
 /// <summary>One example invocation for --help: the arguments after the slot and what they do.</summary>
-public sealed record SkillExample(string Args, string What);
+internal sealed record SkillExample(string Args, string What);
 
 /// <summary>The positional part of a skill's arguments (its target, or free text the skill interprets).</summary>
-public sealed record SkillTarget(string ValueName, string Help, bool Required);
+internal sealed record SkillTarget(string ValueName, string Help, bool Required);
 
 /// <summary>
 /// The one definition of a skill: everything the CLI, --help, the rendered SKILL.md, the install catalogue and the MCP
@@ -23,7 +23,7 @@ public sealed record SkillTarget(string ValueName, string Help, bool Required);
 /// registers it with <see cref="SkillCatalogue.Register"/> from a module initializer, so adding a skill edits no
 /// shared list.
 /// </summary>
-public sealed class SkillDescriptor
+internal sealed class SkillDescriptor
 {
     /// <summary>The skill name: the verb (`kstack events`), the template folder (skills/events/) and the slot suffix.</summary>
     public required string Name { get; init; }

@@ -10,7 +10,7 @@ namespace Kstack.Commands;
 /// How a flag's value looks, in terms an input schema can state: a JSON type plus optional bounds, choices and
 /// pattern. The MCP tool schemas and the help text are both derived from it.
 /// </summary>
-public sealed record ValueSchema(string JsonType)
+internal sealed record ValueSchema(string JsonType)
 {
     public string? Pattern { get; init; }
     public long? Minimum { get; init; }
@@ -22,7 +22,7 @@ public sealed record ValueSchema(string JsonType)
 /// One flag of a skill or verb, defined once: name, aliases, value shape, default and help. The System.CommandLine
 /// option, the --help line, the SKILL.md flags table and the MCP input schema all come from it.
 /// </summary>
-public abstract class FlagSpec(string name, string help)
+internal abstract class FlagSpec(string name, string help)
 {
     public string Name { get; } = name;
     public string Help { get; } = help;
@@ -56,7 +56,7 @@ public abstract class FlagSpec(string name, string help)
 }
 
 /// <summary>A switch: present or not.</summary>
-public sealed class SwitchFlag(string name, string help) : FlagSpec(name, help)
+internal sealed class SwitchFlag(string name, string help) : FlagSpec(name, help)
 {
     public override ValueSchema Schema { get; } = new("boolean");
 
@@ -66,7 +66,7 @@ public sealed class SwitchFlag(string name, string help) : FlagSpec(name, help)
 }
 
 /// <summary>A free-form text value.</summary>
-public sealed class TextFlag(string name, string valueName, string help) : FlagSpec(name, help)
+internal sealed class TextFlag(string name, string valueName, string help) : FlagSpec(name, help)
 {
     public override string? ValueName { get; } = valueName;
     private readonly string _helpName = valueName.Trim('<', '>');
@@ -79,7 +79,7 @@ public sealed class TextFlag(string name, string valueName, string help) : FlagS
 }
 
 /// <summary>A text value that may be given several times (--check A --check B); each occurrence takes one value.</summary>
-public sealed class ListFlag(string name, string valueName, string help) : FlagSpec(name, help)
+internal sealed class ListFlag(string name, string valueName, string help) : FlagSpec(name, help)
 {
     public override string? ValueName { get; } = valueName;
     private readonly string _helpName = valueName.Trim('<', '>');
@@ -93,7 +93,7 @@ public sealed class ListFlag(string name, string valueName, string help) : FlagS
 }
 
 /// <summary>One of a fixed set of words (the skill may accept more spellings; the schema states the canonical ones).</summary>
-public sealed class ChoiceFlag(string name, string help, params string[] choices) : FlagSpec(name, help)
+internal sealed class ChoiceFlag(string name, string help, params string[] choices) : FlagSpec(name, help)
 {
     public IReadOnlyList<string> Choices { get; } = choices;
 
@@ -110,7 +110,7 @@ public sealed class ChoiceFlag(string name, string help, params string[] choices
 /// A duration written as &lt;int&gt;s|m|h|d. <see cref="Maximum"/> bounds it to what its use supports (a timer cannot
 /// wait longer than ~49.7 days); beyond it the value is a user error, not a crash.
 /// </summary>
-public sealed class DurationFlag(string name, string help) : FlagSpec(name, help)
+internal sealed class DurationFlag(string name, string help) : FlagSpec(name, help)
 {
     public const string DurationPattern = "^[0-9]+[smhd]$";
 
@@ -134,7 +134,7 @@ public sealed class DurationFlag(string name, string help) : FlagSpec(name, help
 }
 
 /// <summary>A whole number in [<see cref="Minimum"/>, <see cref="Maximum"/>].</summary>
-public sealed class IntegerFlag(string name, string valueName, string help) : FlagSpec(name, help)
+internal sealed class IntegerFlag(string name, string valueName, string help) : FlagSpec(name, help)
 {
     public override string? ValueName { get; } = valueName;
     private readonly string _helpName = valueName.Trim('<', '>');

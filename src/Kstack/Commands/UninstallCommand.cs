@@ -8,7 +8,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Commands;
 
 /// <summary>`kstack uninstall [--agent &lt;name&gt;] [--force]`: removes the install this binary belongs to.</summary>
-public static class UninstallCommand
+internal static class UninstallCommand
 {
     public const string Usage =
         """

@@ -6,18 +6,18 @@ using Kstack.Commands;
 namespace Kstack.Completion;
 
 /// <summary>One flag as the shell sees it: its spellings, whether it takes a value and the values it can take.</summary>
-public sealed record OptionShape(IReadOnlyList<string> Spellings, string Description, bool TakesValue, IReadOnlyList<string> Choices);
+internal sealed record OptionShape(IReadOnlyList<string> Spellings, string Description, bool TakesValue, IReadOnlyList<string> Choices);
 
 /// <summary>A command the leading words select (`""` is kstack itself, `pane read` a subcommand).</summary>
 /// <param name="Words">Values its positional argument offers (`completion bash`), besides the subcommands.</param>
-public sealed record CommandShape(string Path, string Description, IReadOnlyList<CommandShape> Subcommands,
+internal sealed record CommandShape(string Path, string Description, IReadOnlyList<CommandShape> Subcommands,
     IReadOnlyList<OptionShape> Options, bool TakesTarget, IReadOnlyList<string> Words);
 
 /// <summary>
 /// What the shell scripts complete, read from kstack's one command tree (every skill and verb, with the skills' flags)
 /// and the skill descriptors (choices, and which skills take a target).
 /// </summary>
-public static class CompletionModel
+internal static class CompletionModel
 {
     public static CommandShape Build() => From(KstackApp.BuildRoot(withSkillFlags: true), "");
 

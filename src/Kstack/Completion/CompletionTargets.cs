@@ -9,7 +9,7 @@ namespace Kstack.Completion;
 /// while the snapshot is fresh (younger than the default snapshot TTL). Never asks the API server: completion must
 /// answer at once, and an old snapshot would offer names that are gone.
 /// </summary>
-public static class CompletionTargets
+internal static class CompletionTargets
 {
     /// <summary>The default TTL of the snapshot skills (/cluster-status) that write pods.json and nodes.json.</summary>
     public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(15);

@@ -11,7 +11,7 @@ namespace Kstack.Completion;
 /// cached target names the scripts offer. Both print their text as it is (a shell reads it), the envelope with --json
 /// and for errors.
 /// </summary>
-public static class CompletionVerb
+internal static class CompletionVerb
 {
     public const string Usage =
         """

@@ -8,7 +8,7 @@ namespace Kstack.Completion;
 /// select a command (as kstack parses them); a skill that takes a target also offers the pod and node names of the
 /// context's cached snapshot, asked from `kstack completion targets` while the script runs.
 /// </summary>
-public static partial class ShellScripts
+internal static partial class ShellScripts
 {
     public static readonly string[] Shells = ["bash", "zsh", "fish"];
 

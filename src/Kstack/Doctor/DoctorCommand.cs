@@ -12,7 +12,7 @@ namespace Kstack.Doctor;
 /// kubeconfig and context, API reachability and version, RBAC per skill (SelfSubjectAccessReview), kubectl/tmux/jq,
 /// install root writability (agent sandboxes), and the agents found with their installed kstack skills.
 /// </summary>
-public static class DoctorCommand
+internal static class DoctorCommand
 {
     public const string Usage =
         """

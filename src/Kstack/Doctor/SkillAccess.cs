@@ -1,7 +1,7 @@
 namespace Kstack.Doctor;
 
 /// <summary>One permission a skill uses, as a SelfSubjectAccessReview asks it (cluster-wide).</summary>
-public sealed record Access(string Verb, string Group, string Resource, string? Subresource = null)
+internal sealed record Access(string Verb, string Group, string Resource, string? Subresource = null)
 {
     public override string ToString() => $"{Verb} {(Group.Length == 0 ? "" : Group + "/")}{Resource}{(Subresource is null ? "" : "/" + Subresource)}";
 }
@@ -10,7 +10,7 @@ public sealed record Access(string Verb, string Group, string Resource, string? 
 /// The API access each skill needs (required: the skill cannot answer without it) or uses when allowed (optional: that
 /// part is reported as not readable). deploy/rbac/kstack-reader.yaml grants every read below; /exec's are writes.
 /// </summary>
-public static class SkillAccess
+internal static class SkillAccess
 {
     public sealed record Needs(string Skill, IReadOnlyList<Access> Required, IReadOnlyList<Access> Optional);
 

@@ -1,7 +1,7 @@
 namespace Kstack.Envelope;
 
 /// <summary>User-typed values echoed in messages: neutralised and capped, so a 1 MB argument never fills an answer.</summary>
-public static class ArgumentText
+internal static class ArgumentText
 {
     public const int MaxEcho = 120;
 

@@ -4,7 +4,7 @@ namespace Kstack.Envelope;
 /// Frames cluster-derived text as data inside content: credentials redacted, one line, length-capped, in double quotes,
 /// with embedded quotes and backslashes escaped so the frame cannot be closed from inside.
 /// </summary>
-public static class DataText
+internal static class DataText
 {
     public const int DefaultMax = 80;
 

@@ -1,11 +1,11 @@
 namespace Kstack.Envelope;
 
-public enum Render { Verbatim, Agent }
+internal enum Render { Verbatim, Agent }
 
-public enum ErrorKind { User, Infra }
+internal enum ErrorKind { User, Infra }
 
 /// <summary>The protocol-"1" response envelope. Exactly one is written per invocation.</summary>
-public sealed record Envelope
+internal sealed record Envelope
 {
     public const string Protocol = "1";
 
@@ -33,7 +33,7 @@ public sealed record Envelope
 }
 
 /// <summary>An expected failure that becomes a typed error envelope.</summary>
-public sealed class KstackException(ErrorKind kind, string message) : Exception(message)
+internal sealed class KstackException(ErrorKind kind, string message) : Exception(message)
 {
     public ErrorKind Kind { get; } = kind;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Kstack.Envelope;
 
 /// <summary>Serialises an envelope as one line of JSON with a fixed key order.</summary>
-public static class EnvelopeWriter
+internal static class EnvelopeWriter
 {
     private static readonly JsonWriterOptions Options = new()
     {

@@ -10,7 +10,7 @@ namespace Kstack.Envelope;
 /// <see cref="MaxString"/> UTF-16 units; a longer one is cut there (never inside a surrogate pair) and ends with '…',
 /// as text mode caps cluster text. One hostile 100 KB value therefore adds at most that much per place it appears.
 /// </summary>
-public static class JsonContent
+internal static class JsonContent
 {
     public const int MaxString = 1000;
 

@@ -8,7 +8,7 @@ namespace Kstack.Envelope;
 /// Zero-width characters (U+200B–U+200D, U+2060–U+2064, U+FEFF, U+180E) go too: they hide text boundaries and make
 /// look-alike names ("ad​min"); the cost is that an emoji ZWJ sequence shows as its separate emoji.
 /// </summary>
-public static class TerminalText
+internal static class TerminalText
 {
     public static string Clean(string text)
     {

@@ -1,7 +1,7 @@
 namespace Kstack.Install;
 
 /// <summary>How an agent keeps a user-invoked-only skill (exec, forget) away from the model.</summary>
-public enum UserOnlyControl
+internal enum UserOnlyControl
 {
     /// <summary>The agent has no control: the intent is recorded under `metadata` and stated in the skill's body.</summary>
     None,
@@ -12,7 +12,7 @@ public enum UserOnlyControl
 }
 
 /// <summary>The environment an agent's directories are resolved in: the home directory and the variables agents honour.</summary>
-public sealed record AgentHomes(string Home, IReadOnlyDictionary<string, string> Env)
+internal sealed record AgentHomes(string Home, IReadOnlyDictionary<string, string> Env)
 {
     public static readonly string[] Variables = ["CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME", "HERMES_HOME", "PI_CODING_AGENT_DIR"];
 
@@ -32,7 +32,7 @@ public sealed record AgentHomes(string Home, IReadOnlyDictionary<string, string>
 }
 
 /// <summary>One skills directory an agent reads, with a short label for messages (personal, project, shared …).</summary>
-public sealed record SkillsLocation(string Label, string Dir);
+internal sealed record SkillsLocation(string Label, string Dir);
 
 /// <summary>One agent CLI that reads Agent Skills.</summary>
 /// <param name="Name">The name used with --agent.</param>
@@ -43,7 +43,7 @@ public sealed record SkillsLocation(string Label, string Dir);
 /// <param name="GlobalReads">Every personal directory the agent reads (its own and shared ones), for the duplicate warning.</param>
 /// <param name="LocalReads">Every project directory the agent reads, relative to the project.</param>
 /// <param name="Note">A line logged after installing for this agent (e.g. a setting the agent needs), or null.</param>
-public sealed record Agent(
+internal sealed record Agent(
     string Name, string Cli, string DisplayName, UserOnlyControl Control, string InvocationPrefix,
     Func<AgentHomes, string> GlobalDir, string LocalDir,
     Func<AgentHomes, IReadOnlyList<SkillsLocation>> GlobalReads, IReadOnlyList<string> LocalReads,
@@ -67,7 +67,7 @@ public sealed record Agent(
 /// are each agent's own (checked against its current docs, and for Claude Code, Codex and OpenCode against the real CLI:
 /// tests/Kstack.Tests/Install/RealAgentCliTests.cs); docs/agents.md has the table with sources.
 /// </summary>
-public static class AgentTable
+internal static class AgentTable
 {
     private static SkillsLocation Personal(string dir) => new("personal", dir);
     private static SkillsLocation Shared(string dir) => new("shared", dir);

@@ -10,7 +10,7 @@ namespace Kstack.Install;
 /// </summary>
 /// <param name="Dirs">The `--dir` skills directories.</param>
 /// <param name="Inferred">True when the record was worked out from an older install rather than read.</param>
-public sealed record InstallRecord(InstallMode Scope, IReadOnlyList<Agent> Agents, IReadOnlyList<string> Dirs, string Prefix, bool Inferred = false)
+internal sealed record InstallRecord(InstallMode Scope, IReadOnlyList<Agent> Agents, IReadOnlyList<string> Dirs, string Prefix, bool Inferred = false)
 {
     private static string ScopeFile(Manifest m) => Path.Combine(m.Dir, "scope");
     private static string AgentsFile(Manifest m) => Path.Combine(m.Dir, "agents");

@@ -1,11 +1,11 @@
 namespace Kstack.Install;
 
-public enum InstallMode { Global, Local }
+internal enum InstallMode { Global, Local }
 
 /// <summary>Where an install lives: the root (bin/, schemas/, cache/, state/, manifest/) and the base of the agent skills dirs.</summary>
 /// <param name="AgentBase">The home directory (global) or the project directory (local).</param>
 /// <param name="Homes">Home directory and agent environment variables (CLAUDE_CONFIG_DIR, CODEX_HOME, …) the global dirs come from.</param>
-public sealed record InstallTarget(InstallMode Mode, string Root, string AgentBase, AgentHomes Homes)
+internal sealed record InstallTarget(InstallMode Mode, string Root, string AgentBase, AgentHomes Homes)
 {
     public const string LocalRootName = ".kstack";
 

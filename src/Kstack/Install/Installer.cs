@@ -8,13 +8,13 @@ namespace Kstack.Install;
 /// <summary>What one install does.</summary>
 /// <param name="Notes">Lines logged before the header (e.g. the no-agent-detected fallback).</param>
 /// <param name="Project">The project the agents run in, for the duplicate check (the target's project, or the current directory).</param>
-public sealed record InstallPlan(InstallTarget Target, IReadOnlyList<Agent> Agents, string Prefix, IReadOnlyList<string> Notes, string? Project = null);
+internal sealed record InstallPlan(InstallTarget Target, IReadOnlyList<Agent> Agents, string Prefix, IReadOnlyList<string> Notes, string? Project = null);
 
 /// <summary>The outcome: the human log and the counts for the quiet one-liner.</summary>
-public sealed record InstallResult(IReadOnlyList<string> Log, IReadOnlyList<string> Slots, IReadOnlyList<string> Pruned, IReadOnlyList<string> Warnings);
+internal sealed record InstallResult(IReadOnlyList<string> Log, IReadOnlyList<string> Slots, IReadOnlyList<string> Pruned, IReadOnlyList<string> Warnings);
 
 /// <summary>Renders the catalogue's skills into every targeted agent dir, installs the binary and schema, and keeps the manifest.</summary>
-public sealed class Installer(SkillRenderer renderer, Func<string, string?> readEmbedded)
+internal sealed class Installer(SkillRenderer renderer, Func<string, string?> readEmbedded)
 {
     public static Installer Default => new(SkillRenderer.Embedded, Embedded.ReadText);
 
@@ -171,7 +171,7 @@ public sealed class Installer(SkillRenderer renderer, Func<string, string?> read
 }
 
 /// <summary>File-system helpers that never follow symbolic links when deleting.</summary>
-public static class FileSystem
+internal static class FileSystem
 {
     public static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
 

@@ -6,7 +6,7 @@ namespace Kstack.Install;
 /// The install's record of itself: manifest/version (one line) and manifest/skills (slot names, one per line,
 /// ordinal-sorted). Only slots listed here are ever removed by install or uninstall.
 /// </summary>
-public sealed class Manifest(string rootPath)
+internal sealed class Manifest(string rootPath)
 {
     public string Dir { get; } = Path.Combine(rootPath, "manifest");
     public string VersionFile => Path.Combine(Dir, "version");

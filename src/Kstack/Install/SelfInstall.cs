@@ -3,7 +3,7 @@ using Kstack.Envelope;
 namespace Kstack.Install;
 
 /// <summary>Copies the running kstack into &lt;root&gt;/bin so the rendered SKILL.md files have a stable path to call.</summary>
-public static class SelfInstall
+internal static class SelfInstall
 {
     public static string ExecutableName => OperatingSystem.IsWindows() ? "kstack.exe" : "kstack";
 

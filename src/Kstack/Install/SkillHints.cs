@@ -3,7 +3,7 @@ using Kstack.Commands;
 namespace Kstack.Install;
 
 /// <summary>Per-skill facts the installer renders into agent-specific frontmatter, from the skill descriptor.</summary>
-public static class SkillHints
+internal static class SkillHints
 {
     public static string? ArgumentHint(Func<string, string?> read, string skill) =>
         SkillCatalogue.Find(skill)?.ArgumentHint is { Length: > 0 } hint ? hint : null;

@@ -8,14 +8,14 @@ namespace Kstack.Install;
 /// <summary>The files of one rendered slot directory.</summary>
 /// <param name="Invocation">What the user types in this agent (`/kstack-exec`, `$kstack-exec`); written to references/invocation.txt.</param>
 /// <param name="OpenAiYaml">agents/openai.yaml for Codex's user-only policy, or null.</param>
-public sealed record RenderedSkill(string SkillMd, string HelpMd, string DocsUrl, string Invocation, string? OpenAiYaml);
+internal sealed record RenderedSkill(string SkillMd, string HelpMd, string DocsUrl, string Invocation, string? OpenAiYaml);
 
 /// <summary>
 /// Renders skills/&lt;skill&gt;/SKILL.md.tmpl for one agent and slot: partial markers on their own line are replaced
 /// by the partial, then placeholders are substituted in one literal pass (values are never re-scanned, so `&amp;`,
 /// `$` or `{{` in a path are copied as is), then the frontmatter is adapted to the agent and checked.
 /// </summary>
-public sealed class SkillRenderer(Func<string, string?> read)
+internal sealed class SkillRenderer(Func<string, string?> read)
 {
     public static readonly SkillRenderer Embedded = new(Cli.Embedded.ReadText);
 

@@ -1,7 +1,7 @@
 namespace Kstack.Install;
 
 /// <summary>Agent Skills name rules for a slot (the skill directory and the frontmatter `name`).</summary>
-public static class SlotName
+internal static class SlotName
 {
     public const int MaxLength = 64;
     public const string DefaultPrefix = "kstack-";

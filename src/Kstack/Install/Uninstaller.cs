@@ -7,7 +7,7 @@ namespace Kstack.Install;
 /// <summary>What an uninstall will remove, computed before asking for confirmation.</summary>
 /// <param name="SlotDirs">Existing manifest slot directories of the targeted agents.</param>
 /// <param name="KeepRootFor">Non-targeted agents that still have kstack slots; when any, the root is kept.</param>
-public sealed record UninstallPlan(InstallTarget Target, IReadOnlyList<Agent> Agents, IReadOnlyList<string> Slots,
+internal sealed record UninstallPlan(InstallTarget Target, IReadOnlyList<Agent> Agents, IReadOnlyList<string> Slots,
     IReadOnlyList<string> SlotDirs, IReadOnlyList<Agent> KeepRootFor)
 {
     public bool RemovesRoot => KeepRootFor.Count == 0;
@@ -28,7 +28,7 @@ public sealed record UninstallPlan(InstallTarget Target, IReadOnlyList<Agent> Ag
 /// Removes the manifest's slots from the targeted agents' skills dirs, then the install root unless agents outside
 /// an --agent scope still use it. Directories not listed in the manifest are never touched.
 /// </summary>
-public static class Uninstaller
+internal static class Uninstaller
 {
     /// <summary>The entries of a root that kstack creates; the root itself is removed only when nothing else is left.</summary>
     public static readonly string[] OwnedEntries = ["bin", "schemas", "cache", "state", "manifest"];

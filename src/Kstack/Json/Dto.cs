@@ -10,7 +10,7 @@ namespace Kstack.Json;
 /// Serialises a source-generated DTO once, with the encoder every kstack document uses (non-ASCII kept readable; the
 /// envelope writer neutralises what it embeds). No reflection: every type comes with its generated <see cref="JsonTypeInfo{T}"/>.
 /// </summary>
-public static class Dto
+internal static class Dto
 {
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

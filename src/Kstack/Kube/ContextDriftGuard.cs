@@ -10,7 +10,7 @@ namespace Kstack.Kube;
 /// notice saying what actually differs (the current-context changed, or the last call named another context) instead
 /// of silently following it.
 /// </summary>
-public sealed class ContextDriftGuard(StateStore state, TimeProvider time)
+internal sealed class ContextDriftGuard(StateStore state, TimeProvider time)
 {
     public const string Key = "last-context";
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);

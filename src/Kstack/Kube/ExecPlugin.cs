@@ -11,7 +11,7 @@ namespace Kstack.Kube;
 /// (KSTACK_EXEC_TIMEOUT, default 60s): a plugin that overruns is killed with its whole process tree and named in a typed
 /// error. The client library would wait two minutes, leave the plugin running, and run it twice per process.
 /// </summary>
-public static class ExecPlugin
+internal static class ExecPlugin
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     private const int MaxOutputBytes = 1 << 20;

@@ -14,7 +14,7 @@ public readonly record struct ByteCut(int Start, int End, byte[] Replacement);
 /// replaced (<see cref="Redaction.EnvRedactor"/>). Works from the item's parsed document, cutting its raw bytes: the
 /// rest of the item is copied byte for byte.
 /// </summary>
-public static class ItemRewriter
+internal static class ItemRewriter
 {
     /// <summary>Writes the rewritten item; true when env values were replaced (the written bytes then differ from the parsed item beyond managedFields).</summary>
     public static bool Write(JsonElement item, byte[] typePrefix, bool redactEnv, IBufferWriter<byte> output, List<ByteCut> cuts)

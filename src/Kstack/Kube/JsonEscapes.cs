@@ -4,7 +4,7 @@ namespace Kstack.Kube;
 /// Rewrites lone UTF-16 surrogate escapes (<c>"\ud800"</c> without its pair) in raw JSON to <c>\ufffd</c>, in place and
 /// at the same length, so System.Text.Json never refuses a string the API server (or an old cache file) sent.
 /// </summary>
-public static class JsonEscapes
+internal static class JsonEscapes
 {
     /// <summary>
     /// Fixes every complete escape in <paramref name="json"/> and returns how many bytes are settled: a trailing escape

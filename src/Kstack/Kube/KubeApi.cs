@@ -15,7 +15,7 @@ namespace Kstack.Kube;
 /// Reads return <see cref="Read{T}"/>: 403/404/4xx and exhausted retries are data, only a 401 and an untrusted server
 /// certificate end the run.
 /// </summary>
-public sealed class KubeApi : IDisposable
+internal sealed class KubeApi : IDisposable
 {
     public const string MetadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
@@ -393,7 +393,7 @@ public sealed class KubeApi : IDisposable
 }
 
 /// <summary>Bounds on one paged list, far above real clusters; a server paging past them is broken or hostile.</summary>
-public sealed record ListLimits(int MaxPages, long MaxItems)
+internal sealed record ListLimits(int MaxPages, long MaxItems)
 {
     public const int DefaultMaxPages = 20_000;
     public const long DefaultMaxItems = 5_000_000;

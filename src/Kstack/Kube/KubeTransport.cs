@@ -12,7 +12,7 @@ namespace Kstack.Kube;
 /// Built here rather than through the generated client type, which would pull the whole API surface into the native
 /// binary and slow every start.
 /// </summary>
-public static class KubeTransport
+internal static class KubeTransport
 {
     /// <summary>Proxy schemes client-go accepts in proxy-url.</summary>
     public static readonly IReadOnlyList<string> ProxySchemes = ["http", "https", "socks5"];

@@ -8,7 +8,7 @@ namespace Kstack.Kube;
 /// kubectl's kubeconfig semantics: KUBECONFIG (several files, first occurrence of a name wins) else ~/.kube/config.
 /// Read with the Kubernetes client library; kubectl is never spawned.
 /// </summary>
-public sealed class Kubeconfig
+internal sealed class Kubeconfig
 {
     /// <summary>Larger than any real kubeconfig; reading stops there (KUBECONFIG=/dev/zero must not exhaust memory).</summary>
     public const int MaxFileBytes = 4 << 20;

@@ -1,7 +1,7 @@
 namespace Kstack.Kube;
 
 /// <summary>One cached API read: where it comes from and which cache file it becomes.</summary>
-public sealed record ListSpec(string File, string Noun, string ClusterPath, string? NamespacedPath, string ItemApiVersion, string ItemKind,
+internal sealed record ListSpec(string File, string Noun, string ClusterPath, string? NamespacedPath, string ItemApiVersion, string ItemKind,
     bool MetadataOnly = false, bool IsList = true, ListSpec? Fallback = null)
 {
     public string PathFor(string? ns) =>

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Kstack.Kube;
 
 /// <summary>List-level fields seen while streaming a Kubernetes List.</summary>
-public sealed class ListHeader
+internal sealed class ListHeader
 {
     public string? ApiVersion { get; set; }
     public string? Kind { get; set; }
@@ -17,7 +17,7 @@ public sealed class ListHeader
 /// each complete item is handed to the callback as raw UTF-8 JSON, in order. Lone surrogate escapes arrive as \ufffd
 /// (<see cref="JsonEscapes"/>), and no single item may exceed <see cref="MaxItemBytes"/>.
 /// </summary>
-public static class ListStreamReader
+internal static class ListStreamReader
 {
     public delegate void ItemHandler(ReadOnlySpan<byte> item);
 

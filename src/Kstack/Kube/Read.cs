@@ -2,10 +2,10 @@ using Kstack.Envelope;
 
 namespace Kstack.Kube;
 
-public enum ReadOutcome { Ok, Forbidden, NotFound, Rejected, Failed }
+internal enum ReadOutcome { Ok, Forbidden, NotFound, Rejected, Failed }
 
 /// <summary>What one request reads, in RBAC terms: "list pods in namespace shop".</summary>
-public sealed record ApiAction(string Verb, string Resource, string? Namespace = null)
+internal sealed record ApiAction(string Verb, string Resource, string? Namespace = null)
 {
     public static ApiAction Get(string resource, string? ns = null) => new("get", resource, ns);
     public static ApiAction List(string resource, string? ns = null) => new("list", resource, ns);
@@ -18,7 +18,7 @@ public sealed record ApiAction(string Verb, string Resource, string? Namespace =
 /// <summary>
 /// Why something could not be read, kept as data (action, HTTP status, the server's message) until a renderer words it.
 /// </summary>
-public sealed record NotReadable(ReadOutcome Outcome, ApiAction Action, int? HttpStatus = null, string? Detail = null)
+internal sealed record NotReadable(ReadOutcome Outcome, ApiAction Action, int? HttpStatus = null, string? Detail = null)
 {
     /// <summary>The short reason shown to users: "RBAC denies list nodes", "the API server does not serve pods.metrics.k8s.io".</summary>
     public string Reason => Outcome switch
@@ -35,7 +35,7 @@ public sealed record NotReadable(ReadOutcome Outcome, ApiAction Action, int? Htt
 }
 
 /// <summary>The one outcome of every read: a value, a reason it is missing, or both (a stale cache file after a denied refresh).</summary>
-public sealed record Read<T>(T? Value, NotReadable? Problem)
+internal sealed record Read<T>(T? Value, NotReadable? Problem)
 {
     public bool Ok => Problem is null;
     public bool HasValue => Value is not null;

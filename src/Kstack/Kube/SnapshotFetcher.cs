@@ -9,7 +9,7 @@ using Kstack.Envelope;
 namespace Kstack.Kube;
 
 /// <summary>One cached list or object on disk: which spec it holds, where, when it was written, whether this run reused it.</summary>
-public sealed record Snapshot(ListSpec Spec, string Path, DateTime WrittenUtc, bool FromCache);
+internal sealed record Snapshot(ListSpec Spec, string Path, DateTime WrittenUtc, bool FromCache);
 
 /// <summary>
 /// Ensures cache files are no older than the TTL: fetches stale lists page by page (limit=500 + continue) straight to
@@ -17,7 +17,7 @@ public sealed record Snapshot(ListSpec Spec, string Path, DateTime WrittenUtc, b
 /// of failing the run; a previous file is then kept and reported as stale (value and problem both set). Any other
 /// failure is an infra error and leaves the previous file intact.
 /// </summary>
-public sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan ttl, TimeProvider? time = null)
+internal sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpan ttl, TimeProvider? time = null)
 {
     private KubeApi api => lazyApi.Value;
     private readonly TimeProvider _time = time ?? TimeProvider.System;

@@ -4,7 +4,7 @@ namespace Kstack.Objects;
 /// One API resource kstack can name: its kind, plural, group/version, scope and the short names kubectl accepts.
 /// Built-in kinds are listed in <see cref="KindTable"/>; custom resources come from the API server's discovery.
 /// </summary>
-public sealed record KindInfo(string Kind, string Plural, string Group, string Version, bool Namespaced, string[] ShortNames, bool Discovered = false)
+internal sealed record KindInfo(string Kind, string Plural, string Group, string Version, bool Namespaced, string[] ShortNames, bool Discovered = false)
 {
     /// <summary>/api/v1 for the core group, /apis/&lt;group&gt;/&lt;version&gt; otherwise.</summary>
     public string ApiPrefix => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";

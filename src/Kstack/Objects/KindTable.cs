@@ -9,7 +9,7 @@ namespace Kstack.Objects;
 /// discovery serves (<see cref="DiscoverAsync"/>). Lookup accepts what kubectl accepts: kind, plural, short name,
 /// and <c>plural.group</c> / <c>kind.group</c>, case-insensitively.
 /// </summary>
-public sealed class KindTable
+internal sealed class KindTable
 {
     /// <summary>Aggregated discovery (apidiscovery.k8s.io/v2, one request for every group) with the legacy list as fallback.</summary>
     public const string AggregatedAccept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";

@@ -11,7 +11,7 @@ namespace Kstack.Objects;
 /// <c>key in (a,b)</c>, <c>key notin (a,b)</c>, <c>key&gt;1</c>, <c>key&lt;1</c> — with qualified-name keys and
 /// label-value values. A bad selector is a user error naming it, never a crash or a 400 from the server.
 /// </summary>
-public static partial class LabelSelector
+internal static partial class LabelSelector
 {
     /// <summary>Looks like a selector rather than a name: has an operator character or starts with '!'.</summary>
     public static bool LooksLike(string text) =>

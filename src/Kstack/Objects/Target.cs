@@ -3,7 +3,7 @@ using Kstack.Envelope;
 namespace Kstack.Objects;
 
 /// <summary>What a skill accepts as a target: the kinds (in bare-name search order) and whether a label selector may stand for pods.</summary>
-public sealed record TargetRules(string Skill, IReadOnlyList<KindInfo> Kinds, bool Selectors, string Usage)
+internal sealed record TargetRules(string Skill, IReadOnlyList<KindInfo> Kinds, bool Selectors, string Usage)
 {
     /// <summary>"pod, deployment, statefulset …": the accepted kinds as the user types them.</summary>
     public string KindList => string.Join(", ", Kinds.Select(k => k.Kind.ToLowerInvariant()));
@@ -15,7 +15,7 @@ public sealed record TargetRules(string Skill, IReadOnlyList<KindInfo> Kinds, bo
 /// namespaces the account may list unless <c>-n</c> is given), or a label selector (<c>app=web</c>) where the skill
 /// takes several pods. Kind and namespace may be unknown until <see cref="TargetResolver"/> looks.
 /// </summary>
-public sealed record Target(KindInfo? Kind, string? Namespace, string Name, string? Selector = null, string? KindWord = null, bool NamespaceTyped = false)
+internal sealed record Target(KindInfo? Kind, string? Namespace, string Name, string? Selector = null, string? KindWord = null, bool NamespaceTyped = false)
 {
     /// <summary>
     /// Parses the target among a skill's free words. <paramref name="kinds"/> decides whether a first segment is a kind;

@@ -7,7 +7,7 @@ using Kstack.Skills.Shared;
 namespace Kstack.Objects;
 
 /// <summary>The object a target named, as read from the API server.</summary>
-public sealed record Resolved(KindInfo Kind, ObjectRef Ref, JsonElement Object)
+internal sealed record Resolved(KindInfo Kind, ObjectRef Ref, JsonElement Object)
 {
     public string Name => Ref.Name;
 
@@ -22,7 +22,7 @@ public sealed record Resolved(KindInfo Kind, ObjectRef Ref, JsonElement Object)
 /// <c>kind/namespace/name</c>; none is a user error with the closest names. Kinds the built-in table does not know are
 /// looked up in the API server's discovery (custom resources), so the answer can say what was meant.
 /// </summary>
-public sealed class TargetResolver(KubeApi api, string? contextNamespace)
+internal sealed class TargetResolver(KubeApi api, string? contextNamespace)
 {
     public const int MaxListed = 10;
     private readonly List<string> _notes = [];

@@ -4,7 +4,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Panes;
 
 /// <summary>--attach for /logs and /exec: how to open a running kstack session of that mode.</summary>
-public static class PaneAttach
+internal static class PaneAttach
 {
     /// <summary>--attach: the attach command for an existing session of this mode (matching the text when given).</summary>
     public static Env Attach(PaneStore store, string mode, string text)

@@ -19,7 +19,7 @@ namespace Kstack.Panes;
 /// `kstack pane list|read|send|stop`: the only way kstack lets an agent touch a pane, with each session's trust setting
 /// enforced here rather than in prompt text.
 /// </summary>
-public static class PaneCommand
+internal static class PaneCommand
 {
     public const int DefaultLines = 200;
     public const int MaxLines = 1000;

@@ -7,7 +7,7 @@ namespace Kstack.Panes;
 /// An /exec plan as saved under state/plans/ until the user confirms it: what the confirmation will run, in which pane,
 /// for which context and target. Mode "pod" and "debug" name the container; "node" carries the node-shell pod spec.
 /// </summary>
-public sealed record ExecPlan
+internal sealed record ExecPlan
 {
     public string Id { get; init; } = "";
     public string Context { get; init; } = "";
@@ -28,19 +28,19 @@ public sealed record ExecPlan
 }
 
 /// <summary>agent_context of a started pane (the handle, what the agent may do) and of /exec's plan and /logs' pane.</summary>
-public sealed record PaneAgentContext(
+internal sealed record PaneAgentContext(
     string Session, PaneTrust Trust, bool PaneRead, bool PaneSend, string? Mode = null, string? Namespace = null, int? Pods = null);
 
 /// <summary>agent_context of an /exec plan: its id, when it expires and the mode it opens.</summary>
-public sealed record ExecPlanAgentContext(string PlanId, DateTimeOffset Expires, string Mode);
+internal sealed record ExecPlanAgentContext(string PlanId, DateTimeOffset Expires, string Mode);
 
 /// <summary>agent_context of `pane list`.</summary>
-public sealed record PaneListAgentContext(IReadOnlyList<PaneListEntry> Sessions);
+internal sealed record PaneListAgentContext(IReadOnlyList<PaneListEntry> Sessions);
 
-public sealed record PaneListEntry(string Session, string Mode, string Context, PaneTrust Trust, bool PaneRead);
+internal sealed record PaneListEntry(string Session, string Mode, string Context, PaneTrust Trust, bool PaneRead);
 
 /// <summary>agent_context of `pane read`.</summary>
-public sealed record PaneReadAgentContext(string Session, int Lines, int MaxLines);
+internal sealed record PaneReadAgentContext(string Session, int Lines, int MaxLines);
 
 /// <summary>The pane record file (camelCase, as written since panes began) and exec plans (snake_case, like agent_context).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

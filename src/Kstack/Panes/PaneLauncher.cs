@@ -7,7 +7,7 @@ using Kstack.Envelope;
 namespace Kstack.Panes;
 
 /// <summary>Starts recorded tmux sessions and words what the user and the agent get for each trust setting.</summary>
-public static class PaneLauncher
+internal static class PaneLauncher
 {
     /// <summary>Environment a pane command needs from this process (tmux children inherit the server's, not ours).</summary>
     public static Dictionary<string, string> PaneEnvironment()

@@ -7,7 +7,7 @@ namespace Kstack.Panes;
 
 /// <summary>Who may reach a pane through kstack (written as its <see cref="PaneRecord.TrustName"/> in every document).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PaneTrust>))]
-public enum PaneTrust
+internal enum PaneTrust
 {
     /// <summary>The agent may type (pane send) but not read.</summary>
     [JsonStringEnumMemberName("default")] Default,
@@ -17,13 +17,13 @@ public enum PaneTrust
     [JsonStringEnumMemberName("detached")] Detached,
 }
 
-public sealed record PodRef(string Namespace, string Name)
+internal sealed record PodRef(string Namespace, string Name)
 {
     public override string ToString() => $"{Namespace}/{Name}";
 }
 
 /// <summary>One tmux session kstack started: what runs in it, against which cluster, and what it created there.</summary>
-public sealed record PaneRecord
+internal sealed record PaneRecord
 {
     public required string Session { get; init; }
     public required string Mode { get; init; }
@@ -44,7 +44,7 @@ public sealed record PaneRecord
 }
 
 /// <summary>Session records under &lt;root&gt;/state/panes/&lt;session&gt;.json.</summary>
-public sealed class PaneStore(InstallRoot root)
+internal sealed class PaneStore(InstallRoot root)
 {
     public string Dir => Path.Combine(root.StateDir, "panes");
 

@@ -10,7 +10,7 @@ namespace Kstack.Panes;
 /// Exec plans awaiting the user's confirmation, under &lt;root&gt;/state/plans/&lt;id&gt;.json. A plan is single-use,
 /// expires after <see cref="Lifetime"/>, and is bound to the context and target it was made for.
 /// </summary>
-public sealed class PlanStore(InstallRoot root, Func<DateTimeOffset> clock)
+internal sealed class PlanStore(InstallRoot root, Func<DateTimeOffset> clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 

@@ -7,7 +7,7 @@ namespace Kstack.Panes;
 /// The tmux commands kstack uses. Session targets are always exact (`=name`), so a name can never prefix-match
 /// someone else's session. The server is the user's default one (TMUX_TMPDIR / TMUX socket rules apply).
 /// </summary>
-public static class Tmux
+internal static class Tmux
 {
     public sealed record Result(int Exit, string Stdout, string Stderr);
 

@@ -12,7 +12,7 @@ namespace Kstack.Redaction;
 /// <see cref="Redactor"/> knows is replaced by a marker with a short hash of the value, so a change stays visible
 /// and the value does not. Works from the parsed pod, cutting its raw bytes: items without such an entry are copied untouched.
 /// </summary>
-public static partial class EnvRedactor
+internal static partial class EnvRedactor
 {
     public const string MarkerPrefix = "[REDACTED:env sha256:";
 

@@ -6,7 +6,7 @@ namespace Kstack.Redaction;
 /// Replaces credentials in cluster text (logs, messages, pane output) with [REDACTED:&lt;kind&gt;] before anything reaches
 /// an envelope, a cache bundle or the agent. One rule per credential shape, each with a stable kind.
 /// </summary>
-public static partial class Redactor
+internal static partial class Redactor
 {
     public sealed record Rule(string Kind, Regex Pattern, string Replacement);
 

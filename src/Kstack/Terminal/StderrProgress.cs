@@ -5,7 +5,7 @@ namespace Kstack.Terminal;
 /// stdout carries exactly one envelope, and redirected stderr (agents, scripts, tests) stays empty. The line is
 /// overwritten in place every second and erased when the call ends.
 /// </summary>
-public sealed class StderrProgress : IDisposable
+internal sealed class StderrProgress : IDisposable
 {
     public static readonly TimeSpan Delay = TimeSpan.FromSeconds(2);
 

@@ -56,16 +56,16 @@ public class AgentTableTests
     }
 
     [Theory]
-    [InlineData("claude", UserOnlyControl.DisableModelInvocation)]
-    [InlineData("codex", UserOnlyControl.OpenAiPolicyFile)]
-    [InlineData("opencode", UserOnlyControl.None)]
-    [InlineData("cursor", UserOnlyControl.DisableModelInvocation)]
-    [InlineData("factory", UserOnlyControl.DisableModelInvocation)]
-    [InlineData("slate", UserOnlyControl.None)]
-    [InlineData("kiro", UserOnlyControl.None)]
-    [InlineData("hermes", UserOnlyControl.None)]
-    [InlineData("pi", UserOnlyControl.DisableModelInvocation)]
-    public void User_only_control_per_agent(string name, UserOnlyControl control) => Assert.Equal(control, AgentTable.Find(name)!.Control);
+    [InlineData("claude", nameof(UserOnlyControl.DisableModelInvocation))]
+    [InlineData("codex", nameof(UserOnlyControl.OpenAiPolicyFile))]
+    [InlineData("opencode", nameof(UserOnlyControl.None))]
+    [InlineData("cursor", nameof(UserOnlyControl.DisableModelInvocation))]
+    [InlineData("factory", nameof(UserOnlyControl.DisableModelInvocation))]
+    [InlineData("slate", nameof(UserOnlyControl.None))]
+    [InlineData("kiro", nameof(UserOnlyControl.None))]
+    [InlineData("hermes", nameof(UserOnlyControl.None))]
+    [InlineData("pi", nameof(UserOnlyControl.DisableModelInvocation))]
+    public void User_only_control_per_agent(string name, string control) => Assert.Equal(Enum.Parse<UserOnlyControl>(control), AgentTable.Find(name)!.Control);
 
     [Theory]
     [InlineData("claude-foo")]

@@ -111,15 +111,15 @@ public class InstallTargetTests
     }
 
     [Theory]
-    [InlineData("/h/.config/kstack", InstallMode.Global, "/h")]
-    [InlineData("/h/.config/kstack/", InstallMode.Global, "/h")]
-    [InlineData("/p/proj/.kstack", InstallMode.Local, "/p/proj")]
-    [InlineData("/h/.kstack", InstallMode.Local, "/h")]
-    [InlineData("/opt/kstack-root", InstallMode.Global, "/h")]
-    public void Mode_is_derived_from_the_root(string root, InstallMode mode, string agentBase)
+    [InlineData("/h/.config/kstack", nameof(InstallMode.Global), "/h")]
+    [InlineData("/h/.config/kstack/", nameof(InstallMode.Global), "/h")]
+    [InlineData("/p/proj/.kstack", nameof(InstallMode.Local), "/p/proj")]
+    [InlineData("/h/.kstack", nameof(InstallMode.Local), "/h")]
+    [InlineData("/opt/kstack-root", nameof(InstallMode.Global), "/h")]
+    public void Mode_is_derived_from_the_root(string root, string mode, string agentBase)
     {
         var t = InstallTarget.FromRoot(root, AgentHomes.From("/h", _ => null));
-        Assert.Equal(mode, t.Mode);
+        Assert.Equal(Enum.Parse<InstallMode>(mode), t.Mode);
         Assert.Equal(agentBase, t.AgentBase);
     }
 }

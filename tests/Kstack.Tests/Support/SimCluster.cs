@@ -16,7 +16,7 @@ public sealed class SimCluster : IAsyncDisposable
         Dir = dir;
     }
 
-    public SimServer Server { get; }
+    internal SimServer Server { get; }
     public string Dir { get; }
     public string AuditLog => Path.Combine(Dir, "audit.log");
     public string Root => Path.Combine(Dir, "root");

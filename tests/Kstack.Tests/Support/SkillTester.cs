@@ -12,7 +12,7 @@ namespace Kstack.Tests.Support;
 /// out as the fetcher would leave them and the skill's own analysis reads them, so one check costs milliseconds.
 /// The binary-against-simulator tests stay for end to end.
 /// </summary>
-public sealed class SkillTester : IDisposable
+internal sealed class SkillTester : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("kstack-skilltester-").FullName;
     private readonly Dictionary<string, Read<Snapshot>> _results = new();

@@ -12,7 +12,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Skills.AuditSecurity;
 
 /// <summary>/audit-security: RBAC, pod security, service accounts, Secrets' metadata and images, from cached lists.</summary>
-public sealed class AuditSecurityCommand : SnapshotSkillCommand
+internal sealed class AuditSecurityCommand : SnapshotSkillCommand
 {
     public const string FindingsFileName = "audit-security.json";
     public const string ReportFile = "audit-security.report.json";
@@ -177,11 +177,11 @@ internal sealed record PreparedAnalysis(string GitVersion, SecurityAnalysis Anal
 }
 
 /// <summary>The analysis before the user's filters, exemptions and baseline: what the report cache keeps.</summary>
-public sealed record RawAnalysis(string GitVersion, IReadOnlyList<Finding> Findings, IReadOnlyList<ExemptionAsk> Asks,
+internal sealed record RawAnalysis(string GitVersion, IReadOnlyList<Finding> Findings, IReadOnlyList<ExemptionAsk> Asks,
     IReadOnlyDictionary<ObjectRef, string> Manifests, int ObjectsRead);
 
 /// <summary>Exact round trip of a raw analysis for the report cache.</summary>
-public static class RawAnalysisJson
+internal static class RawAnalysisJson
 {
     public static void Write(Utf8JsonWriter w, RawAnalysis r)
     {

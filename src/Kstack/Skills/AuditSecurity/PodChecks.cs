@@ -9,7 +9,7 @@ namespace Kstack.Skills.AuditSecurity;
 using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 /// <summary>Pod checks beyond the Pod Security Standards: Polaris, CIS 5.4/5.6, Kubescape and image hygiene. Pure.</summary>
-public static partial class PodChecks
+internal static partial class PodChecks
 {
     private static readonly string[] RuntimeSockets =
         ["/var/run/docker.sock", "/var/run/docker", "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/run/crio/crio.sock"];

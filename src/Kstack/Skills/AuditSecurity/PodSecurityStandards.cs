@@ -9,13 +9,13 @@ namespace Kstack.Skills.AuditSecurity;
 // Inside the namespace, so it wins over the Kstack.Checks namespace.
 using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
-public enum PssLevel { Privileged = 0, Baseline = 1, Restricted = 2 }
+internal enum PssLevel { Privileged = 0, Baseline = 1, Restricted = 2 }
 
 /// <summary>
 /// The 19 Pod Security Standards checks as the pod-security-admission library evaluates them, for a given policy
 /// minor version (1.NN), over initContainers, containers and ephemeralContainers. Pure: a pod in, hits out.
 /// </summary>
-public static class PodSecurityStandards
+internal static class PodSecurityStandards
 {
     public static readonly IReadOnlyDictionary<CheckInfo, PssLevel> Levels = new Dictionary<CheckInfo, PssLevel>
     {

@@ -6,10 +6,10 @@ using Kstack.Skills.Shared;
 namespace Kstack.Skills.AuditSecurity;
 
 /// <summary>One check hit inside one object, before it is attributed to a subject. Container is null for pod-level fields.</summary>
-public readonly record struct Hit(CheckInfo Check, string Field, string? Observed, string? Container = null);
+internal readonly record struct Hit(CheckInfo Check, string Field, string? Observed, string? Container = null);
 
 /// <summary>A container of a pod spec with the path it sits at (spec.initContainers[0]).</summary>
-public readonly record struct ContainerView(string Kind, int Index, JsonElement Element)
+internal readonly record struct ContainerView(string Kind, int Index, JsonElement Element)
 {
     public string Name => Element.Str("name") ?? "";
     public string Path => $"spec.{Kind}[{Index}]";
@@ -19,7 +19,7 @@ public readonly record struct ContainerView(string Kind, int Index, JsonElement 
 }
 
 /// <summary>Read helpers over a pod (or pod template) object.</summary>
-public static class PodSpecView
+internal static class PodSpecView
 {
     public static readonly string[] ContainerKinds = ["initContainers", "containers", "ephemeralContainers"];
 

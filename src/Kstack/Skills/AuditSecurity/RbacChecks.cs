@@ -10,10 +10,10 @@ namespace Kstack.Skills.AuditSecurity;
 using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 /// <summary>One RBAC finding before rendering: a subject (role, binding or bound subject) and where the right comes from.</summary>
-public sealed record RbacHit(CheckInfo Check, ObjectRef Subject, string Field, string Observed, Audit.Scope Scope);
+internal sealed record RbacHit(CheckInfo Check, ObjectRef Subject, string Field, string Observed, Audit.Scope Scope);
 
 /// <summary>A subject's rules through one binding, already scoped: a RoleBinding grants only namespaced resources.</summary>
-public sealed record Grant(RbacBinding Binding, RbacSubject Subject, IReadOnlyList<RbacRule> Rules, string Via)
+internal sealed record Grant(RbacBinding Binding, RbacSubject Subject, IReadOnlyList<RbacRule> Rules, string Via)
 {
     /// <summary>Whether this grant allows the request; a RoleBinding never grants a cluster-scoped resource, even through "*".</summary>
     public bool Allows(string verb, string group, string resource) =>
@@ -24,7 +24,7 @@ public sealed record Grant(RbacBinding Binding, RbacSubject Subject, IReadOnlyLi
 /// The RBAC graph: bindings → roles (ClusterRole aggregation resolved) → rules, per subject. Static: what is granted,
 /// not what is used. Pure over the four lists; a list that could not be read is null and its checks are skipped.
 /// </summary>
-public sealed class RbacGraph
+internal sealed class RbacGraph
 {
     /// <summary>Cluster-scoped resources: a RoleBinding never grants them, whatever its ClusterRole says.</summary>
     public static readonly HashSet<string> ClusterScoped =
@@ -122,7 +122,7 @@ public sealed class RbacGraph
 }
 
 /// <summary>matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist) of a metav1.LabelSelector.</summary>
-public static class LabelSelector
+internal static class LabelSelector
 {
     public static bool Matches(JsonElement selector, IReadOnlyDictionary<string, string> labels)
     {
@@ -148,7 +148,7 @@ public static class LabelSelector
 }
 
 /// <summary>The RBAC checks over a graph. Pure.</summary>
-public static class RbacChecks
+internal static class RbacChecks
 {
     private static readonly (string Group, string Resource)[] WorkloadCreators =
     [

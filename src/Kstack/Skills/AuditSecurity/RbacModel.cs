@@ -4,7 +4,7 @@ using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.AuditSecurity;
 
-public sealed record RbacRule(IReadOnlyList<string> Verbs, IReadOnlyList<string> ApiGroups, IReadOnlyList<string> Resources,
+internal sealed record RbacRule(IReadOnlyList<string> Verbs, IReadOnlyList<string> ApiGroups, IReadOnlyList<string> Resources,
     IReadOnlyList<string> ResourceNames, IReadOnlyList<string> NonResourceUrls)
 {
     public bool AllWildcard => Verbs.Contains("*") && ApiGroups.Contains("*") && Resources.Contains("*");
@@ -29,7 +29,7 @@ public sealed record RbacRule(IReadOnlyList<string> Verbs, IReadOnlyList<string>
 }
 
 /// <summary>A Role or ClusterRole. Bootstrap roles (label kubernetes.io/bootstrapping=rbac-defaults or a system: name) are the platform's.</summary>
-public sealed record RbacRole(string Kind, string? Namespace, string Name, IReadOnlyList<RbacRule> Rules,
+internal sealed record RbacRole(string Kind, string? Namespace, string Name, IReadOnlyList<RbacRule> Rules,
     IReadOnlyDictionary<string, string> Labels, IReadOnlyList<JsonElement> AggregationSelectors, bool Bootstrap)
 {
     public static RbacRole From(JsonElement e, string kind)
@@ -44,12 +44,12 @@ public sealed record RbacRole(string Kind, string? Namespace, string Name, IRead
     }
 }
 
-public sealed record RbacSubject(string Kind, string Name, string? Namespace)
+internal sealed record RbacSubject(string Kind, string Name, string? Namespace)
 {
     public Objects.ObjectRef Ref => Kind == "ServiceAccount" ? new("ServiceAccount", Namespace, Name) : new(Kind, null, Name);
 }
 
-public sealed record RbacBinding(string Kind, string? Namespace, string Name, string RoleKind, string RoleName,
+internal sealed record RbacBinding(string Kind, string? Namespace, string Name, string RoleKind, string RoleName,
     IReadOnlyList<RbacSubject> Subjects, IReadOnlyDictionary<string, string> Annotations, bool Bootstrap)
 {
     public Objects.ObjectRef Ref => new(Kind, Namespace, Name);

@@ -10,7 +10,7 @@ namespace Kstack.Skills.AuditSecurity;
 using Checks = Kstack.Skills.AuditSecurity.SecurityChecks;
 
 /// <summary>The Pod Security Admission labels of one namespace.</summary>
-public sealed record NamespacePsa(string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations)
+internal sealed record NamespacePsa(string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations)
 {
     public const string Prefix = "pod-security.kubernetes.io/";
     public static readonly string[] Modes = ["enforce", "audit", "warn"];
@@ -41,7 +41,7 @@ public sealed record NamespacePsa(string Name, IReadOnlyDictionary<string, strin
 }
 
 /// <summary>What the checks need of a ServiceAccount: its automount setting and the Secrets it names.</summary>
-public sealed record ServiceAccountFacts(string Namespace, string Name, bool? Automount, IReadOnlyList<string> Secrets)
+internal sealed record ServiceAccountFacts(string Namespace, string Name, bool? Automount, IReadOnlyList<string> Secrets)
 {
     public static ServiceAccountFacts From(JsonElement sa) => new(sa.Str("metadata", "namespace") ?? "", sa.Str("metadata", "name") ?? "",
         PodSpecView.OptBool(sa, "automountServiceAccountToken"),
@@ -49,14 +49,14 @@ public sealed record ServiceAccountFacts(string Namespace, string Name, bool? Au
 }
 
 /// <summary>An in-cluster annotation asking a scanner to skip the object. Reported, never honoured.</summary>
-public sealed record ExemptionRequest(ObjectRef Subject, string Annotation);
+internal sealed record ExemptionRequest(ObjectRef Subject, string Annotation);
 
 /// <summary>
 /// Streams the cluster through the checks: RBAC, namespaces and service accounts first (small), then every pod one at a
 /// time (hits are attributed to the pod's top owner, so a Deployment with 50 replicas is one finding), then Secrets'
 /// metadata. Memory grows with the number of distinct findings, not with the pods read.
 /// </summary>
-public sealed class SecurityAnalysis
+internal sealed class SecurityAnalysis
 {
     public static readonly HashSet<string> SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease"];
 

@@ -5,7 +5,7 @@ using static Kstack.Checks.Severity;
 namespace Kstack.Skills.AuditSecurity;
 
 /// <summary>The /audit-security catalogue. IDs are stable: baselines, exemptions and SARIF alerts key on them.</summary>
-public static class SecurityChecks
+internal static class SecurityChecks
 {
     private static CheckInfo C(string id, string category, Severity severity, string title, string remediation, params string[] standards) =>
         new(id, title, severity, category, remediation, Standards: standards);

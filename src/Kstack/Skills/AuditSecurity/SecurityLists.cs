@@ -4,7 +4,7 @@ using Kstack.Kube;
 namespace Kstack.Skills.AuditSecurity;
 
 /// <summary>The reads /audit-security makes. Secrets are metadata-only (PartialObjectMetadataList): their data is never requested.</summary>
-public static class SecurityLists
+internal static class SecurityLists
 {
     public static readonly ListSpec Namespaces = new("namespaces.json", "namespaces", "/api/v1/namespaces", null, "v1", "Namespace");
     public static readonly ListSpec ServiceAccounts = new("serviceaccounts.json", "serviceaccounts", "/api/v1/serviceaccounts",

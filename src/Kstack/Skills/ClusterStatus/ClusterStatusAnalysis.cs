@@ -3,15 +3,15 @@ using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.ClusterStatus;
 
-public sealed record NodeSummary(int Total, int Ready, int Pressure, int Unschedulable, int ControlPlane, int Worker);
+internal sealed record NodeSummary(int Total, int Ready, int Pressure, int Unschedulable, int ControlPlane, int Worker);
 
-public sealed record PodSummary(int Total, int Ready, int WithRestarts);
+internal sealed record PodSummary(int Total, int Ready, int WithRestarts);
 
 /// <summary>
 /// One row of the Issues block: a check hit (check, subject, field path, observed value, the cluster's message, when the
 /// state began) plus what the row adds (restarts, the top owner, the object's creation). Data only; the renderer makes the text.
 /// </summary>
-public sealed record Issue(
+internal sealed record Issue(
     string CheckId, ObjectRef Subject, string Path, string? Observed, string? Message, string? LastReason, int? ExitCode,
     int Restarts, DateTimeOffset? Since, SinceEvent SinceEvent, DateTimeOffset? Created, string? Owner)
 {
@@ -20,7 +20,7 @@ public sealed record Issue(
 }
 
 /// <summary>The analysed snapshot. Issues holds the top <see cref="MaxKeptIssues"/>; IssuesTotal counts them all.</summary>
-public sealed record ClusterStatusReport(
+internal sealed record ClusterStatusReport(
     string Context, string GitVersion, string Platform, string? Namespace,
     NodeSummary? Nodes, string? NodesUnreadable, PodSummary? Pods, string? PodsUnreadable,
     IReadOnlyList<Issue> Issues, int IssuesTotal, int PodsListed)
@@ -59,7 +59,7 @@ public sealed class PodTally
 }
 
 /// <summary>Pure analysis: facts in, a deterministic ranked report out.</summary>
-public static class ClusterStatusAnalysis
+internal static class ClusterStatusAnalysis
 {
     public static ClusterStatusReport Analyse(
         string context, string gitVersion, string? serverPlatform, string? ns,

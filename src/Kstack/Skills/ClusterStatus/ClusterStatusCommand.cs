@@ -7,7 +7,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Skills.ClusterStatus;
 
 /// <summary>/cluster-status: nodes, pods and a ranked Issues block from a cached snapshot.</summary>
-public sealed class ClusterStatusCommand : SnapshotSkillCommand
+internal sealed class ClusterStatusCommand : SnapshotSkillCommand
 {
     private static readonly IReadOnlyDictionary<string, string> Roles = new Dictionary<string, string>
     {

@@ -3,14 +3,14 @@ using System.Text.Json.Serialization;
 namespace Kstack.Skills.ClusterStatus;
 
 /// <summary>The --json document of /cluster-status (shape documented in skills/cluster-status/SKILL.md.tmpl).</summary>
-public sealed record ClusterStatusDocument(
+internal sealed record ClusterStatusDocument(
     string Context, string KubernetesVersion, string Platform, string? Namespace,
     NodeSummary? Nodes, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NodesUnreadable,
     PodSummary? Pods, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PodsUnreadable,
     int IssuesTotal, IReadOnlyList<IssueDocument> Issues, string CacheDir, bool FromCache);
 
 /// <summary>One issue in the --json document: the hit's data plus the rendered reason and times in seconds.</summary>
-public sealed record IssueDocument(
+internal sealed record IssueDocument(
     string Check, string Kind,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Namespace,
     string Name, string Reason, int Restarts,

@@ -5,7 +5,7 @@ using Kstack.Envelope;
 namespace Kstack.Skills.ClusterStatus;
 
 /// <summary>Text and JSON renderings of a cluster-status report. Cluster-derived text is capped and framed.</summary>
-public static class ClusterStatusRenderer
+internal static class ClusterStatusRenderer
 {
     public const int MaxIssueRows = 5;
     /// <summary>Verbatim text fits in this many columns.</summary>

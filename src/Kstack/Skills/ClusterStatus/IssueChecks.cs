@@ -5,13 +5,13 @@ using Kstack.Skills.Shared;
 namespace Kstack.Skills.ClusterStatus;
 
 /// <summary>Which moment an issue's time counts from: the object's creation, or the start of the state it is in.</summary>
-public enum SinceEvent { Created, NodeNotReady, NodePressure, PodNotReady, Unschedulable, Pending, Failed, Evicted }
+internal enum SinceEvent { Created, NodeNotReady, NodePressure, PodNotReady, Unschedulable, Pending, Failed, Evicted }
 
 /// <summary>
 /// A cluster-status hit: the state observed, when that state began, the cluster's own message about it and, for a
 /// container that died, the last termination's reason and exit code.
 /// </summary>
-public sealed record StateHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, DateTimeOffset? Since, SinceEvent SinceEvent,
+internal sealed record StateHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, DateTimeOffset? Since, SinceEvent SinceEvent,
     string? Message, string? LastReason = null, int? ExitCode = null)
     : CheckHit(Check, Subject, Path, Observed);
 
@@ -19,7 +19,7 @@ public sealed record StateHit(CheckInfo Check, ObjectRef Subject, string Path, s
 /// The cluster-status checklists. A pod is classified by the first pod check that matches (<see cref="Checklist{T}.FirstMatch"/>),
 /// a node by every node check that matches. Rank orders the Issues block (lower first).
 /// </summary>
-public static class IssueChecks
+internal static class IssueChecks
 {
     private const string NodeHealth = "node-health", PodHealth = "pod-health";
 

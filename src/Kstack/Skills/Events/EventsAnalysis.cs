@@ -2,14 +2,14 @@ using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.Events;
 
-public enum EventCategory { Warn, Note, Chatty, Other }
+internal enum EventCategory { Warn, Note, Chatty, Other }
 
 /// <summary>One group; Objects is newest first (trimmed to the shown few once Owner is resolved), ObjectCount counts them all.</summary>
-public sealed record EventGroup(
+internal sealed record EventGroup(
     EventCategory Category, string Type, string Reason, string Kind, string Namespace, long Count,
     DateTimeOffset? First, DateTimeOffset? Last, string Message, IReadOnlyList<string> Objects, int ObjectCount, string? Owner = null);
 
-public sealed record EventsReport(
+internal sealed record EventsReport(
     string Context, string? Namespace, IReadOnlyList<EventGroup> Shown, int HiddenGroups,
     int WarningGroups, int NotableGroups, long SuppressedCount, long OtherTypeCount, DateTimeOffset? OldestLast, int TotalEvents,
     string EventsApi = "")
@@ -19,7 +19,7 @@ public sealed record EventsReport(
 }
 
 /// <summary>Groups events by (type, reason, kind, namespace), classifies and ranks them. Pure.</summary>
-public static class EventsAnalysis
+internal static class EventsAnalysis
 {
     public const int MaxGroups = 25;
 

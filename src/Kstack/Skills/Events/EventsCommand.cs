@@ -8,7 +8,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Skills.Events;
 
 /// <summary>/events: recent events grouped, ranked and deduplicated, with the owner walk cached for follow-ups.</summary>
-public sealed class EventsCommand : SnapshotSkillCommand
+internal sealed class EventsCommand : SnapshotSkillCommand
 {
     public const string OwnersFile = "event-owners.json";
     public const string ReportFile = "events.report.json";

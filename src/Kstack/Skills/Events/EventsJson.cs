@@ -3,11 +3,11 @@ using System.Text.Json.Serialization;
 namespace Kstack.Skills.Events;
 
 /// <summary>The --json document of /events (shape documented in skills/events/SKILL.md.tmpl).</summary>
-public sealed record EventsDocument(
+internal sealed record EventsDocument(
     string Context, string? Namespace, int Events, int WarningGroups, int NotableGroups, int HiddenGroups, long SuppressedNormal,
     IReadOnlyList<EventGroupDocument> Groups);
 
-public sealed record EventGroupDocument(
+internal sealed record EventGroupDocument(
     string Category, string Type, string Reason, string Kind, string Namespace, long Count,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? First,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Last,
@@ -15,7 +15,7 @@ public sealed record EventGroupDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Owner);
 
 /// <summary>One object an event group names, with its owner chain (the owners file beside the events cache).</summary>
-public sealed record EventOwnerDocument(string Namespace, string Kind, string Name, IReadOnlyList<string> Chain);
+internal sealed record EventOwnerDocument(string Namespace, string Kind, string Name, IReadOnlyList<string> Chain);
 
 /// <summary>Source-generated serialisation for the events report cache (exact round trip), the --json document and the owners file.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]

@@ -6,7 +6,7 @@ using Kstack.Envelope;
 namespace Kstack.Skills.Events;
 
 /// <summary>Text and JSON renderings of an events report; text fits in <see cref="Width"/> columns.</summary>
-public static class EventsRenderer
+internal static class EventsRenderer
 {
     public const int ObjectsShown = 3;
 

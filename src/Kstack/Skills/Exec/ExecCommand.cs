@@ -17,7 +17,7 @@ namespace Kstack.Skills.Exec;
 /// /exec: the first call only resolves and returns a plan (target, mode, privileges, exact command, node pod spec) with a
 /// 10-minute id; `--confirm &lt;id&gt;` is the only path that creates a pod or opens a shell.
 /// </summary>
-public sealed class ExecCommand : SkillCommand
+internal sealed class ExecCommand : SkillCommand
 {
     /// <summary>Runs bash when the image has it, else sh; one command, no second round-trip.</summary>
     public const string ShellScript = "command -v bash >/dev/null && exec bash; exec sh";

@@ -5,7 +5,7 @@ using Kstack.Skills.Shared;
 namespace Kstack.Panes;
 
 /// <summary>The hardened node-shell pod: what kstack creates for `exec --node`, and how it recognises its own pods.</summary>
-public static class NodeShell
+internal static class NodeShell
 {
     public const string OwnedByKey = "kstack.kubetail.com/owned-by";
     public const string OwnedByValue = "kstack";

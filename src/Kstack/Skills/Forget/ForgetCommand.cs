@@ -5,7 +5,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Skills.Forget;
 
 /// <summary>/forget: removes a context's cache and learned state (or every context's with --all).</summary>
-public sealed class ForgetCommand : SkillCommand
+internal sealed class ForgetCommand : SkillCommand
 {
     public override SkillDescriptor Descriptor => ForgetSkill.Descriptor;
 

@@ -10,7 +10,7 @@ namespace Kstack.Skills.Investigate;
 /// The full evidence bundle as JSON (schema "investigate/1"), saved in the cache for jq follow-ups. Every cluster string is
 /// redacted and cleaned; Secrets appear by name and existence only, because their data is never requested.
 /// </summary>
-public static class BundleWriter
+internal static class BundleWriter
 {
     public const string Schema = "investigate/1";
 

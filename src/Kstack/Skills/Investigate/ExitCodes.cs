@@ -1,7 +1,7 @@
 namespace Kstack.Skills.Investigate;
 
 /// <summary>What a container exit code means, with the termination reason taken into account (137 OOMKilled vs SIGKILL).</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     private static readonly Dictionary<int, string> Signals = new()
     {

@@ -8,10 +8,10 @@ namespace Kstack.Skills.Investigate;
 /// One likely cause with the evidence that proves it, as shown. Summary and evidence are display-safe: cluster text inside
 /// them is framed (quoted or token-checked) and redacted. Hit keeps the structured data it was rendered from.
 /// </summary>
-public sealed record Finding(string Id, int Rank, string Subject, string Summary, IReadOnlyList<string> Evidence, CheckHit? Hit = null);
+internal sealed record Finding(string Id, int Rank, string Subject, string Summary, IReadOnlyList<string> Evidence, CheckHit? Hit = null);
 
 /// <summary>The English of the /investigate findings, made from the checks' structured hits.</summary>
-public static class FindingRenderer
+internal static class FindingRenderer
 {
     /// <summary>
     /// Rendered findings, ranked by their check's rank. One row per distinct (check, summary): pods of one workload that

@@ -7,59 +7,59 @@ using Kstack.Skills.Shared;
 namespace Kstack.Skills.Investigate;
 
 /// <summary>Events of one reason set on one object: total count (series-aware) and the latest event.</summary>
-public sealed record EventSummary(string Reason, long Count, DateTimeOffset? Last, string Message);
+internal sealed record EventSummary(string Reason, long Count, DateTimeOffset? Last, string Message);
 
 /// <summary>Why an image pull fails, classified from the kubelet's messages.</summary>
-public enum PullFailure { TagNotFound, AccessDenied, RateLimited, Unreachable, InvalidReference, Failing }
+internal enum PullFailure { TagNotFound, AccessDenied, RateLimited, Unreachable, InvalidReference, Failing }
 
-public sealed record OomKilledHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container,
+internal sealed record OomKilledHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container,
     Termination Termination, string? LogLine, bool LastLogLine, EventSummary? BackOff) : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record CrashExitHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, bool Looping,
+internal sealed record CrashExitHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, bool Looping,
     Termination? Termination, string? LogLine, EventSummary? BackOff, EventSummary? LivenessKill) : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record ImagePullHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, PullFailure Cause,
+internal sealed record ImagePullHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, PullFailure Cause,
     EventSummary? PullEvent, EventSummary? BackOff, IReadOnlyList<string> PullSecrets) : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record UnschedulableHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed,
+internal sealed record UnschedulableHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed,
     IReadOnlyList<KeyValuePair<string, string>> WantedRequests, IReadOnlyDictionary<string, string> RequestTotals, EventSummary? Event)
     : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record ContainerConfigHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, EventSummary? Event)
+internal sealed record ContainerConfigHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ContainerView Container, EventSummary? Event)
     : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record MountFailedHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, EventSummary Event, ContainerView? Waiting)
+internal sealed record MountFailedHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, EventSummary Event, ContainerView? Waiting)
     : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record RefMissingHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, RefView Ref) : CheckHit(Check, Subject, Path, Observed);
+internal sealed record RefMissingHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, RefView Ref) : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record NodeUnhealthyHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, NodeFacts Node, IReadOnlyList<string> PodsHere)
+internal sealed record NodeUnhealthyHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, NodeFacts Node, IReadOnlyList<string> PodsHere)
     : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record EvictedHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, string? Message, string? Node, EventSummary? Event)
+internal sealed record EvictedHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, string? Message, string? Node, EventSummary? Event)
     : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record ProbeFailingHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, EventSummary Unhealthy, Condition? Ready,
+internal sealed record ProbeFailingHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, EventSummary Unhealthy, Condition? Ready,
     IReadOnlyList<string> NotReadyContainers, int Restarts, IReadOnlyList<KeyValuePair<string, string>> LogLines) : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record NotReadyHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, Condition? Ready, string? Node)
+internal sealed record NotReadyHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, Condition? Ready, string? Node)
     : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record ServiceNoEndpointsHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ServiceView Service)
+internal sealed record ServiceNoEndpointsHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ServiceView Service)
     : CheckHit(Check, Subject, Path, Observed);
 
-public sealed record PvcNotBoundHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, RefView Claim, EventSummary? Event)
+internal sealed record PvcNotBoundHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, RefView Claim, EventSummary? Event)
     : CheckHit(Check, Subject, Path, Observed);
 
 /// <summary>A workload condition hit (rollout stopped, unavailable) or a StatefulSet stuck between revisions.</summary>
-public sealed record WorkloadHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ObjectView Workload, Condition? Condition, string? Revisions)
+internal sealed record WorkloadHit(CheckInfo Check, ObjectRef Subject, string Path, string? Observed, ObjectView Workload, Condition? Condition, string? Revisions)
     : CheckHit(Check, Subject, Path, Observed);
 
 /// <summary>
 /// The /investigate checklist: small deterministic checks with stable IDs mapping state combinations to likely causes.
 /// They run over every gathered pod and return structured hits; <see cref="FindingRenderer"/> makes the findings' text.
 /// </summary>
-public static partial class Findings
+internal static partial class Findings
 {
     private const string Cause = "likely-cause";
 

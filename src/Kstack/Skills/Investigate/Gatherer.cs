@@ -12,7 +12,7 @@ namespace Kstack.Skills.Investigate;
 /// endpoint counts, referenced ConfigMaps/Secrets/ServiceAccount by metadata only, PVCs and nodes. Every part is optional:
 /// what could not be read is recorded, not fatal.
 /// </summary>
-public sealed class Gatherer(KubeApi api, string context, TimeProvider time)
+internal sealed class Gatherer(KubeApi api, string context, TimeProvider time)
 {
     public const int MaxPods = 50;
     public const int FocusPods = 3;

@@ -11,7 +11,7 @@ namespace Kstack.Skills.Investigate;
 /// /investigate: resolves one pod or workload, gathers a read-only evidence bundle around it, runs the findings checklist,
 /// saves the redacted bundle in the cache and returns a bounded, framed summary for the agent.
 /// </summary>
-public sealed class InvestigateCommand : SkillCommand
+internal sealed class InvestigateCommand : SkillCommand
 {
     public const string BundleDir = "investigate";
 

@@ -10,7 +10,7 @@ namespace Kstack.Skills.Investigate;
 /// The bounded answer for the agent (under <see cref="MaxContent"/> characters): findings with evidence first, then the
 /// chain, containers, events, log excerpts and related objects. Cluster text is framed; detail shrinks until it fits.
 /// </summary>
-public static class InvestigateRenderer
+internal static class InvestigateRenderer
 {
     public const int MaxContent = 5800;
 

@@ -6,7 +6,7 @@ using Kstack.Skills.Shared;
 namespace Kstack.Skills.Investigate;
 
 /// <summary>A workload or owner in the chain, with a one-line status and its conditions.</summary>
-public sealed record ObjectView(string Kind, string Namespace, string Name, string Uid, OwnerRef? Owner, string Status,
+internal sealed record ObjectView(string Kind, string Namespace, string Name, string Uid, OwnerRef? Owner, string Status,
     IReadOnlyList<Condition> Conditions, bool Readable = true, string? StuckRevisions = null)
 {
     public string Ref => $"{Kind}/{Name}";
@@ -43,19 +43,19 @@ public sealed record ObjectView(string Kind, string Namespace, string Name, stri
         (c.Type is "Available" or "Progressing" or "Ready" && c.Status == "False") || (c.Type is "Failed" or "ReplicaFailure" && c.Status == "True"));
 }
 
-public sealed record ChainEvent(EventFacts Facts, string? Uid);
+internal sealed record ChainEvent(EventFacts Facts, string? Uid);
 
-public sealed record LogView(string Pod, string Container, bool Previous, NarrowedLog? Log, string? Error);
+internal sealed record LogView(string Pod, string Container, bool Previous, NarrowedLog? Log, string? Error);
 
-public sealed record ServiceView(string Name, int Ready, int NotReady, string Source, string? Error = null);
+internal sealed record ServiceView(string Name, int Ready, int NotReady, string Source, string? Error = null);
 
 /// <summary>A referenced object: present, missing, or not readable. Secrets and ConfigMaps are known by metadata only.</summary>
-public sealed record RefView(string Kind, string Name, string Status, string? Detail, string Usage, bool Optional, string? Uid = null);
+internal sealed record RefView(string Kind, string Name, string Status, string? Detail, string Usage, bool Optional, string? Uid = null);
 
-public sealed record Unreadable(string Part, string Reason);
+internal sealed record Unreadable(string Part, string Reason);
 
 /// <summary>Everything gathered for one target; the findings and both renderings are computed from it.</summary>
-public sealed record Investigation(
+internal sealed record Investigation(
     string Context, KindInfo Kind, string Namespace, string Name, ObjectView Target,
     IReadOnlyList<ObjectView> Owners, IReadOnlyList<ObjectView> Intermediates, IReadOnlyList<PodView> Pods, int PodsTotal,
     IReadOnlyList<ChainEvent> Events, IReadOnlyList<LogView> Logs, IReadOnlyList<ServiceView> Services,

@@ -5,13 +5,13 @@ using Kstack.Redaction;
 namespace Kstack.Skills.Investigate;
 
 /// <summary>A log excerpt: the lines kept, and the last line that carries a failure marker.</summary>
-public sealed record NarrowedLog(int TotalLines, IReadOnlyList<string> Lines, string? MarkerLine, bool Narrowed);
+internal sealed record NarrowedLog(int TotalLines, IReadOnlyList<string> Lines, string? MarkerLine, bool Narrowed);
 
 /// <summary>
 /// Keeps the lines around failure markers (panic, fatal, Error, Exception, Traceback, OOM, failed) plus the tail of the
 /// log, at most <see cref="MaxLines"/>, nearest the end winning. Everything is redacted and cleaned first.
 /// </summary>
-public static partial class LogNarrower
+internal static partial class LogNarrower
 {
     public const int MaxLines = 40;
     public const int MaxLineChars = 2000;

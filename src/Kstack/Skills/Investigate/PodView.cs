@@ -3,10 +3,10 @@ using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.Investigate;
 
-public sealed record Termination(string? Reason, int? ExitCode, int? Signal, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Message);
+internal sealed record Termination(string? Reason, int? ExitCode, int? Signal, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Message);
 
 /// <summary>One container's spec essentials and status.</summary>
-public sealed record ContainerView(
+internal sealed record ContainerView(
     string Name, bool Init, string Image, bool Ready, int Restarts, string State, string? Reason, string? Message,
     DateTimeOffset? Since, Termination? Terminated, Termination? Last,
     IReadOnlyDictionary<string, string> Limits, IReadOnlyDictionary<string, string> Requests)
@@ -20,10 +20,10 @@ public sealed record ContainerView(
     public bool HasRun => State is "running" or "terminated" || Last is not null || Restarts > 0;
 }
 
-public sealed record Condition(string Type, string Status, string? Reason, string? Message, DateTimeOffset? Since);
+internal sealed record Condition(string Type, string Status, string? Reason, string? Message, DateTimeOffset? Since);
 
 /// <summary>A pod's essentials for the bundle and the findings.</summary>
-public sealed record PodView(
+internal sealed record PodView(
     string Namespace, string Name, string Uid, string Phase, string? Reason, string? Message, string? NodeName,
     DateTimeOffset? Created, IReadOnlyDictionary<string, string> Labels, OwnerRef? Owner, IReadOnlyList<Condition> Conditions,
     IReadOnlyList<ContainerView> Containers, PodRefs Refs, IReadOnlyDictionary<string, string> RequestTotals)
@@ -102,10 +102,10 @@ public sealed record PodView(
         new(t.Str("reason"), (int?)t.Long("exitCode"), (int?)t.Long("signal"), t.Time("startedAt"), t.Time("finishedAt"), t.Str("message"));
 }
 
-public sealed record PodRef(string Kind, string Name, string Usage, bool Optional);
+internal sealed record PodRef(string Kind, string Name, string Usage, bool Optional);
 
 /// <summary>Objects a pod spec refers to by name: ConfigMaps, Secrets, PVCs and the ServiceAccount.</summary>
-public sealed record PodRefs(IReadOnlyList<PodRef> Items, string ServiceAccount)
+internal sealed record PodRefs(IReadOnlyList<PodRef> Items, string ServiceAccount)
 {
     public static PodRefs From(JsonElement? spec)
     {

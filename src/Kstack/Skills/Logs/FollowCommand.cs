@@ -9,7 +9,7 @@ namespace Kstack.Skills.Logs;
 /// `kstack logs follow …`: runs <see cref="LogFollower"/> in the foreground of a pane (it writes lines to the terminal,
 /// not an envelope); exit 0 when stopped, 2 on a bad query. /logs builds its arguments with <see cref="LogQuery.FollowArgs"/>.
 /// </summary>
-public static class FollowCommand
+internal static class FollowCommand
 {
     private static readonly Option<string?> Context = new("--context") { Description = "The pinned context (required)" };
     private static readonly Option<string?> Namespace = new("--namespace") { Description = "The namespace (required)" };

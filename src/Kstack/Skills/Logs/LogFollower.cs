@@ -13,7 +13,7 @@ namespace Kstack.Skills.Logs;
 /// (follow=true), prefixes each line with namespace/pod/container, filters with --grep client-side, reconnects when a
 /// stream ends, and picks up new pods through a watch on the selector.
 /// </summary>
-public sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
+internal sealed class LogFollower(KubeApi api, LogQuery query, TextWriter output)
 {
     private readonly Dictionary<(string Pod, string Container), Task> _streams = new();
     private readonly object _outLock = new();

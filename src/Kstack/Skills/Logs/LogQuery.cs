@@ -8,7 +8,7 @@ using Kstack.Skills.Shared;
 namespace Kstack.Skills.Logs;
 
 /// <summary>What a log follower streams: one namespace, named pods or a label selector (empty = every pod), filters.</summary>
-public sealed record LogQuery
+internal sealed record LogQuery
 {
     public required string Namespace { get; init; }
     public IReadOnlyList<string> Pods { get; init; } = [];

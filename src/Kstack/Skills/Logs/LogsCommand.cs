@@ -13,7 +13,7 @@ namespace Kstack.Skills.Logs;
 /// /logs: resolves a target to pods, states the query, and starts `kstack logs follow` (or kubetail) in a recorded
 /// tmux pane with the requested trust setting.
 /// </summary>
-public sealed class LogsCommand : SkillCommand
+internal sealed class LogsCommand : SkillCommand
 {
     public override SkillDescriptor Descriptor => LogsSkill.Descriptor;
 

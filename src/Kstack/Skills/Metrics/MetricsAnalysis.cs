@@ -4,19 +4,19 @@ using Kstack.Skills.Shared;
 namespace Kstack.Skills.Metrics;
 
 /// <summary>One table row (a pod, a container or a node) with CPU (cores) and memory (bytes) statistics.</summary>
-public sealed record UsageRow(string Namespace, string Name, string? Workload, UsageStats? Cpu, UsageStats? Memory)
+internal sealed record UsageRow(string Namespace, string Name, string? Workload, UsageStats? Cpu, UsageStats? Memory)
 {
     public UsageStats? Of(MetricKind kind) => kind == MetricKind.Cpu ? Cpu : Memory;
 }
 
 /// <summary>Requests and limits of one pod (containers summed); null parts are unset.</summary>
-public sealed record PodResources(double? RequestCpu, double? RequestMemory, double? LimitCpu, double? LimitMemory, bool Uniform);
+internal sealed record PodResources(double? RequestCpu, double? RequestMemory, double? LimitCpu, double? LimitMemory, bool Uniform);
 
 /// <summary>
 /// The report. For node rows, <paramref name="Nodes"/> holds every node of the cluster (allocatable and readiness), so
 /// a node without usage data is listed as such, and <paramref name="Queries"/> the node-level PromQL that was run.
 /// </summary>
-public sealed record MetricsReport(
+internal sealed record MetricsReport(
     string Context, ResolvedTarget Target, string Source, string? Prometheus, TimeSpan? Window, TimeSpan? Step, MetricKind By, int Top,
     string RowKind, UsageRow? Total, IReadOnlyList<UsageRow> Rows, int RowCount, PodResources? Resources, IReadOnlyList<string> Notes,
     IReadOnlyList<NodeCapacity>? Nodes = null, IReadOnlyList<string>? Queries = null)
@@ -34,7 +34,7 @@ public sealed record MetricsReport(
 }
 
 /// <summary>A node's allocatable CPU (cores) and memory (bytes), and whether it is Ready.</summary>
-public sealed record NodeCapacity(string Name, double? AllocatableCpu, double? AllocatableMemory, string Ready)
+internal sealed record NodeCapacity(string Name, double? AllocatableCpu, double? AllocatableMemory, string Ready)
 {
     public static NodeCapacity From(JsonElement node)
     {
@@ -49,7 +49,7 @@ public sealed record NodeCapacity(string Name, double? AllocatableCpu, double? A
 }
 
 /// <summary>Pure steps between fetched data and the report.</summary>
-public static class MetricsAnalysis
+internal static class MetricsAnalysis
 {
     public const int MaxTop = 10;
 

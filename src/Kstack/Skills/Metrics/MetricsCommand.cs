@@ -14,7 +14,7 @@ namespace Kstack.Skills.Metrics;
 /// /metrics: CPU and memory usage for a pod, workload, node, namespace or the cluster, from Prometheus through the API
 /// server's service proxy (p50/p95/max over a window) or metrics-server (point-in-time). Read-only GETs only.
 /// </summary>
-public sealed class MetricsCommand : SkillCommand
+internal sealed class MetricsCommand : SkillCommand
 {
     public const string InstallHint = "kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml";
 

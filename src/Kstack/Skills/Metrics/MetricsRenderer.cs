@@ -7,7 +7,7 @@ using Kstack.Json;
 namespace Kstack.Skills.Metrics;
 
 /// <summary>Text and --json renderings of a <see cref="MetricsReport"/>; cluster names are framed as data.</summary>
-public static class MetricsRenderer
+internal static class MetricsRenderer
 {
     /// <summary>Every line fits in this many columns: names are never cut (a long one gets a line of its own), workloads wrap.</summary>
     public const int Width = 120;

@@ -5,7 +5,7 @@ using Kstack.Skills.Shared;
 namespace Kstack.Skills.Metrics;
 
 /// <summary>A Prometheus reached through the API server's service proxy: &lt;namespace&gt;/&lt;service&gt;:&lt;port&gt;.</summary>
-public sealed record PrometheusTarget(string Namespace, string Service, int Port)
+internal sealed record PrometheusTarget(string Namespace, string Service, int Port)
 {
     public override string ToString() => $"{Namespace}/{Service}:{Port}";
 
@@ -30,7 +30,7 @@ public sealed record PrometheusTarget(string Namespace, string Service, int Port
 }
 
 /// <summary>What a Service offers for Prometheus detection.</summary>
-public sealed record ServiceFacts(string Namespace, string Name, IReadOnlyDictionary<string, string> Labels, bool Headless, IReadOnlyList<int> Ports)
+internal sealed record ServiceFacts(string Namespace, string Name, IReadOnlyDictionary<string, string> Labels, bool Headless, IReadOnlyList<int> Ports)
 {
     public static ServiceFacts From(JsonElement svc) => new(
         svc.Str("metadata", "namespace") ?? "", svc.Str("metadata", "name") ?? "",
@@ -40,7 +40,7 @@ public sealed record ServiceFacts(string Namespace, string Name, IReadOnlyDictio
 }
 
 /// <summary>The detected sources, cached per context in state.</summary>
-public sealed record DetectedSources(bool MetricsServer, PrometheusTarget? Prometheus, string? PrometheusNote, DateTimeOffset DetectedAt,
+internal sealed record DetectedSources(bool MetricsServer, PrometheusTarget? Prometheus, string? PrometheusNote, DateTimeOffset DetectedAt,
     string? MetricsServerNote = null)
 {
     public const string StateKey = "metrics-sources.json";
@@ -79,7 +79,7 @@ public sealed record DetectedSources(bool MetricsServer, PrometheusTarget? Prome
 }
 
 /// <summary>Prometheus detection rules (pure).</summary>
-public static class PrometheusDetection
+internal static class PrometheusDetection
 {
     public const int DefaultPort = 9090;
 

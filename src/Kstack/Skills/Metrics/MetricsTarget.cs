@@ -7,10 +7,10 @@ using Kstack.Skills.Shared;
 
 namespace Kstack.Skills.Metrics;
 
-public enum TargetKind { Cluster, Namespace, Pod, Workload, Node, Nodes }
+internal enum TargetKind { Cluster, Namespace, Pod, Workload, Node, Nodes }
 
 /// <summary>What the user asked about, before it is checked against the cluster.</summary>
-public sealed record TargetRequest(string? Kind, string? Namespace, IReadOnlyList<string> Names, bool AllNodes)
+internal sealed record TargetRequest(string? Kind, string? Namespace, IReadOnlyList<string> Names, bool AllNodes)
 {
     /// <summary>The kinds a metrics target may name; pods and workloads resolve to pods, nodes and namespaces to the pods on or in them.</summary>
     public static readonly TargetRules Rules = new("metrics", [.. KindInfo.PodsAndWorkloads, KindInfo.Node, KindInfo.Namespace], Selectors: false,
@@ -69,7 +69,7 @@ public sealed record TargetRequest(string? Kind, string? Namespace, IReadOnlyLis
 }
 
 /// <summary>A pod as the metrics skill needs it: placement, owner and the per-container requests and limits.</summary>
-public sealed record MetricsPod(string Namespace, string Name, string Node, string Phase, OwnerRef? Owner, string? PodTemplateHash,
+internal sealed record MetricsPod(string Namespace, string Name, string Node, string Phase, OwnerRef? Owner, string? PodTemplateHash,
     IReadOnlyList<ContainerResources> Containers)
 {
     public string Key => Namespace + "/" + Name;
@@ -82,10 +82,10 @@ public sealed record MetricsPod(string Namespace, string Name, string Node, stri
             UsageFormat.Quantity(c.Str("resources", "limits", "cpu")), UsageFormat.Quantity(c.Str("resources", "limits", "memory")))).ToList());
 }
 
-public sealed record ContainerResources(string Name, double? RequestCpu, double? RequestMemory, double? LimitCpu, double? LimitMemory);
+internal sealed record ContainerResources(string Name, double? RequestCpu, double? RequestMemory, double? LimitCpu, double? LimitMemory);
 
 /// <summary>The resolved target: its kind and identity, and the pods whose usage it is made of.</summary>
-public sealed record ResolvedTarget(TargetKind Kind, string? Namespace, string? Name, string? WorkloadKind, IReadOnlyList<MetricsPod> Pods)
+internal sealed record ResolvedTarget(TargetKind Kind, string? Namespace, string? Name, string? WorkloadKind, IReadOnlyList<MetricsPod> Pods)
 {
     public string Label => Kind switch
     {
@@ -99,7 +99,7 @@ public sealed record ResolvedTarget(TargetKind Kind, string? Namespace, string? 
 }
 
 /// <summary>Resolves a <see cref="TargetRequest"/> against the pods the user may list (pure), with the shared matching rules.</summary>
-public static class MetricsTargets
+internal static class MetricsTargets
 {
     private static readonly string[] WorkloadKinds = KindInfo.Workloads.Select(k => k.Kind).ToArray();
 

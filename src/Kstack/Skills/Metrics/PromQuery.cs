@@ -10,7 +10,7 @@ namespace Kstack.Skills.Metrics;
 /// G = namespace, pod[, container]; M excludes the pause container and empty container label. Node rows use the same two
 /// metrics on the root cgroup (<c>{id="/"}</c>) grouped by node.
 /// </summary>
-public static class PromQueryBuilder
+internal static class PromQueryBuilder
 {
     public const string RateWindow = "5m";
 
@@ -69,13 +69,13 @@ public static class PromQueryBuilder
 }
 
 /// <summary>One series of a matrix answer laid onto the evaluation grid (NaN where Prometheus returned no point).</summary>
-public sealed record PromSeries(IReadOnlyDictionary<string, string> Labels, double[] Values)
+internal sealed record PromSeries(IReadOnlyDictionary<string, string> Labels, double[] Values)
 {
     public string Label(string name) => Labels.TryGetValue(name, out var v) ? v : "";
 }
 
 /// <summary>Reads Prometheus API answers (status, resultType matrix) without trusting their shape.</summary>
-public static class PromResponse
+internal static class PromResponse
 {
     /// <summary>Parses a matrix body onto the grid start, start+step, …, end; a Prometheus error becomes the message.</summary>
     public static (List<PromSeries>? Series, string? Error) ReadMatrix(JsonElement root, long start, long end, TimeSpan step)

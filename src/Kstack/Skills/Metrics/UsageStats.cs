@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Kstack.Skills.Metrics;
 
 /// <summary>p50, p95 and max over the samples present in a window (nearest-rank), plus the trend line.</summary>
-public sealed record UsageStats(double P50, double P95, double Max, int Samples, string Trend)
+internal sealed record UsageStats(double P50, double P95, double Max, int Samples, string Trend)
 {
     /// <summary>
     /// Nearest-rank percentile: the value at 1-based rank ceil(p/100 · n) of the ascending samples (no interpolation),
@@ -26,7 +26,7 @@ public sealed record UsageStats(double P50, double P95, double Max, int Samples,
 }
 
 /// <summary>A one-line trend: ▁▂▃▄▅▆▇█ scaled from 0 to the series maximum, '·' where the window has no sample.</summary>
-public static class Sparkline
+internal static class Sparkline
 {
     public const int DefaultWidth = 30;
     private const string Levels = "▁▂▃▄▅▆▇█";
@@ -66,7 +66,7 @@ public static class Sparkline
 }
 
 /// <summary>Usage figures as kubectl top prints them: CPU in millicores, memory in Mi.</summary>
-public static class UsageFormat
+internal static class UsageFormat
 {
     public static string Cpu(double cores) => Math.Round(cores * 1000).ToString("0", CultureInfo.InvariantCulture) + "m";
 
@@ -79,4 +79,4 @@ public static class UsageFormat
         !string.IsNullOrWhiteSpace(text) && Shared.Quantity.TryParse(text, out var value) ? (double)value : null;
 }
 
-public enum MetricKind { Cpu, Memory }
+internal enum MetricKind { Cpu, Memory }

@@ -6,7 +6,7 @@ using Kstack.Kube;
 namespace Kstack.Skills.Shared;
 
 /// <summary>Builds the compact JSON carried in agent_context (cache paths, file names, counts): structured metadata only.</summary>
-public static class AgentContext
+internal static class AgentContext
 {
     public static string Build(Action<Utf8JsonWriter> body)
     {

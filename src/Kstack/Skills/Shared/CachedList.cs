@@ -4,7 +4,7 @@ using Kstack.Kube;
 namespace Kstack.Skills.Shared;
 
 /// <summary>Streams the items of a cached List file, one parsed item at a time.</summary>
-public static class CachedList
+internal static class CachedList
 {
     /// <summary>The (path, item kind) of each of these snapshots that has a file, for owner indexes.</summary>
     public static IEnumerable<(string Path, string Kind)> Files(IReadOnlyDictionary<string, Read<Snapshot>> results, params ListSpec[] specs) =>

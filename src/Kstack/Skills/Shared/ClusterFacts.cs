@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Kstack.Skills.Shared;
 
-public sealed record NodeFacts(
+internal sealed record NodeFacts(
     string Name, string ReadyStatus, string? ReadyReason, string? ReadyMessage, IReadOnlyList<string> Pressures,
     bool Unschedulable, string Role, DateTimeOffset? Created, string? PressureMessage = null,
     DateTimeOffset? ReadySince = null, DateTimeOffset? PressureSince = null)
@@ -42,7 +42,7 @@ public sealed record NodeFacts(
     }
 }
 
-public sealed record PodFacts(
+internal sealed record PodFacts(
     string Namespace, string Name, string Phase, int Containers, int ReadyContainers, int StatusCount, int Restarts,
     string? WaitingReason, string? WaitingMessage, string? LastTerminatedReason, int? LastExitCode,
     string? StatusReason, string? StatusMessage, bool Unschedulable, string? SchedulingMessage,

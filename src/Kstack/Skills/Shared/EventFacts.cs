@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Kstack.Skills.Shared;
 
 /// <summary>One event, normalised across core v1 and events.k8s.io/v1 (eventTime/series as well as lastTimestamp).</summary>
-public sealed record EventFacts(
+internal sealed record EventFacts(
     string Type, string Reason, string Kind, string Namespace, string ObjectNamespace, string ObjectName,
     long Count, DateTimeOffset? First, DateTimeOffset? Last, string Message, string ApiVersion = "")
 {

@@ -4,7 +4,7 @@ using Kstack.Kube;
 namespace Kstack.Skills.Shared;
 
 /// <summary>The sentence that says whether the summary came from a fresh fetch or the cache.</summary>
-public static class Freshness
+internal static class Freshness
 {
     public static string Sentence(IEnumerable<Read<Snapshot>> results, string ttlText, DateTime utcNow)
     {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Kstack.Skills.Shared;
 
 /// <summary>Null-safe readers for fields of Kubernetes objects.</summary>
-public static class JsonFacts
+internal static class JsonFacts
 {
     public static JsonElement? Get(this JsonElement e, params string[] path)
     {

@@ -1,7 +1,7 @@
 namespace Kstack.Skills.Shared;
 
 /// <summary>Closest names by edit distance, with names that contain the query (or are contained in it) first.</summary>
-public static class NameSuggestions
+internal static class NameSuggestions
 {
     public static IReadOnlyList<T> Closest<T>(string query, IEnumerable<T> items, Func<T, string> name, int max)
     {

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Kstack.Skills.Shared;
 
-public sealed record OwnerRef(string Kind, string Name)
+internal sealed record OwnerRef(string Kind, string Name)
 {
     public override string ToString() => $"{Kind}/{Name}";
 }
@@ -12,7 +12,7 @@ public sealed record OwnerRef(string Kind, string Name)
 /// StatefulSet, DaemonSet. ReplicaSet and Job owners come from metadata-only lists; without them the ReplicaSet's
 /// Deployment is derived from the pod-template-hash suffix.
 /// </summary>
-public sealed class OwnerIndex
+internal sealed class OwnerIndex
 {
     private readonly Dictionary<(string Ns, string Kind, string Name), OwnerRef> _parents = new();
     private readonly Dictionary<(string Ns, string Name), string> _hashes = new();

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Kstack.Skills.Shared;
 
 /// <summary>Kubernetes resource quantities (512Mi, 500m, 4, 1e3) as decimals, for summing requests across containers.</summary>
-public static class Quantity
+internal static class Quantity
 {
     private static readonly (string Suffix, decimal Factor)[] Suffixes =
     [

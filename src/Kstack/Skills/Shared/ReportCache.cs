@@ -8,7 +8,7 @@ namespace Kstack.Skills.Shared;
 /// Caches a skill's computed report beside the lists it came from, stamped with each input file's length and write
 /// time. A cache hit then costs a few kilobytes of JSON instead of re-reading megabytes of lists.
 /// </summary>
-public static class ReportCache
+internal static class ReportCache
 {
     /// <summary>Stamps the inputs before they are read, so a report is never stamped newer than the data it saw.</summary>
     public static IReadOnlyList<(string Name, string Stamp)> Stamp(IReadOnlyDictionary<string, Read<Snapshot>> inputs) => Stamps(inputs).ToList();

@@ -3,7 +3,7 @@ using Kstack.Commands;
 namespace Kstack.Skills.Shared;
 
 /// <summary>--timeout: how long one API request may take (default 20s, at most 1d: timers cannot wait past ~49.7 days).</summary>
-public static class RequestTimeout
+internal static class RequestTimeout
 {
     public const string Default = "20s";
 

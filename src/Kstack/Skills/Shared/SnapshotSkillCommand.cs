@@ -6,7 +6,7 @@ using Kstack.Kube;
 namespace Kstack.Skills.Shared;
 
 /// <summary>A skill that reads cached list snapshots and caches the report it computes from them.</summary>
-public abstract class SnapshotSkillCommand : SkillCommand
+internal abstract class SnapshotSkillCommand : SkillCommand
 {
     /// <summary>Brings the given lists up to the run's TTL in the run's snapshot directory (the API client is built only if needed).</summary>
     protected static async Task<(string Dir, IReadOnlyDictionary<string, Read<Snapshot>> Results)> FetchAsync(

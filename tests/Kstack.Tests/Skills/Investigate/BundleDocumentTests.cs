@@ -49,7 +49,7 @@ public class BundleDocumentTests
           {"type":"MemoryPressure","status":"True","reason":"KubeletHasInsufficientMemory","message":"kubelet has insufficient memory available"}]}}
         """;
 
-    public static Investigation Fixture()
+    internal static Investigation Fixture()
     {
         var inv = SkillTester.Investigation(
             pods: [PodJson], events: [EventJson], nodes: [NodeJson], workloads: [("Deployment", DeploymentJson)],

@@ -12,7 +12,7 @@ public class MetricsJsonTests
     private static MetricsPod Pod(string name) => new("orders", name, "w-1", "Running", null, "7c9",
         [new ContainerResources("app", 0.25, 256 * 1024 * 1024, 1, 512 * 1024 * 1024)]);
 
-    public static MetricsReport Windowed() => new(
+    internal static MetricsReport Windowed() => new(
         "kind-\"demo\"", new ResolvedTarget(TargetKind.Workload, "orders", "ledger", "Deployment", [Pod("ledger-a"), Pod("ledger-b")]),
         "prometheus", "monitoring/prometheus:9090", TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), MetricKind.Memory, 5, "pod",
         new UsageRow("", "", null, new UsageStats(0.123456789, 0.2, 0.31, 60, "▁▂▃"), new UsageStats(300e6, 310e6, 320.5e6, 60, "▃▃▃")),
@@ -20,7 +20,7 @@ public class MetricsJsonTests
          new UsageRow("orders", "ledger-b", null, null, new UsageStats(1, 2, 3, 1, "▁"))],
         2, new PodResources(0.25, 268435456, null, 536870912, true), ["Prometheus says \"hi\"", "second note"]);
 
-    public static MetricsReport PointInTime() => new(
+    internal static MetricsReport PointInTime() => new(
         "demo", new ResolvedTarget(TargetKind.Nodes, null, null, null, []), "metrics-server", null, null, null, MetricKind.Cpu, 10, "node",
         null, [new UsageRow("", "w-1", null, new UsageStats(0.5, 0.5, 0.5, 1, ""), new UsageStats(1e9, 1e9, 1e9, 1, ""))], 1, null, []);
 
