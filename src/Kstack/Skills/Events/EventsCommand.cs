@@ -39,18 +39,9 @@ internal sealed class EventsCommand : SnapshotSkillCommand
             () => AnalyseAsync(run, results, eventFacts, ownerFacts, ownersPath, ct), EventsJson.Default.EventsReport);
         var now = DateTimeOffset.UtcNow;
 
-        var agentContext = AgentContext.Build(w =>
-        {
-            AgentContext.WriteCache(w, dir, results, Roles);
-            w.WriteString("owners_file", ownersPath);
-            w.WriteString("events_api", report.EventsApi);
-            w.WriteStartObject("counts");
-            w.WriteNumber("events", report.TotalEvents);
-            w.WriteNumber("warning_groups", report.WarningGroups);
-            w.WriteNumber("notable_groups", report.NotableGroups);
-            w.WriteNumber("suppressed", report.SuppressedCount);
-            w.WriteEndObject();
-        });
+        var cache = AgentContext.Cache(results, Roles);
+        var agentContext = Kstack.Json.Dto.Serialize(new EventsAgentContext(dir, cache.Files, cache.Unreadable, cache.Stale, ownersPath, report.EventsApi,
+            new EventsCounts(report.TotalEvents, report.WarningGroups, report.NotableGroups, report.SuppressedCount)), EventsAgentJson.Default.EventsAgentContext);
         return run.Json
             ? Env.Agent(EventsRenderer.Json(report, now), agentContext)
             : Env.Verbatim(EventsRenderer.Text(report, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), now), agentContext);

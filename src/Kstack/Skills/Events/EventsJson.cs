@@ -23,3 +23,15 @@ internal sealed record EventOwnerDocument(string Namespace, string Kind, string 
 [JsonSerializable(typeof(EventsDocument))]
 [JsonSerializable(typeof(List<EventOwnerDocument>))]
 internal sealed partial class EventsJson : JsonSerializerContext;
+
+/// <summary>agent_context of /events: the cache files (<see cref="Shared.AgentContext.Cache"/>), the owners file, the events API and counts.</summary>
+internal sealed record EventsAgentContext(
+    string CacheDir, IReadOnlyDictionary<string, string> Files, IReadOnlyDictionary<string, string> Unreadable, IReadOnlyDictionary<string, string>? Stale,
+    string OwnersFile, string EventsApi, EventsCounts Counts);
+
+internal sealed record EventsCounts(int Events, int WarningGroups, int NotableGroups, long Suppressed);
+
+/// <summary>agent_context keys are snake_case, as in every skill's agent_context.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EventsAgentContext))]
+internal sealed partial class EventsAgentJson : JsonSerializerContext;

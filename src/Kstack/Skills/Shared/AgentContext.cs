@@ -5,6 +5,10 @@ using Kstack.Kube;
 
 namespace Kstack.Skills.Shared;
 
+/// <summary>The cache files of a snapshot skill by role, the lists that could not be read, and those kept stale.</summary>
+internal sealed record CacheFiles(IReadOnlyDictionary<string, string> Files, IReadOnlyDictionary<string, string> Unreadable,
+    IReadOnlyDictionary<string, string>? Stale);
+
 /// <summary>Builds the compact JSON carried in agent_context (cache paths, file names, counts): structured metadata only.</summary>
 internal static class AgentContext
 {
@@ -20,26 +24,42 @@ internal static class AgentContext
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>"cache_dir", "files" (role → file name, available ones only) and "unreadable" (role → reason).</summary>
+    /// <summary>
+    /// The cache part of a snapshot skill's agent_context: "files" (role → file name, available ones only), "unreadable"
+    /// (role → reason) and "stale" (role → why a list was kept from an earlier fetch), null when none is.
+    /// </summary>
+    public static CacheFiles Cache(IReadOnlyDictionary<string, Read<Snapshot>> results, IReadOnlyDictionary<string, string> roles)
+    {
+        Dictionary<string, string> files = new(), unreadable = new(), stale = new();
+        foreach (var (role, file) in roles)
+        {
+            if (!results.TryGetValue(file, out var r)) continue;
+            if (!r.HasValue) unreadable[role] = Unreadable(r);
+            else
+            {
+                files[role] = file;
+                // Kept from an earlier fetch because the refresh was denied: usable, but not current.
+                if (!r.Ok) stale[role] = Unreadable(r);
+            }
+        }
+        return new CacheFiles(files, unreadable, stale.Count > 0 ? stale : null);
+    }
+
+    /// <summary>"cache_dir", then <see cref="Cache"/>'s three parts, for an agent_context still written with Utf8JsonWriter.</summary>
     public static void WriteCache(Utf8JsonWriter w, string dir, IReadOnlyDictionary<string, Read<Snapshot>> results, IReadOnlyDictionary<string, string> roles)
     {
+        var cache = Cache(results, roles);
         w.WriteString("cache_dir", dir);
-        w.WriteStartObject("files");
-        foreach (var (role, file) in roles)
-            if (results.TryGetValue(file, out var r) && r.HasValue) w.WriteString(role, file);
+        Map(w, "files", cache.Files);
+        Map(w, "unreadable", cache.Unreadable);
+        if (cache.Stale is { } stale) Map(w, "stale", stale);
+    }
+
+    private static void Map(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> map)
+    {
+        w.WriteStartObject(name);
+        foreach (var (k, v) in map) w.WriteString(k, v);
         w.WriteEndObject();
-        w.WriteStartObject("unreadable");
-        foreach (var (role, file) in roles)
-            if (results.TryGetValue(file, out var r) && !r.HasValue) w.WriteString(role, Unreadable(r));
-        w.WriteEndObject();
-        if (roles.Any(p => results.TryGetValue(p.Value, out var r) && r is { HasValue: true, Ok: false }))
-        {
-            // Kept from an earlier fetch because the refresh was denied: usable, but not current.
-            w.WriteStartObject("stale");
-            foreach (var (role, file) in roles)
-                if (results.TryGetValue(file, out var r) && r is { HasValue: true, Ok: false }) w.WriteString(role, Unreadable(r));
-            w.WriteEndObject();
-        }
     }
 
     /// <summary>
