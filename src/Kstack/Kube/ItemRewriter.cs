@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Kstack.Kube;
 
 /// <summary>One replacement in an item's raw bytes: [Start, End) becomes Replacement (empty to drop the range).</summary>
-public readonly record struct ByteCut(int Start, int End, byte[] Replacement);
+internal readonly record struct ByteCut(int Start, int End, byte[] Replacement);
 
 /// <summary>
 /// Copies one list item as kubectl -o json shows it: apiVersion and kind added when the server left them out,

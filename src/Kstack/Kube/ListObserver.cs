@@ -7,7 +7,7 @@ namespace Kstack.Kube;
 /// has its facts when the last page lands instead of reading the file again. Only pages that passed the read (a
 /// retried attempt never reaches it) are seen, in order; a list restarted from a fresh snapshot starts over.
 /// </summary>
-public abstract class ListObserver(ListSpec spec)
+internal abstract class ListObserver(ListSpec spec)
 {
     /// <summary>The list observed (matched by its cache file, so a fallback list counts as the same).</summary>
     public ListSpec Spec { get; } = spec;

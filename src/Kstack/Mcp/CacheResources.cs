@@ -11,7 +11,7 @@ namespace Kstack.Mcp;
 /// pages of <see cref="PageBytes"/> (`?page=N`, from 1) so that no read returns a multi-megabyte list at once. Only
 /// files under the cache of a context this session used are served; nothing else on disk is reachable.
 /// </summary>
-public static class CacheResources
+internal static class CacheResources
 {
     public const string Scheme = "kstack://cache/";
 

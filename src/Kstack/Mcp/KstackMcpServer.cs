@@ -18,7 +18,7 @@ namespace Kstack.Mcp;
 /// (stdio): it pins the first context it resolves, keeps every result under <see cref="MaxResultTokens"/>, links bulk
 /// data as cache resources, asks the user itself before anything that needs consent, and audits every call.
 /// </summary>
-public sealed class KstackMcpServer
+internal sealed class KstackMcpServer
 {
     /// <summary>The lowest common client ceiling with room to spare (Codex cuts at ~10k tokens, Claude Code warns at 10k).</summary>
     public const int MaxResultTokens = 8_000;

@@ -12,7 +12,7 @@ namespace Kstack.Mcp;
 /// context, outcome, and whether a confirmation was asked and what the user answered. Lines are appended in one write
 /// each, so concurrent servers do not interleave them.
 /// </summary>
-public sealed class McpAuditLog(InstallRoot root, TimeProvider clock)
+internal sealed class McpAuditLog(InstallRoot root, TimeProvider clock)
 {
     public const string FileName = "mcp-audit.jsonl";
     private static readonly Lock WriteLock = new();

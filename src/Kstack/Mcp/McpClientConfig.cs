@@ -14,7 +14,7 @@ namespace Kstack.Mcp;
 /// Codex a `[mcp_servers.kstack]` table in `.codex/config.toml` (trusted projects) or `$CODEX_HOME/config.toml`
 /// (default `~/.codex/config.toml`). Writing merges: every other entry and line is kept; removing deletes only kstack's.
 /// </summary>
-public sealed record McpClientConfig(string Agent, Func<AgentHomes, string> GlobalFile, string LocalFile, bool Toml, bool TypedStdio)
+internal sealed record McpClientConfig(string Agent, Func<AgentHomes, string> GlobalFile, string LocalFile, bool Toml, bool TypedStdio)
 {
     public const string EntryName = "kstack";
 
@@ -168,7 +168,7 @@ public sealed record McpClientConfig(string Agent, Func<AgentHomes, string> Glob
 }
 
 /// <summary>`kstack install --mcp`: the binary into &lt;root&gt;/bin, then kstack's entry into each agent's MCP configuration.</summary>
-public static class McpInstall
+internal static class McpInstall
 {
     public static Envelope.Envelope Run(InstallTarget target, IReadOnlyList<string> agentNames, string? path, string executable)
     {

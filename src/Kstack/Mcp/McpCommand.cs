@@ -8,7 +8,7 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Mcp;
 
 /// <summary>`kstack mcp [--read-only]`: the MCP server on stdio. stdout carries JSON-RPC only; the SDK logs nothing.</summary>
-public static class McpCommand
+internal static class McpCommand
 {
     public static readonly SwitchFlag ReadOnly = new("--read-only", "Serve only the read-only tools (no exec, logs panes or forget)");
 

@@ -13,7 +13,7 @@ namespace Kstack.Mcp;
 /// (target, context, namespace and every flag), output schema (the --json document inside kstack's result object),
 /// annotations, and the mapping of a call's arguments back to the skill's command line.
 /// </summary>
-public sealed class SkillTool
+internal sealed class SkillTool
 {
     /// <summary>Argument names a model might use to pass a plan id back; they never authorise anything.</summary>
     private static readonly string[] PlanIdNames = ["confirm", "plan", "plan_id", "planId", "id"];

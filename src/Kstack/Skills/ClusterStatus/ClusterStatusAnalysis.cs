@@ -32,7 +32,7 @@ internal sealed record ClusterStatusReport(
 /// What the analysis needs of the pods: counts, and the facts of the pods that are not ready (the only ones that can
 /// be issues). Keeping only those holds a few percent of a large cluster's pods in memory.
 /// </summary>
-public sealed class PodTally
+internal sealed class PodTally
 {
     public int Listed { get; private set; }
     public int Counted { get; private set; }

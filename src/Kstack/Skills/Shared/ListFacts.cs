@@ -7,7 +7,7 @@ namespace Kstack.Skills.Shared;
 /// The facts a skill maps from one list: collected while the list streams to the cache in this run (one parse), or
 /// read back from the cached file when the snapshot was fresh enough to reuse.
 /// </summary>
-public sealed class ListFacts<T>(ListSpec spec, Func<JsonElement, T?> map) : ListObserver(spec) where T : class
+internal sealed class ListFacts<T>(ListSpec spec, Func<JsonElement, T?> map) : ListObserver(spec) where T : class
 {
     private readonly List<T> _all = [];
     private readonly List<T> _page = [];
@@ -42,7 +42,7 @@ public sealed class ListFacts<T>(ListSpec spec, Func<JsonElement, T?> map) : Lis
 /// to be read again from the start (an expired continue token) the action has seen a partial list twice over:
 /// <see cref="Seen"/> is then false and the caller analyses the file instead.
 /// </summary>
-public sealed class ListVisitor(ListSpec spec, Action<JsonElement> visit) : ListObserver(spec)
+internal sealed class ListVisitor(ListSpec spec, Action<JsonElement> visit) : ListObserver(spec)
 {
     private bool _visited, _restarted;
 
