@@ -41,3 +41,9 @@ start_sim() {
   SIM_URL=$(sed -n 's/^ready //p' "$out")
   [ -n "$SIM_URL" ] || { echo "kstack-sim did not start" >&2; return 1; }
 }
+
+# sim_credentials KUBECONFIG DIR — sets SIM_TOKEN and writes the simulator's CA to DIR/ca.crt (for the download floor).
+sim_credentials() {
+  SIM_TOKEN=$(grep -m1 'token:' "$1" | awk '{print $2}' | tr -d '"')
+  grep -m1 'certificate-authority-data' "$1" | awk '{print $2}' | base64 -d >"$2/ca.crt"
+}

@@ -38,8 +38,7 @@ for n in "${sizes[@]}"; do
   t0=$(date +%s.%N)
   start_sim "$kc" --scenario healthy --generate "pods=$n,seed=1"
   export KUBECONFIG=$kc
-  token=$(grep -m1 'token:' "$kc" | awk '{print $2}' | tr -d '"')
-  grep -m1 'certificate-authority-data' "$kc" | awk '{print $2}' | base64 -d >"$work/ca.crt"
+  sim_credentials "$kc" "$work"; token=$SIM_TOKEN
   root="$work/root-$n"
   runs=5; [ "$n" -ge 50000 ] && runs=3
   hyperfine -N --runs "$runs" --export-json "$work/h-$n.json" \

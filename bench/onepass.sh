@@ -18,8 +18,7 @@ for n in "${sizes[@]}"; do
   kc="$work/kc-$n"
   start_sim "$kc" --scenario healthy --generate "pods=$n,seed=1"
   export KUBECONFIG=$kc
-  token=$(grep -m1 'token:' "$kc" | awk '{print $2}' | tr -d '"')
-  grep -m1 'certificate-authority-data' "$kc" | awk '{print $2}' | base64 -d >"$work/ca.crt"
+  sim_credentials "$kc" "$work"; token=$SIM_TOKEN
   root="$work/root-$n"
   runs=5; [ "$n" -ge 50000 ] && runs=3
   args=(-n floor "$work/floor/kstack-floor $SIM_URL $token $work/ca.crt /version /api/v1/nodes /api/v1/pods /apis/apps/v1/replicasets@meta /apis/batch/v1/jobs@meta")
