@@ -12,15 +12,12 @@ internal abstract class ListObserver(ListSpec spec)
     /// <summary>The list observed (matched by its cache file, so a fallback list counts as the same).</summary>
     public ListSpec Spec { get; } = spec;
 
-    /// <summary>True once this run wrote the list's file through this observer (every committed item was seen).</summary>
+    /// <summary>True once this run wrote the list's file through this observer (every item was seen).</summary>
     public bool Complete { get; internal set; }
 
-    /// <summary>One item of the page being read; the element lives only for the call.</summary>
+    /// <summary>One item, in list order; the element lives only for the call.</summary>
     protected internal abstract void Item(JsonElement item);
 
-    /// <summary>The page being read is complete and kept.</summary>
-    protected internal abstract void CommitPage();
-
-    /// <summary>Every committed page is dropped (the list is read again from the start).</summary>
+    /// <summary>Every item seen is dropped (the list is read again from the start).</summary>
     protected internal abstract void Restart();
 }

@@ -220,7 +220,6 @@ internal sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpa
                     buffers.Push(page.Buffer);
                 }
                 await file.WriteAsync(output.WrittenMemory, ct);
-                observer?.CommitPage();
             }
         }
         finally

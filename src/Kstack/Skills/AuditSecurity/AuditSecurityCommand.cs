@@ -150,7 +150,7 @@ internal sealed class AuditSecurityCommand : SnapshotSkillCommand
         var accounts = results[SecurityLists.ServiceAccounts.File].Value is { } sas
             ? await CachedList.MapAsync(sas.Path, ServiceAccountFacts.From, ct) : null;
         objects += (namespaces?.Count ?? 0) + (accounts?.Count ?? 0);
-        var owners = await OwnerIndex.LoadAsync(CachedList.Files(results, ListSpec.ReplicaSetsMeta, ListSpec.JobsMeta), ct);
+        var owners = await OwnerIndex.FromAsync(results, ct, OwnerIndex.Facts(ListSpec.ReplicaSetsMeta), OwnerIndex.Facts(ListSpec.JobsMeta));
         var analysis = new SecurityAnalysis(minor, owners, namespaces?.Select(NamespacePsa.From).ToList(), accounts, graph);
         return new PreparedAnalysis(gitVersion, analysis, owners, manifests, objects);
     }

@@ -6,10 +6,6 @@ namespace Kstack.Skills.Shared;
 /// <summary>Streams the items of a cached List file, one parsed item at a time.</summary>
 internal static class CachedList
 {
-    /// <summary>The (path, item kind) of each of these snapshots that has a file, for owner indexes.</summary>
-    public static IEnumerable<(string Path, string Kind)> Files(IReadOnlyDictionary<string, Read<Snapshot>> results, params ListSpec[] specs) =>
-        specs.Select(s => results[s.File].Value).OfType<Snapshot>().Select(s => (s.Path, s.Spec.ItemKind));
-
     public static async Task<List<T>> MapAsync<T>(string path, Func<JsonElement, T?> map, CancellationToken ct) where T : class
     {
         var results = new List<T>();

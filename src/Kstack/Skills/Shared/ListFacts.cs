@@ -10,24 +10,13 @@ namespace Kstack.Skills.Shared;
 internal sealed class ListFacts<T>(ListSpec spec, Func<JsonElement, T?> map) : ListObserver(spec) where T : class
 {
     private readonly List<T> _all = [];
-    private readonly List<T> _page = [];
 
     protected internal override void Item(JsonElement item)
     {
-        if (map(item) is { } value) _page.Add(value);
+        if (map(item) is { } value) _all.Add(value);
     }
 
-    protected internal override void CommitPage()
-    {
-        _all.AddRange(_page);
-        _page.Clear();
-    }
-
-    protected internal override void Restart()
-    {
-        _all.Clear();
-        _page.Clear();
-    }
+    protected internal override void Restart() => _all.Clear();
 
     /// <summary>The facts of the list as this run has it; null when the list has no file (not readable, never fetched).</summary>
     public async Task<List<T>?> GetAsync(IReadOnlyDictionary<string, Read<Snapshot>> results, CancellationToken ct)
@@ -55,8 +44,6 @@ internal sealed class ListVisitor(ListSpec spec, Action<JsonElement> visit) : Li
         _visited = true;
         visit(item);
     }
-
-    protected internal override void CommitPage() { }
 
     protected internal override void Restart() => _restarted |= _visited;
 }

@@ -82,16 +82,4 @@ internal sealed class OwnerIndex
             if (await list.GetAsync(results, ct) is { } got) entries.AddRange(got);
         return From(entries);
     }
-
-    /// <summary>Loads controller owners from cached (usually metadata-only) lists of the given kinds.</summary>
-    public static async Task<OwnerIndex> LoadAsync(IEnumerable<(string Path, string Kind)> lists, CancellationToken ct)
-    {
-        var entries = new List<Entry>();
-        foreach (var (path, kind) in lists)
-        {
-            if (!File.Exists(path)) continue;
-            entries.AddRange(await CachedList.MapAsync(path, item => EntryOf(item, kind), ct));
-        }
-        return From(entries);
-    }
 }
