@@ -35,7 +35,14 @@ internal static class ItemRewriter
 
         output.Write(raw[..1]);
         if (!hasKind) output.Write(typePrefix);
-        var at = 1;
+        WriteCut(raw, 1, cuts, output);
+        return envCut;
+    }
+
+    /// <summary>Writes raw[from..] with the cuts applied (sorted here; a cut before <paramref name="from"/> is ignored).</summary>
+    public static void WriteCut(ReadOnlySpan<byte> raw, int from, List<ByteCut> cuts, IBufferWriter<byte> output)
+    {
+        var at = from;
         if (cuts.Count > 1) cuts.Sort((a, b) => a.Start.CompareTo(b.Start));
         foreach (var cut in cuts)
         {
@@ -45,7 +52,6 @@ internal static class ItemRewriter
             at = cut.End;
         }
         output.Write(raw[at..]);
-        return envCut;
     }
 
     /// <summary>The same, from raw bytes (parsed here).</summary>

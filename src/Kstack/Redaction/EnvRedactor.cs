@@ -52,14 +52,7 @@ internal static partial class EnvRedactor
         AddCuts(doc.RootElement, raw, cuts);
         if (cuts.Count == 0) return item;
         scratch.ResetWrittenCount();
-        var at = 0;
-        foreach (var cut in cuts.OrderBy(c => c.Start))
-        {
-            scratch.Write(raw[at..cut.Start]);
-            scratch.Write(cut.Replacement);
-            at = cut.End;
-        }
-        scratch.Write(raw[at..]);
+        Kube.ItemRewriter.WriteCut(raw, 0, cuts, scratch);
         return scratch.WrittenSpan;
     }
 

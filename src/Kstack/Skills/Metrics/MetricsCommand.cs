@@ -42,7 +42,7 @@ internal sealed class MetricsCommand : SkillCommand
         if (run.Get(MetricsSkill.Prometheus) is { } promText)
             forced = PrometheusTarget.TryParse(promText) ?? throw KstackException.User($"Flag --prometheus must be <namespace>/<service>:<port>, got {DataText.Quote(promText)}.");
 
-        var dir = DirFor(run, req.Namespace);
+        var dir = SnapshotDir.For(run, req.Namespace);
         var fetcher = new SnapshotFetcher(run.LazyApi, dir, run.Ttl);
 
         // Pods (requests, limits, placement) and owners, for target resolution and the workload column.
@@ -125,10 +125,6 @@ internal sealed class MetricsCommand : SkillCommand
             MetricsAgentJson.Default.MetricsAgentContext));
     }
 
-    private static string DirFor(SkillRun run, string? ns) =>
-        ns is null ? run.CacheDir
-            : Path.Combine(run.CacheDir, "ns", InstallRoot.ShortSha(ns) + "-" + new string(ns.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').Take(63).ToArray()));
-
     /// <summary>Detects the sources once per context (state), again on --refresh; --prometheus overrides detection of Prometheus.</summary>
     private static async Task<DetectedSources> SourcesAsync(SkillRun run, string? ns, PrometheusTarget? forced, CancellationToken ct)
     {
@@ -165,7 +161,7 @@ internal sealed class MetricsCommand : SkillCommand
         var all = (await fetcher.EnsureAsync([ListSpec.Services], null, ct))[ListSpec.Services.File];
         if (all.Value is { } allFile) return (PrometheusDetection.Pick(await CachedList.MapAsync(allFile.Path, s => ServiceFacts.From(s), ct)), null);
         if (ns is null) return (null, $"{AgentContext.Unreadable(all)} at the cluster scope, so only --prometheus or -n <ns> can find it");
-        var scoped = (await new SnapshotFetcher(run.LazyApi, DirFor(run, ns), run.Ttl).EnsureAsync([ListSpec.Services], ns, ct))[ListSpec.Services.File];
+        var scoped = (await new SnapshotFetcher(run.LazyApi, SnapshotDir.For(run, ns), run.Ttl).EnsureAsync([ListSpec.Services], ns, ct))[ListSpec.Services.File];
         if (scoped.Value is not { } scopedFile) return (null, $"{AgentContext.Unreadable(scoped)} in namespace {ns}");
         return (PrometheusDetection.Pick(await CachedList.MapAsync(scopedFile.Path, s => ServiceFacts.From(s), ct)),
             $"searched namespace {ns} only: {AgentContext.Unreadable(all)} at the cluster scope");
