@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Kstack.Audit;
 using Kstack.Kube;
 using Kstack.Sim.Rbac;
 using Kstack.Sim.Scenarios;

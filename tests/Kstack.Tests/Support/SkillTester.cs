@@ -55,7 +55,7 @@ internal sealed class SkillTester : IDisposable
     }
 
     /// <summary>/audit-security's raw analysis (before filters) from the lists given (absent lists are empty).</summary>
-    public Task<Kstack.Skills.AuditSecurity.RawAnalysis> AuditSecurityAsync(string gitVersion = "v1.31.0")
+    public Task<Kstack.Audit.RawAnalysis> AuditSecurityAsync(string gitVersion = "v1.31.0")
     {
         if (!_results.ContainsKey(ListSpec.Version.File)) Raw(ListSpec.Version, $$"""{"gitVersion":"{{gitVersion}}","platform":"linux/amd64"}""");
         return Kstack.Skills.AuditSecurity.AuditSecurityCommand.AnalyseAsync(Results([.. Kstack.Skills.AuditSecurity.SecurityLists.All]), CancellationToken.None);

@@ -12,13 +12,14 @@ using Env = Kstack.Envelope.Envelope;
 namespace Kstack.Skills.AuditSecurity;
 
 /// <summary>/audit-security: RBAC, pod security, service accounts, Secrets' metadata and images, from cached lists.</summary>
-internal sealed class AuditSecurityCommand : SnapshotSkillCommand
+internal sealed class AuditSecurityCommand : AuditSkillCommand
 {
-    public const string FindingsFileName = "audit-security.json";
-    public const string ReportFile = "audit-security.report.json";
     public const int FallbackMinor = 34;
 
     public override SkillDescriptor Descriptor => AuditSecuritySkill.Descriptor;
+    protected override string Audit => "security";
+    protected override AuditFlags Flags => AuditSecuritySkill.Audit;
+    protected override IReadOnlyList<CheckInfo> Catalogue => SecurityChecks.All;
 
     protected override async Task<Env> RunAsync(SkillRun run, CancellationToken ct)
     {
@@ -30,70 +31,11 @@ internal sealed class AuditSecurityCommand : SnapshotSkillCommand
         var podsSeen = new ListVisitor(ListSpec.Pods, pod => prepared!.AddPod(pod));
         var (_, second) = await FetchAsync(run, [ListSpec.Pods], ct, prepared is null ? [] : [podsSeen]);
         var results = SecurityLists.All.ToDictionary(s => s.File, s => first.TryGetValue(s.File, out var r) ? r : second[s.File], StringComparer.Ordinal);
-        var raw = await CachedReportAsync(Path.Combine(dir, ReportFile), results,
-            () => AnalyseAsync(results, ct, podsSeen.Seen ? prepared : null), RawAnalysisJson.Write, RawAnalysisJson.Read);
+        var raw = await CachedAnalysisAsync(dir, results, () => AnalyseAsync(results, ct, podsSeen.Seen ? prepared : null));
 
         var unreadable = SecurityLists.All.Where(s => s != ListSpec.Version && !results[s.File].HasValue)
             .Select(s => new Unreadable(s.Noun, AgentContext.Unreadable(results[s.File]), SecurityLists.Unchecked(s))).ToList();
-        var now = DateTimeOffset.UtcNow;
-        var report = AuditPipeline.Build("security", run.Context, raw.GitVersion, run.Namespace, now, SecurityChecks.All, raw.Findings,
-            raw.Asks, unreadable, options, raw.ObjectsRead);
-
-        var findingsPath = Path.Combine(dir, FindingsFileName);
-        await FindingsFile.WriteAsync(findingsPath, report);
-        if (sarifPath is not null)
-        {
-            try { await SarifWriter.WriteAsync(sarifPath, report, raw.Manifests, Cli.KstackApp.Version); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw KstackException.User($"Cannot write the SARIF file {sarifPath} ({e.Message}).");
-            }
-        }
-
-        var fromCache = results.Values.Any(r => r.Value is { FromCache: true });
-        var agentContext = AgentContext.Build(w =>
-        {
-            AgentContext.WriteCache(w, dir, results, SecurityLists.Roles_);
-            w.WriteString("findings_file", findingsPath);
-            if (sarifPath is not null) w.WriteString("sarif_file", sarifPath);
-            w.WriteStartObject("counts");
-            w.WriteNumber("findings", report.Findings.Count);
-            foreach (var s in Enum.GetValues<Severity>().Reverse()) w.WriteNumber(s.Name(), report.Count(s));
-            w.WriteNumber("exempted", report.Exempted.Count);
-            if (report.NewFingerprints is { } nf) { w.WriteNumber("new", nf.Count); w.WriteNumber("resolved", report.Resolved?.Count ?? 0); }
-            w.WriteEndObject();
-        });
-        var content = run.Json
-            ? AuditRenderer.Json(report, findingsPath, sarifPath, fromCache)
-            : AuditRenderer.Text(report, findingsPath, sarifPath, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime));
-        return Env.Agent(content, agentContext);
-    }
-
-    private AuditOptions ParseOptions(SkillRun run, out string? sarifPath)
-    {
-        var severityText = run.Get(AuditSecuritySkill.Severity);
-        var severity = severityText is null ? Severity.Info
-            : Severities.TryParse(severityText, out var parsed) ? parsed : throw KstackException.User($"Invalid --severity `{DataText.Inline(severityText, 40)}`: use critical, high, medium, low or info.");
-        var checks = run.Get(AuditSecuritySkill.Check);
-        foreach (var id in checks)
-            if (SecurityChecks.Find(id) is null)
-            {
-                var near = NameSuggestions.Closest(id.ToUpperInvariant(), SecurityChecks.All.Select(c => c.Id), x => x, 3);
-                throw KstackException.User($"Unknown check `{DataText.Inline(id, 60)}`." + (near.Count > 0 ? $" Did you mean: {string.Join(", ", near)}?" : "")
-                    + " The IDs are listed in the skill's SKILL.md and the findings file's `checks`.");
-            }
-        var format = run.Get(AuditSecuritySkill.Format) ?? "text";
-        if (format is not ("text" or "sarif")) throw KstackException.User($"Invalid --format `{DataText.Inline(format, 40)}`: use text or sarif.");
-        var output = run.Get(AuditSecuritySkill.Output);
-        if (format == "sarif" && string.IsNullOrEmpty(output)) throw KstackException.User("--format sarif needs --output <file.sarif>.");
-        if (format != "sarif" && output is not null) throw KstackException.User("--output is only used with --format sarif.");
-        sarifPath = format == "sarif" ? Path.GetFullPath(output!) : null;
-
-        var exemptionsFlag = run.Get(AuditSecuritySkill.Exemptions);
-        var exemptionsPath = exemptionsFlag is { Length: > 0 } e ? Path.GetFullPath(e) : Path.Combine(run.Root.Path, ExemptionsFile.DefaultName);
-        var exemptions = ExemptionsFile.Load(exemptionsPath, exemptionsFlag is not null);
-        var baseline = run.Get(AuditSecuritySkill.Baseline) is { Length: > 0 } b ? FindingsFile.ReadBaseline(Path.GetFullPath(b)) : null;
-        return new AuditOptions(severity, checks, exemptions, baseline);
+        return await ReportAsync(run, options, sarifPath, dir, results, SecurityLists.Roles_, raw, unreadable);
     }
 
     /// <summary>The analysis from the fetched lists (also run in-process by the tests' skill tester).</summary>
@@ -173,75 +115,5 @@ internal sealed record PreparedAnalysis(string GitVersion, SecurityAnalysis Anal
         var name = pod.Str("metadata", "name") ?? "";
         var chain = Owners.Chain(ns ?? "", "Pod", name, OwnerIndex.ControllerOf(pod), pod.Str("metadata", "labels", "pod-template-hash"));
         Manifests.TryAdd(chain.Count > 0 ? new ObjectRef(chain[^1].Kind, ns, chain[^1].Name) : new ObjectRef("Pod", ns, name), path);
-    }
-}
-
-/// <summary>The analysis before the user's filters, exemptions and baseline: what the report cache keeps.</summary>
-internal sealed record RawAnalysis(string GitVersion, IReadOnlyList<Finding> Findings, IReadOnlyList<ExemptionAsk> Asks,
-    IReadOnlyDictionary<ObjectRef, string> Manifests, int ObjectsRead);
-
-/// <summary>Exact round trip of a raw analysis for the report cache.</summary>
-internal static class RawAnalysisJson
-{
-    public static void Write(Utf8JsonWriter w, RawAnalysis r)
-    {
-        w.WriteStartObject();
-        w.WriteString("gitVersion", r.GitVersion);
-        w.WriteNumber("objectsRead", r.ObjectsRead);
-        w.WriteStartArray("findings");
-        foreach (var f in r.Findings)
-        {
-            w.FlushWhenFull();
-            w.WriteStartArray();
-            w.WriteStringValue(f.Check.Id);
-            WriteRef(w, f.Subject);
-            w.WriteStringValue(f.Field);
-            w.WriteStringValue(f.Observed);
-            w.WriteNumberValue((int)f.Scope);
-            w.WriteBooleanValue(f.Running);
-            w.WriteNumberValue(f.Pods);
-            w.WriteEndArray();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("asks");
-        foreach (var a in r.Asks) { w.WriteStartArray(); WriteRef(w, a.Subject); w.WriteStringValue(a.Annotation); w.WriteEndArray(); }
-        w.WriteEndArray();
-        w.WriteStartArray("manifests");
-        foreach (var (subject, path) in r.Manifests) { w.WriteStartArray(); WriteRef(w, subject); w.WriteStringValue(path); w.WriteEndArray(); }
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    public static RawAnalysis Read(JsonElement e)
-    {
-        var findings = new List<Finding>();
-        var pool = new StringPool();
-        foreach (var a in e.Array("findings"))
-        {
-            var x = a.EnumerateArray().ToArray();
-            if (SecurityChecks.Find(x[0].GetString() ?? "") is not { } check) continue;
-            findings.Add(new Finding(check, pool.Get(ReadRef(x[1])), pool.Get(x[2].GetString() ?? "")!, pool.Get(x[3].ValueKind == JsonValueKind.String ? x[3].GetString() : null),
-                (Audit.Scope)x[4].GetInt32(), x[5].GetBoolean(), x[6].GetInt32()));
-        }
-        var asks = e.Array("asks").Select(a => a.EnumerateArray().ToArray()).Select(x => new ExemptionAsk(ReadRef(x[0]), x[1].GetString() ?? "")).ToList();
-        var manifests = e.Array("manifests").Select(a => a.EnumerateArray().ToArray()).ToDictionary(x => ReadRef(x[0]), x => x[1].GetString() ?? "");
-        return new RawAnalysis(e.Str("gitVersion") ?? "unknown", findings, asks, manifests, (int)(e.Long("objectsRead") ?? 0));
-    }
-
-    private static void WriteRef(Utf8JsonWriter w, ObjectRef r)
-    {
-        w.WriteStartArray();
-        w.WriteStringValue(r.Kind);
-        w.WriteStringValue(r.Namespace);
-        w.WriteStringValue(r.Name);
-        w.WriteStringValue(r.Container);
-        w.WriteEndArray();
-    }
-
-    private static ObjectRef ReadRef(JsonElement e)
-    {
-        var x = e.EnumerateArray().ToArray();
-        string? S(int i) => x[i].ValueKind == JsonValueKind.String ? x[i].GetString() : null;
-        return new ObjectRef(S(0) ?? "", S(1), S(2) ?? "", S(3));
     }
 }

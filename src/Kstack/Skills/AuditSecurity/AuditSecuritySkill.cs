@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Kstack.Audit;
 using Kstack.Commands;
 using Kstack.Skills.Shared;
 
@@ -7,18 +8,13 @@ namespace Kstack.Skills.AuditSecurity;
 /// <summary>The /audit-security descriptor: one definition for its parser, help, SKILL.md flags and catalogue entry.</summary>
 internal static class AuditSecuritySkill
 {
-    public static readonly ChoiceFlag Severity = new("--severity", "Only findings at or above this severity", "critical", "high", "medium", "low", "info") { Default = "info" };
-    public static readonly ListFlag Check = new("--check", "<ID>", "Only this check ID (repeatable), e.g. SEC-PSS-PRIVILEGED");
-    public static readonly ChoiceFlag Format = new("--format", "sarif also writes SARIF 2.1.0 for GitHub code scanning to --output", "text", "sarif") { Default = "text" };
-    public static readonly TextFlag Output = new("--output", "<file>", "Where --format sarif writes the SARIF file");
-    public static readonly TextFlag Baseline = new("--baseline", "<findings file>", "An earlier audit-security.json: mark each finding new or unchanged and list the resolved ones");
-    public static readonly TextFlag Exemptions = new("--exemptions", "<file>", "Your exemptions YAML (default <root>/audit-exemptions.yaml); in-cluster annotations never exempt");
+    public static readonly AuditFlags Audit = new("security", "SEC-PSS-PRIVILEGED");
 
     public static readonly SkillDescriptor Descriptor = new()
     {
         Name = "audit-security",
         Summary = "security audit: RBAC, Pod Security Standards, service accounts, Secrets' metadata and images, ranked by blast radius.",
-        Flags = [Severity, Check, Format, Output, Baseline, Exemptions, RequestTimeout.Flag],
+        Flags = [.. Audit.All, RequestTimeout.Flag],
         DefaultTtl = "15m",
         Reads = ["version", "namespaces", "pods", "replicasets (metadata)", "jobs (metadata)", "serviceaccounts", "secrets (metadata only)",
             "clusterroles", "clusterrolebindings", "roles", "rolebindings"],
