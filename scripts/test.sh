@@ -5,26 +5,18 @@ cd "$(dirname "$0")/.."
 export KSTACK_BIN="$PWD/artifacts/bin/kstack"
 export KSTACK_SIM_BIN="$PWD/artifacts/bin/kstack-sim"
 
-# skills-ref (the Agent Skills reference validator) for the installer tests.
-if [ ! -x tools/node_modules/.bin/skills-ref ]; then
-  mkdir -p tools
-  (cd tools && npm install --silent --no-audit --no-fund skills-ref@0.1.5 >/dev/null 2>&1) || echo "warning: npm install skills-ref failed" >&2
-fi
+# The npm tools the tests drive, installed together (one install never prunes another): skills-ref (the Agent Skills
+# reference validator) for the installer tests; the SARIF Multitool for the audit SARIF tests (4.5.4's `validate`
+# crashes in the Linux single-file build, microsoft/sarif-sdk#3013, so the fixed 5.7.0 Linux package); the MCP
+# Inspector (its CLI mode) as an independent MCP client for the `kstack mcp` tests.
 export SKILLS_REF_BIN="$PWD/tools/node_modules/.bin/skills-ref"
-
-# SARIF Multitool for the audit SARIF tests. 4.5.4's `validate` crashes in the Linux single-file build (empty
-# Assembly.Location, microsoft/sarif-sdk#3013), so the fixed 5.7.0 Linux package is used.
-if [ ! -x tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool ]; then
-  mkdir -p tools
-  (cd tools && npm install --silent --no-audit --no-fund @microsoft/sarif-multitool-linux@5.7.0 >/dev/null 2>&1) || echo "warning: npm install sarif-multitool failed" >&2
-fi
 export SARIF_MULTITOOL_BIN="$PWD/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
-# The MCP Inspector (its CLI mode) as an independent MCP client for the `kstack mcp` tests.
-if [ ! -x tools/node_modules/.bin/mcp-inspector ]; then
-  mkdir -p tools
-  (cd tools && npm install --silent --no-audit --no-fund @modelcontextprotocol/inspector@2.12.0 >/dev/null 2>&1) || echo "warning: npm install @modelcontextprotocol/inspector failed" >&2
-fi
 export MCP_INSPECTOR_BIN="$PWD/tools/node_modules/.bin/mcp-inspector"
+if [ ! -x "$SKILLS_REF_BIN" ] || [ ! -x "$SARIF_MULTITOOL_BIN" ] || [ ! -x "$MCP_INSPECTOR_BIN" ]; then
+  mkdir -p tools
+  (cd tools && npm install --silent --no-audit --no-fund skills-ref@0.1.5 @microsoft/sarif-multitool-linux@5.7.0 \
+    @modelcontextprotocol/inspector@2.12.0 >/dev/null 2>&1) || echo "warning: npm install of the test tools failed" >&2
+fi
 # The .NET tool packages and the release archive, for the packaging and install-script tests.
 if make -s pack >artifacts/pack.log 2>&1; then export KSTACK_PACKAGES="$PWD/artifacts/packages"
 else echo "warning: make pack failed (artifacts/pack.log)" >&2; fi
