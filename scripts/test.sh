@@ -27,6 +27,7 @@ fi
 
 results="$PWD/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
+export KSTACK_TIER_REPORT="$results/security-tier.tsv"
 status=0
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
@@ -43,5 +44,8 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "a test project failed to build or run" >&2; fi
+if ! scripts/guarantees.sh "$results" "$KSTACK_TIER_REPORT"; then
+  failed=$((failed + 1)); echo "the guarantee index is not green: a test it names did not run or failed" >&2
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -274,7 +274,7 @@ internal sealed class SimServer : IAsyncDisposable
         if (id == null && !presented && PublicPaths.Contains(path)) id = new Identity("system:anonymous", ["system:unauthenticated"]);
         var user = id?.User ?? "system:anonymous";
         var fault = _faults.Match(req.Method, path, query, user);
-        var res = new Responder(ctx, fault?.TruncateAfterBytes);
+        var res = new Responder(ctx, fault?.TruncateAfterBytes ?? fault?.StallAfterBytes, stall: fault?.StallAfterBytes is not null);
         var status = 0;
         try
         {

@@ -8,7 +8,7 @@ namespace Kstack.Sim.Api;
 
 /// <summary>
 /// Writes one response body: counts bytes for the audit log, flushes in chunks so large lists stream with bounded memory,
-/// and implements the "truncate after N bytes" fault.
+/// and implements the "truncate after N bytes" and "stall after N bytes" faults.
 /// </summary>
 internal sealed class Responder : IBufferWriter<byte>
 {
@@ -19,9 +19,13 @@ internal sealed class Responder : IBufferWriter<byte>
     private int _unflushed;
     private bool _started;
 
-    public Responder(HttpContext ctx, long? truncateAfter)
+    private readonly bool _stall;
+
+    /// <param name="stall">After <paramref name="truncateAfter"/> bytes, send nothing more until the client gives up.</param>
+    public Responder(HttpContext ctx, long? truncateAfter, bool stall = false)
     {
         _ctx = ctx;
+        _stall = stall;
         _pipe = ctx.Response.BodyWriter;
         TruncateAfter = truncateAfter;
         if (truncateAfter != null) _held = new ArrayBufferWriter<byte>();
@@ -80,7 +84,13 @@ internal sealed class Responder : IBufferWriter<byte>
             if (n < _held.WrittenCount) _ctx.Response.Headers.ContentLength = _held.WrittenCount;
             await _pipe.WriteAsync(_held.WrittenMemory[..n]);
             await _pipe.FlushAsync();
-            if (n < _held.WrittenCount)
+            if (n < _held.WrittenCount && _stall)
+            {
+                try { await Task.Delay(Timeout.Infinite, _ctx.RequestAborted); }
+                catch (OperationCanceledException) { }
+                Aborted = true;
+            }
+            else if (n < _held.WrittenCount)
             {
                 Aborted = true;
                 _ctx.Abort();

@@ -15,13 +15,14 @@ internal sealed class FaultRule
     public int LatencyMs { get; init; }
     public bool Reset { get; init; }
     public long? TruncateAfterBytes { get; init; }
+    public long? StallAfterBytes { get; init; }
     public double Probability { get; init; } = 1.0;
     public int? Count { get; init; }
     internal int Fired;
 }
 
 /// <summary>The effect chosen for one request.</summary>
-internal sealed record FaultEffect(int LatencyMs, bool Reset, int? Status, int? RetryAfter, long? TruncateAfterBytes);
+internal sealed record FaultEffect(int LatencyMs, bool Reset, int? Status, int? RetryAfter, long? TruncateAfterBytes, long? StallAfterBytes = null);
 
 /// <summary>Applies the first matching rule that still has budget (count) and wins its dice roll (probability).</summary>
 internal sealed class FaultInjector
@@ -63,11 +64,12 @@ internal sealed class FaultInjector
                         LatencyMs = (int?)Number(o["latencyMs"], "latencyMs") ?? 0,
                         Reset = (bool?)o["reset"] ?? false,
                         TruncateAfterBytes = (long?)Number(o["truncateAfterBytes"], "truncateAfterBytes"),
+                        StallAfterBytes = (long?)Number(o["stallAfterBytes"], "stallAfterBytes"),
                         Probability = Number(o["probability"], "probability") ?? 1.0,
                         Count = (int?)Number(o["count"], "count"),
                     };
-                    if (rule.Status == null && !rule.Reset && rule.LatencyMs == 0 && rule.TruncateAfterBytes == null)
-                        throw new FormatException("a rule needs an effect: status, reset, latencyMs or truncateAfterBytes");
+                    if (rule.Status == null && !rule.Reset && rule.LatencyMs == 0 && rule.TruncateAfterBytes == null && rule.StallAfterBytes == null)
+                        throw new FormatException("a rule needs an effect: status, reset, latencyMs, truncateAfterBytes or stallAfterBytes");
                     rules.Add(rule);
                 }
                 catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
@@ -102,7 +104,7 @@ internal sealed class FaultInjector
                 if (r.Count is { } c && r.Fired >= c) continue;
                 if (r.Probability < 1.0 && _random.NextDouble() >= r.Probability) continue;
                 r.Fired++;
-                return new FaultEffect(r.LatencyMs, r.Reset, r.Status, r.RetryAfter, r.TruncateAfterBytes);
+                return new FaultEffect(r.LatencyMs, r.Reset, r.Status, r.RetryAfter, r.TruncateAfterBytes, r.StallAfterBytes);
             }
         }
         return null;

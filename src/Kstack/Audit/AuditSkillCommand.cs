@@ -62,7 +62,7 @@ internal abstract class AuditSkillCommand : SnapshotSkillCommand
             try { await SarifWriter.WriteAsync(sarifPath, report, raw.Manifests, Cli.KstackApp.Version); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw KstackException.User($"Cannot write the SARIF file {sarifPath} ({e.Message}).");
+                throw KstackException.User($"Cannot write the SARIF file {ArgumentText.Cap(sarifPath)} ({e.Message}).");
             }
         }
 

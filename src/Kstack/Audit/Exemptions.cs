@@ -45,12 +45,12 @@ internal static class ExemptionsFile
     {
         if (!File.Exists(path))
         {
-            if (explicitlyNamed) throw KstackException.User($"Exemptions file not found: {path}");
+            if (explicitlyNamed) throw KstackException.User($"Exemptions file not found: {ArgumentText.Cap(path)}");
             return [];
         }
         try { return Parse(File.ReadAllText(path), path); }
         catch (YamlException e) { throw Invalid(path, (int)e.Start.Line, FirstLine(e.Message)); }
-        catch (IOException e) { throw KstackException.User($"Exemptions file {path} cannot be read ({e.Message})."); }
+        catch (IOException e) { throw KstackException.User($"Exemptions file {ArgumentText.Cap(path)} cannot be read ({e.Message})."); }
     }
 
     public static IReadOnlyList<Exemption> Parse(string text, string path)
@@ -84,7 +84,7 @@ internal static class ExemptionsFile
     }
 
     private static KstackException Invalid(string path, int line, string why) =>
-        KstackException.User($"Exemptions file {path}, line {line}: {why}.\nExpected:\n{Example}");
+        KstackException.User($"Exemptions file {ArgumentText.Cap(path)}, line {line}: {why}.\nExpected:\n{Example}");
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }

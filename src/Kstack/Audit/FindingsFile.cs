@@ -180,13 +180,13 @@ internal static class FindingsFile
     /// <summary>Reads an earlier findings file for --baseline; anything else is a user error.</summary>
     public static BaselineFile ReadBaseline(string path)
     {
-        if (!File.Exists(path)) throw KstackException.User($"Baseline file not found: {path}");
+        if (!File.Exists(path)) throw KstackException.User($"Baseline file not found: {ArgumentText.Cap(path)}");
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schema", out var schema) || schema.GetString() != AuditReport.Schema)
-                throw KstackException.User($"Baseline file {path} is not an audit findings file (schema {AuditReport.Schema}); pass an earlier <cache_dir>/audit-<x>.json.");
+                throw KstackException.User($"Baseline file {ArgumentText.Cap(path)} is not an audit findings file (schema {AuditReport.Schema}); pass an earlier <cache_dir>/audit-<x>.json.");
             var map = new Dictionary<string, ResolvedFinding>(StringComparer.Ordinal);
             if (root.TryGetProperty("findings", out var findings) && findings.ValueKind == JsonValueKind.Array)
                 foreach (var f in findings.EnumerateArray())
@@ -200,8 +200,8 @@ internal static class FindingsFile
                 }
             return new BaselineFile(path, map);
         }
-        catch (JsonException e) { throw KstackException.User($"Baseline file {path} is not valid JSON ({Kube.Kubeconfig.FirstLine(e.Message)})."); }
-        catch (InvalidOperationException) { throw KstackException.User($"Baseline file {path} does not have the {AuditReport.Schema} shape."); }
+        catch (JsonException e) { throw KstackException.User($"Baseline file {ArgumentText.Cap(path)} is not valid JSON ({Kube.Kubeconfig.FirstLine(e.Message)})."); }
+        catch (InvalidOperationException) { throw KstackException.User($"Baseline file {ArgumentText.Cap(path)} does not have the {AuditReport.Schema} shape."); }
     }
 
     private static string Str(JsonElement e, string name) =>

@@ -6,6 +6,9 @@ namespace Kstack.Envelope;
 /// <summary>Serialises an envelope as one line of JSON with a fixed key order.</summary>
 internal static class EnvelopeWriter
 {
+    /// <summary>An error message longer than this is cut (with "…"): whatever a message quotes, the answer stays small.</summary>
+    public const int MaxMessage = 4000;
+
     private static readonly JsonWriterOptions Options = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -31,7 +34,7 @@ internal static class EnvelopeWriter
             {
                 w.WriteString("status", "error");
                 w.WriteString("kind", envelope.Kind == ErrorKind.User ? "user" : "infra");
-                w.WriteString("message", TerminalText.Clean(envelope.Message));
+                w.WriteString("message", Cap(TerminalText.Clean(envelope.Message)));
             }
             if (!string.IsNullOrEmpty(envelope.KubeContext))
                 w.WriteString("kube_context", TerminalText.ReplaceInvalid(envelope.KubeContext));
@@ -42,6 +45,10 @@ internal static class EnvelopeWriter
         }
         return buffer.WrittenSpan.ToArray();
     }
+
+    private static string Cap(string message) =>
+        message.Length <= MaxMessage ? message
+            : message[..(char.IsHighSurrogate(message[MaxMessage - 1]) ? MaxMessage - 1 : MaxMessage)] + "…";
 
     public static string ToJson(Envelope envelope) => System.Text.Encoding.UTF8.GetString(ToUtf8(envelope));
 

@@ -28,6 +28,8 @@ internal sealed class TargetResolver(KubeApi api, string? contextNamespace)
     private readonly List<string> _notes = [];
     private readonly HashSet<string> _clusterDenied = [];
     private readonly HashSet<string> _namespaceDenied = [];
+    private int _listsRead;
+    private string? _unreachable;
     private KindTable? _discovered;
 
     /// <summary>The namespace searched when the account may not list cluster-wide, and the one selectors apply to.</summary>
@@ -54,6 +56,9 @@ internal sealed class TargetResolver(KubeApi api, string? contextNamespace)
         if (target.NamespaceTyped && tiers.All(t => t.All(n => n.Name != target.Name))
             && (await DiscoveredAsync(ct)).Find(target.Namespace!) is { } meant)
             Target.Accept(meant, target.Namespace!, rules);
+        // Nothing could be listed because the server did not answer: that is not the user's name being wrong.
+        if (Volatile.Read(ref _listsRead) == 0 && _unreachable is { } why)
+            throw KstackException.Infra($"Unable to look up {DataText.Quote(target.Name)} for context `{api.ContextName}`: no list could be read ({DataText.Quote(why, 200)}).");
         var what = kinds.SequenceEqual(KindInfo.PodsAndWorkloads) ? "pod or workload" : Or(kinds);
         var where = target.Namespace is { } ns ? $"namespace {ns}" : "the namespaces this account may list";
         var m = Choose(target.Name, tiers, what, where, Notes());
@@ -136,9 +141,15 @@ internal sealed class TargetResolver(KubeApi api, string? contextNamespace)
         if (!list.Ok)
         {
             if (list.Outcome == ReadOutcome.Forbidden) lock (_notes) _namespaceDenied.Add(kind.Plural);
-            else if (list.Outcome != ReadOutcome.NotFound) lock (_notes) _notes.Add($"{kind.Plural} could not be listed ({DataText.Quote(list.Problem!.Reason, 200)})");
+            else if (list.Outcome != ReadOutcome.NotFound)
+                lock (_notes)
+                {
+                    _notes.Add($"{kind.Plural} could not be listed ({DataText.Quote(list.Problem!.Reason, 200)})");
+                    _unreachable ??= list.Problem.Reason;
+                }
             return [];
         }
+        Interlocked.Increment(ref _listsRead);
         return list.Value!.Select(i => kind.Ref(i.Str("metadata", "namespace") ?? ns, i.Str("metadata", "name") ?? ""))
             .Where(c => c.Name.Length > 0).ToList();
     }

@@ -36,7 +36,7 @@ internal sealed class PlanStore(InstallRoot root, Func<DateTimeOffset> clock)
     /// </summary>
     public ExecPlan Take(string id, string context, string? target)
     {
-        if (!IsPlanId(id)) throw KstackException.User($"`{TerminalText.Clean(id)}` is not a kstack plan id (they look like plan-0123456789abcdef).");
+        if (!IsPlanId(id)) throw KstackException.User($"{ArgumentText.Quote(id)} is not a kstack plan id (they look like plan-0123456789abcdef).");
         ExecPlan? read;
         try { read = Read(PathOf(id)); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException) { read = null; }
@@ -51,7 +51,7 @@ internal sealed class PlanStore(InstallRoot root, Func<DateTimeOffset> clock)
         if (plan.Context != context)
             throw KstackException.User($"Plan {id} was made for context `{plan.Context}`, not `{context}`. Nothing was run. Confirm it with --context={plan.Context} or make a new plan.");
         if (target is not null && plan.Target != target)
-            throw KstackException.User($"Plan {id} is for target `{plan.Target}`, not `{TerminalText.Clean(target)}`. Nothing was run.");
+            throw KstackException.User($"Plan {id} is for target `{plan.Target}`, not {ArgumentText.Quote(target)}. Nothing was run.");
         File.Delete(PathOf(id));
         return plan;
     }

@@ -24,6 +24,17 @@ public class EnvelopeWriterTests
     }
 
     [Fact]
+    public void An_error_message_is_capped_whatever_it_quotes()
+    {
+        var node = EnvelopeAssert.Valid(EnvelopeWriter.ToJson(Env.UserError("Baseline file not found: " + new string('x', 100_000))));
+        var message = (string)node["message"]!;
+        Assert.Equal(EnvelopeWriter.MaxMessage + 1, message.Length);
+        Assert.EndsWith("x…", message);
+        var pair = EnvelopeAssert.Valid(EnvelopeWriter.ToJson(Env.InfraError(new string('a', EnvelopeWriter.MaxMessage - 1) + "😀😀")));
+        Assert.EndsWith("a…", (string)pair["message"]!);
+    }
+
+    [Fact]
     public void Empty_agent_content_is_a_valid_preamble_envelope()
     {
         var node = EnvelopeAssert.Valid(EnvelopeWriter.ToJson(Env.Agent("") with { KubeContext = "ambient" }));

@@ -8,39 +8,15 @@ public class SnapshotFetcherSimTests
 {
     private const string Pods = "\"^/api/v1/pods\"";
 
-    /// <summary>
-    /// Fills a kstack root from a healthy simulator, then refreshes it against a faulty one serving the same scenario.
-    /// The faulty simulator is another server (URL, CA), so the snapshot is handed over to its cluster identity first:
-    /// the test is about one cluster whose refresh fails, not about two clusters sharing a context name.
-    /// </summary>
+    /// <summary>A kstack root filled from a healthy simulator, refreshed against a faulty one serving the same scenario.</summary>
     private static async Task<(SimCluster.Run Run, string Before, string After, SimCluster Faulty)> RefreshAgainstFaults(string rules, params string[] extra)
     {
-        string root, oldDir, before;
-        await using (var healthy = await SimCluster.StartAsync("healthy"))
-        {
-            var first = healthy.Kstack("cluster-status").AssertOk();
-            root = Path.Combine(Directory.CreateTempSubdirectory("kstack-faults-").FullName, "root");
-            CopyDir(healthy.Root, root);
-            oldDir = first.CacheDir.Replace(healthy.Root, root, StringComparison.Ordinal);
-            before = File.ReadAllText(Path.Combine(oldDir, "pods.json"));
-        }
+        var (root, oldDir) = await CacheHandOver.WarmAsync("healthy", "cluster-status");
+        var before = File.ReadAllText(Path.Combine(oldDir, "pods.json"));
         var faulty = await SimCluster.StartAsync("healthy", "rules:\n" + rules);
-        var identity = Kstack.Cache.ClusterIdentity.Of(Kstack.Kube.Kubeconfig.Load([faulty.Server.KubeconfigPath]), "sim-admin")!;
-        var newDir = Path.Combine(Path.GetDirectoryName(oldDir)!, identity.Key);
-        Directory.Move(oldDir, newDir);
-        identity.Record(new Kstack.Cache.InstallRoot(root), "sim-admin");
-        var podsFile = Path.Combine(newDir, "pods.json");
+        var podsFile = Path.Combine(CacheHandOver.MoveTo(root, oldDir, faulty), "pods.json");
         var run = faulty.KstackWith(root, ["cluster-status", "--refresh", .. extra]);
         return (run, before, File.ReadAllText(podsFile), faulty);
-    }
-
-    private static void CopyDir(string from, string to)
-    {
-        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -19,9 +19,11 @@ public sealed class PaneSandbox : IAsyncDisposable
     public SimCluster Sim { get; }
     public string TmuxDir { get; }
 
-    public static async Task<PaneSandbox> StartAsync(string scenario, string? faultsYaml = null)
+    public static Task<PaneSandbox> StartAsync(string scenario, string? faultsYaml = null) => StartMergedAsync([scenario], faultsYaml);
+
+    public static async Task<PaneSandbox> StartMergedAsync(IReadOnlyList<string> scenarios, string? faultsYaml = null)
     {
-        var sim = await SimCluster.StartAsync(scenario, faultsYaml);
+        var sim = await SimCluster.StartMergedAsync(scenarios, faultsYaml);
         // Short path: tmux sockets must fit in sun_path.
         var tmux = Directory.CreateTempSubdirectory("kt-").FullName;
         return new PaneSandbox(sim, tmux);
