@@ -169,7 +169,10 @@ public class HostileCorpusTests
         else
         {
             expected.Add(("kind", kind == Kind.UserError ? "user" : "infra"));
-            expected.Add(("message", TerminalText.Clean(V(Field.Message))));
+            var message = TerminalText.Clean(V(Field.Message));
+            var max = Kstack.Envelope.EnvelopeWriter.MaxMessage;
+            if (message.Length > max) message = message[..(char.IsHighSurrogate(message[max - 1]) ? max - 1 : max)] + "…";
+            expected.Add(("message", message));
         }
         expected.Add(("kube_context", TerminalText.ReplaceInvalid(V(Field.KubeContext))));
         var notice = TerminalText.Clean(V(Field.Notice));
