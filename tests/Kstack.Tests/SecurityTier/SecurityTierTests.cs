@@ -104,7 +104,7 @@ public class SecurityTierTests
     public async Task Bad_arguments_to_every_skill_are_typed_errors_within_the_bound(string skill)
     {
         await using var sim = await SimCluster.StartAsync("minimal");
-        var env = new Dictionary<string, string?> { ["KUBECONFIG"] = sim.Server.KubeconfigPath, ["KSTACK_ROOT"] = sim.Root, ["HOME"] = sim.Home };
+        var env = McpHarness.SimEnv(sim);
         var d = SkillProbes.Descriptor(skill);
         var probe = new TierProbe("bad arguments", skill);
         void UserError(JsonObject e, KstackProcess.Output _) => Assert.Equal("user", (string?)e["kind"]);
@@ -220,7 +220,7 @@ public class SecurityTierTests
     public async Task Eight_concurrent_runs_of_every_cached_skill_leave_consistent_cache_files(string skill)
     {
         await using var sim = await SimCluster.StartAsync("demo");
-        var env = new Dictionary<string, string?> { ["KUBECONFIG"] = sim.Server.KubeconfigPath, ["KSTACK_ROOT"] = sim.Root, ["HOME"] = sim.Home };
+        var env = McpHarness.SimEnv(sim);
         var args = SkillProbes.Invocations(SkillProbes.Descriptor(skill), "shop/web-6c9d8f7b5d-2xkzr")[0];
         var probe = new TierProbe("8 concurrent runs", skill);
         // Eight processes share the machine's cores: the bound is about hangs, not speed.
