@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Kstack.Sim.Alerts;
 using Kstack.Sim.Api;
 using Kstack.Sim.Audit;
 using Kstack.Sim.Faults;
@@ -80,6 +81,7 @@ internal sealed class SimServer : IAsyncDisposable
         var sources = options.Scenarios.Select(ScenarioSource.Resolve).ToList();
         var data = ScenarioLoader.Load(sources, registry, now);
         var metrics = MetricsScenario.Load(sources);
+        var alerts = AlertsScenario.Load(sources, now, data.Cluster.Now is { } anchor ? now - anchor : TimeSpan.Zero);
         var faults = options.FaultsPath != null ? FaultInjector.Load(options.FaultsPath) : FaultInjector.Empty;
         var store = new ObjectStore(registry);
         var logs = new LogStore();
@@ -116,7 +118,12 @@ internal sealed class SimServer : IAsyncDisposable
             kubeconfig = Path.Combine(tempDir, "kubeconfig");
         }
         var stopping = new CancellationTokenSource();
-        var handler = new ApiHandler(store, new Authorizer(store), logs, data.Cluster, () => DateTimeOffset.UtcNow) { Stopping = stopping.Token, Prometheus = PrometheusFor(metrics, store, now) };
+        var prometheus = PrometheusFor(metrics, store, now, alerts?.Prometheus);
+        var handler = new ApiHandler(store, new Authorizer(store), logs, data.Cluster, () => DateTimeOffset.UtcNow) 
+        {
+            Stopping = stopping.Token, Prometheus = prometheus, AlertsPrometheus = AlertsPrometheusFor(alerts, prometheus, store, now),
+            Alertmanager = alerts?.Alertmanager is { } am ? new AlertmanagerApi(am, () => DateTimeOffset.UtcNow) : null,
+        };
         var server = new SimServer(app, certs, audit, faults, store, logs, users, handler, stopping, tempDir) { LoadTime = loadTime };
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Run(server.HandleAsync);
@@ -139,13 +146,29 @@ internal sealed class SimServer : IAsyncDisposable
     }
 
     /// <summary>The Prometheus behind the service proxy when metrics.yaml declares one; series labels take node from the pod.</summary>
-    private static PrometheusApi? PrometheusFor(MetricsScenario? metrics, ObjectStore store, DateTimeOffset now)
+    private static PrometheusApi? PrometheusFor(MetricsScenario? metrics, ObjectStore store, DateTimeOffset now, PrometheusAlertsScenario? ruleAlerts)
     {
         if (metrics?.PrometheusWithNodes is not { } prom) return null;
+        return NewPrometheus(prom, store, now, Serves(ruleAlerts, prom) ? ruleAlerts!.Alerts : []);
+    }
+
+    /// <summary>alerts.yaml's prometheus: on a Service metrics.yaml's Prometheus does not use gets a Prometheus without series.</summary>
+    private static PrometheusApi? AlertsPrometheusFor(AlertsScenario? alerts, PrometheusApi? metricsPrometheus, ObjectStore store, DateTimeOffset now)
+    {
+        if (alerts?.Prometheus is not { } rules || (metricsPrometheus is not null && Serves(rules, metricsPrometheus.Scenario))) return null;
+        var empty = new PrometheusScenario(rules.Service.Namespace, rules.Service.Name, rules.Service.Port, TimeSpan.FromMinutes(1), 1, []);
+        return NewPrometheus(empty, store, now, rules.Alerts);
+    }
+
+    private static bool Serves(PrometheusAlertsScenario? rules, PrometheusScenario prom) =>
+        rules is not null && rules.Service == new ProxiedService(prom.Namespace, prom.Service, prom.Port);
+
+    private static PrometheusApi NewPrometheus(PrometheusScenario prom, ObjectStore store, DateTimeOffset now, IReadOnlyList<PromRuleAlert> ruleAlerts)
+    {
         var podType = store.Registry.ByPlural("", "v1", "pods")!;
         string? NodeOf(string ns, string pod) =>
             store.Get(podType).Current.Find(ns, pod) is { } o ? System.Text.Json.Nodes.JsonNode.Parse(o.Json)?["spec"]?["nodeName"]?.ToString() : null;
-        return new PrometheusApi(prom, new PromEvaluator(prom, NodeOf, now, () => DateTimeOffset.UtcNow), () => DateTimeOffset.UtcNow);
+        return new PrometheusApi(prom, new PromEvaluator(prom, NodeOf, now, () => DateTimeOffset.UtcNow), () => DateTimeOffset.UtcNow) { RuleAlerts = ruleAlerts };
     }
 
     private const string RootCaDescription =

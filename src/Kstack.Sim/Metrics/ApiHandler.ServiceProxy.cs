@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kstack.Sim.Alerts;
 using Kstack.Sim.Metrics;
 using Kstack.Sim.Rbac;
 using Microsoft.AspNetCore.Http;
@@ -7,12 +8,19 @@ namespace Kstack.Sim.Api;
 
 /// <summary>
 /// The service proxy subresource (/api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/...), authorised as
-/// services/proxy with the request's verb (GET → get, POST → create), forwarding only to the scenario's Prometheus.
+/// services/proxy with the request's verb (GET → get, POST → create), forwarding only to the scenario's Prometheus and
+/// Alertmanager.
 /// </summary>
 internal sealed partial class ApiHandler
 {
     /// <summary>The Prometheus that metrics.yaml puts behind a Service, when it declares one.</summary>
     public PrometheusApi? Prometheus { get; init; }
+
+    /// <summary>A Prometheus that only lists rule alerts (alerts.yaml's prometheus: on a Service metrics.yaml does not name).</summary>
+    public PrometheusApi? AlertsPrometheus { get; init; }
+
+    /// <summary>The Alertmanager that alerts.yaml puts behind a Service.</summary>
+    public AlertmanagerApi? Alertmanager { get; init; }
 
     private static bool IsServiceProxy(RequestInfo info) =>
         info.Type is { Group: "", Kind: "Service" } && info.Name.Length > 0 && (info.Subresource == "proxy" || info.Subresource.StartsWith("proxy/", StringComparison.Ordinal));
@@ -37,8 +45,17 @@ internal sealed partial class ApiHandler
             await WriteStatus(res, new StatusError(503, "ServiceUnavailable", $"no endpoints available for service \"{info.Name}\""));
             return;
         }
-        var prom = Prometheus;
-        if (prom == null || prom.Scenario.Namespace != info.Namespace || prom.Scenario.Service != name || prom.Scenario.Port != portNumber)
+        var path = "/" + (info.Subresource.Length > "proxy".Length ? info.Subresource["proxy".Length..] : "/").TrimStart('/');
+        string? Query(string key) => ctx.Request.Query[key].FirstOrDefault();
+        if (Alertmanager is { } am && am.Scenario.Service == new ProxiedService(info.Namespace, name, portNumber))
+        {
+            var (amStatus, amBody) = am.Handle(ctx.Request.Method, path, Query);
+            await WriteJson(res, amStatus, amBody);
+            return;
+        }
+        var prom = new[] { Prometheus, AlertsPrometheus }.FirstOrDefault(p =>
+            p != null && p.Scenario.Namespace == info.Namespace && p.Scenario.Service == name && p.Scenario.Port == portNumber);
+        if (prom == null)
         {
             await WriteStatus(res, new StatusError(503, "ServiceUnavailable", $"error trying to reach service: dial tcp {name}.{info.Namespace}.svc:{portNumber}: connect: connection refused"));
             return;
@@ -51,8 +68,7 @@ internal sealed partial class ApiHandler
         var form = ctx.Request.HasFormContentType ? await ctx.Request.ReadFormAsync(ctx.RequestAborted) : null;
         string? Param(string key) =>
             form?[key].FirstOrDefault() is { Length: > 0 } f ? f : ctx.Request.Query[key].FirstOrDefault();
-        var path = info.Subresource.Length > "proxy".Length ? info.Subresource["proxy".Length..] : "/";
-        var (status, body) = prom.Handle("/" + path.TrimStart('/'), Param);
+        var (status, body) = prom.Handle(path, Param);
         await WriteJson(res, status, body);
     }
 

@@ -15,6 +15,9 @@ internal sealed class PrometheusApi(PrometheusScenario scenario, PromEvaluator e
 
     public PrometheusScenario Scenario => scenario;
 
+    /// <summary>What /api/v1/alerts lists: alerts.yaml's prometheus.alerts when it names this Service.</summary>
+    public IReadOnlyList<Alerts.PromRuleAlert> RuleAlerts { get; init; } = [];
+
     /// <summary>The status code and a writer of the JSON body for one request to the proxied Prometheus.</summary>
     public (int Status, Action<Utf8JsonWriter> Body) Handle(string path, Func<string, string?> param)
     {
@@ -24,7 +27,8 @@ internal sealed class PrometheusApi(PrometheusScenario scenario, PromEvaluator e
             {
                 "/api/v1/query" => Instant(param),
                 "/api/v1/query_range" => Range(param),
-                _ => (404, w => Error(w, "not_found", $"kstack-sim's Prometheus serves only /api/v1/query and /api/v1/query_range, not {path}")),
+                "/api/v1/alerts" => (200, w => Alerts.PrometheusAlertsEndpoint.Write(w, RuleAlerts)),
+                _ => (404, w => Error(w, "not_found", $"kstack-sim's Prometheus serves only /api/v1/query, /api/v1/query_range and /api/v1/alerts, not {path}")),
             };
         }
         catch (PromQlException e)

@@ -68,6 +68,7 @@ internal static class ScenarioLoader
                 if (!(lower.EndsWith(".yaml") || lower.EndsWith(".yml") || lower.EndsWith(".json"))) continue;
                 if (lower == "users.yaml" || lower == "users.yml") { LoadUsers(data, display, read()); continue; }
                 if (lower is "metrics.yaml" or "metrics.yml") continue; // usage data, loaded by Metrics/MetricsScenario
+                if (lower is "alerts.yaml" or "alerts.yml") continue; // Alertmanager data, loaded by Alerts/AlertsScenario
                 // cluster.yaml may also hold Kubernetes objects; its settings documents were read above.
                 var settingsFile = lower is "cluster.yaml" or "cluster.yml";
                 foreach (var (obj, doc) in ParseObjects(display, read(), lower.EndsWith(".json"), settingsFile ? IsSettingsDocument : null))

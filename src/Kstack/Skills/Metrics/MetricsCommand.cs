@@ -212,8 +212,7 @@ internal sealed class MetricsCommand : SkillCommand
             var p = read.Problem!;
             return p.Outcome switch
             {
-                ReadOutcome.Forbidden => (null, $"RBAC denies get services/proxy on {prom.Service}:{prom.Port} in namespace {prom.Namespace} (403: {DataText.Quote(p.Detail ?? "", 200)}). "
-                                                + $"Querying Prometheus through the API server needs the `get` verb on `services/proxy` there."),
+                ReadOutcome.Forbidden => (null, ServiceProxyText.Denied(prom.Namespace, $"{prom.Service}:{prom.Port}", p, "Querying Prometheus")),
                 ReadOutcome.NotFound => throw KstackException.User($"Prometheus {prom} is not reachable through the service proxy (404: {DataText.Quote(p.Detail ?? "", 200)}). Run with --refresh to detect again, or pass --prometheus <ns>/<svc>:<port>."),
                 ReadOutcome.Rejected => throw KstackException.User($"Prometheus {prom} answered {p.HttpStatus}: {DataText.Quote(p.Detail ?? "", 200)}."),
                 _ => throw KstackException.Infra($"Unable to query Prometheus {prom} for context `{run.Context}` ({DataText.Quote(p.Reason, 300)})."),
