@@ -26,6 +26,7 @@ internal static class SkillAccess
             new("get", "", "serviceaccounts"), new("get", "", "nodes"),
         ]),
         new("logs", [new("list", "", "pods"), new("watch", "", "pods"), new("get", "", "pods", "log")], []),
+        new("alerts", [new("get", "", "services", "proxy")], [new("list", "", "services")]),
         new("metrics", [new("list", "", "pods")], [new("list", "metrics.k8s.io", "pods"), new("list", "metrics.k8s.io", "nodes"), new("list", "", "services"), new("get", "", "services", "proxy")]),
         // Secrets are left out as for /investigate (kstack-reader does not grant them): without `list secrets` the two Secret checks are reported unchecked.
         new("audit-security", [new("list", "", "pods")],

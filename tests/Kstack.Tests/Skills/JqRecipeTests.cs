@@ -6,7 +6,7 @@ namespace Kstack.Tests.Skills;
 
 /// <summary>
 /// Every `jq` recipe a SKILL.md prints is run against the demo scenario's cache (the files the skill wrote; for
-/// /audit-security the audit scenario's findings file) and must give
+/// /audit-security the audit scenario's findings file, for /alerts the alerts scenario's cache) and must give
 /// its expected answer; a recipe without an expectation here fails the test, so none goes untested.
 /// </summary>
 public class JqRecipeTests
@@ -128,6 +128,23 @@ public class JqRecipeTests
             "SEC-RBAC-WILDCARD\trules[0].apiGroups\t*", "SEC-RBAC-WILDCARD\trules[0].resources\t*", "SEC-RBAC-WILDCARD\trules[0].verbs\t*")),
         [("audit-security", "new since the baseline")] = new([], Exactly("SEC-PSS-PRIVILEGED\tDeployment/root-shell", "SEC-PSS-PRIVILEGED\tPod/debug-tools")),
         [("audit-security", "which checks map to a standard")] = new([], Exactly("SEC-RBAC-WILDCARD")),
+        // alerts recipes run on the alerts scenario's cache (Alertmanager's own JSON; the order is Alertmanager's, by fingerprint).
+        [("alerts", "firing alerts")] = new([], lines => Assert.Equal(
+            ["critical\t-\tNodeFilesystemAlmostFull", "info\tshop\tKubeQuotaAlmostFull", "none\t-\tWatchdog", "none\tshop\tInfoInhibitor",
+             "warning\tshop\tKubeDeploymentReplicasMismatch", "warning\tshop\tKubePodCrashLooping", "warning\tshop\tKubePodCrashLooping"],
+            lines.Order(StringComparer.Ordinal))),
+        [("alerts", "suppressed and why")] = new([], lines => Assert.Equal(
+            ["KubeContainerWaiting\t0\t1\t0", "KubeJobFailed\t0\t0\t1", "TargetDown\t1\t0\t0"], lines.Order(StringComparer.Ordinal))),
+        [("alerts", "alerts in one namespace")] = new([("--arg ns NS", "--arg ns shop")], lines => Assert.Equal(
+            ["active\tInfoInhibitor\t", "active\tKubeDeploymentReplicasMismatch\tcheckout", "active\tKubePodCrashLooping\tcheckout-7d9f6c5b8-k2x9p",
+             "active\tKubePodCrashLooping\tcheckout-7d9f6c5b8-w4m7t", "active\tKubeQuotaAlmostFull\t", "suppressed\tKubeContainerWaiting\tcheckout-7d9f6c5b8-k2x9p"],
+            lines.Order(StringComparer.Ordinal))),
+        [("alerts", "the silence behind an alert")] = new([("--arg a NAME", "--arg a TargetDown")], lines =>
+        {
+            var row = Assert.Single(lines).Split('\t');
+            Assert.Equal(["5c1e7a2b-8d3f-4e6a-9b0c-1f2e3d4c5b6a", "alice@example.com"], row[..2]);
+            Assert.Equal("Node exporter rollout, tracked in OPS-1234", row[3]);
+        }),
     };
 
     [Fact]
@@ -151,6 +168,9 @@ public class JqRecipeTests
             ["legacy-admin"] = (string)sim.Kstack("investigate", "pod/legacy-admin", "-n", "web").AssertOk().AgentContext["bundle"]!,
         };
 
+        await using var alerts = await SimCluster.StartAsync("alerts");
+        var alertsDir = alerts.Kstack("alerts").AssertOk().CacheDir;
+
         await using var audit = await SimCluster.StartAsync("audit");
         var firstAudit = (string)audit.Kstack("audit-security").AssertOk().AgentContext["findings_file"]!;
         var baseline = Path.Combine(audit.Dir, "baseline.json");
@@ -167,7 +187,7 @@ public class JqRecipeTests
                 Assert.True(command.Contains(from), $"{recipe.Skill}: {recipe.Label}: placeholder {from} not in {command}");
                 command = command.Replace(from, to);
             }
-            command = command.Replace(" D/", " " + Q(dir) + "/").Replace(" OWNERS_FILE", " " + Q(owners));
+            command = command.Replace(" D/", " " + Q(recipe.Skill == "alerts" ? alertsDir : dir) + "/").Replace(" OWNERS_FILE", " " + Q(owners));
             if (command.EndsWith(" B", StringComparison.Ordinal)) command = command[..^1] + Q(bundles[expected.Bundle]);
             if (command.EndsWith(" F", StringComparison.Ordinal)) command = command[..^1] + Q(findings);
             else if (command.EndsWith(" F | column -t", StringComparison.Ordinal)) command = command[..^" F | column -t".Length] + " " + Q(findings) + " | column -t";
