@@ -20,6 +20,14 @@ internal static class TestSupport
         return d;
     }
 
+    /// <summary>A temporary scenario directory holding one file.</summary>
+    public static string TempDirWith(string file, string text)
+    {
+        var d = TempDir();
+        File.WriteAllText(Path.Combine(d, file), text);
+        return d;
+    }
+
     /// <summary>An HttpClient that trusts only the server's generated CA (full chain and hostname validation).</summary>
     public static HttpClient Client(SimServer server, string? token = null)
     {

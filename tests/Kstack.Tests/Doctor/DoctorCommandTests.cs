@@ -20,7 +20,7 @@ public class DoctorCommandTests
         Assert.StartsWith("ok    kubeconfig: ", Line(r.Content, "kubeconfig:"));
         Assert.Equal("ok    context: sim-admin (current-context)", Line(r.Content, "context: "));
         Assert.StartsWith("ok    API server: reachable, Kubernetes v", Line(r.Content, "API server:"));
-        foreach (var skill in new[] { "cluster-status", "events", "investigate", "logs", "metrics", "audit-security", "exec" })
+        foreach (var skill in new[] { "cluster-status", "events", "investigate", "logs", "metrics", "alerts", "audit-security", "exec" })
             Assert.StartsWith($"ok    RBAC /{skill}: allowed (", Line(r.Content, $"RBAC /{skill}:"));
         Assert.StartsWith($"ok    install root: {sim.Root}", Line(r.Content, "install root:"));
         Assert.Matches(@"\n\d+ ok, \d+ warn, 0 fail$", r.Content);
@@ -43,7 +43,7 @@ public class DoctorCommandTests
         Assert.True(bind.Exit == 0, bind.Stderr);
 
         var after = sim.Kstack("doctor", "--context", "sim-dev").AssertOk();
-        foreach (var skill in new[] { "cluster-status", "events", "investigate", "logs", "metrics", "audit-security" })
+        foreach (var skill in new[] { "cluster-status", "events", "investigate", "logs", "metrics", "alerts", "audit-security" })
             Assert.StartsWith($"ok    RBAC /{skill}: allowed (", Line(after.Content, $"RBAC /{skill}:"));
         Assert.StartsWith("warn  RBAC /exec: not allowed: create pods/exec", Line(after.Content, "RBAC /exec:"));
         // The role really serves the skills: /cluster-status now reads nodes as dev.

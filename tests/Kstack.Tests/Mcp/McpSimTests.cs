@@ -18,6 +18,7 @@ public class McpSimTests
         ("cluster_status", null),
         ("events", null),
         ("metrics", null),
+        ("alerts", null),
         ("audit_security", null),
         ("investigate", new JsonObject { ["target"] = "deployment/ledger", ["namespace"] = "orders" }),
     ];
@@ -216,7 +217,7 @@ public class McpSimTests
         await using var sim = await SimCluster.StartAsync("minimal");
         await using var client = await McpHarness.StdioAsync(sim, ["--read-only"]);
         var names = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
-        Assert.Equal(["audit_security", "cluster_status", "events", "investigate", "metrics"], names);
+        Assert.Equal(["alerts", "audit_security", "cluster_status", "events", "investigate", "metrics"], names);
         Assert.All(await client.ListToolsAsync(), t => Assert.True(t.ProtocolTool.Annotations!.ReadOnlyHint));
         var e = await Assert.ThrowsAsync<McpProtocolException>(() => client.CallAsync("exec", new JsonObject { ["target"] = "web" }));
         Assert.Contains("--read-only", e.Message);
