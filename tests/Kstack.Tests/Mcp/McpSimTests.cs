@@ -18,7 +18,6 @@ public class McpSimTests
         ("cluster_status", null),
         ("events", null),
         ("metrics", null),
-        ("alerts", null),
         ("audit_security", null),
         ("investigate", new JsonObject { ["target"] = "deployment/ledger", ["namespace"] = "orders" }),
     ];
