@@ -1,8 +1,7 @@
 using Kstack.Checks;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Kstack.Envelope;
+using Kstack.Json;
 
 namespace Kstack.Audit;
 
@@ -116,47 +115,16 @@ internal static class AuditRenderer
     }
 
     /// <summary>The --json content: counts and the same groups, bounded like the text.</summary>
-    public static string Json(AuditReport r, string findingsPath, string? sarifPath, bool fromCache)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("schema", "audit-summary/1");
-            w.WriteString("audit", r.Audit);
-            w.WriteString("context", TerminalText.Clean(r.Context));
-            w.WriteString("kubernetesVersion", r.KubernetesVersion);
-            w.WriteString("namespace", r.Namespace);
-            w.WriteStartObject("counts");
-            w.WriteNumber("total", r.Findings.Count);
-            foreach (var s in Enum.GetValues<Severity>().Reverse()) w.WriteNumber(s.Name(), r.Count(s));
-            if (r.NewFingerprints is { } nf) { w.WriteNumber("new", nf.Count); w.WriteNumber("resolved", r.Resolved?.Count ?? 0); }
-            w.WriteNumber("exempted", r.Exempted.Count);
-            w.WriteNumber("expiredExemptions", r.ExpiredExemptions.Count);
-            w.WriteNumber("inClusterExemptionAsks", r.InClusterAsks.Count);
-            w.WriteEndObject();
-            w.WriteStartArray("top");
-            foreach (var g in Groups(r).Take(MaxGroups))
-            {
-                w.WriteStartObject();
-                w.WriteString("check", g.Check.Id);
-                w.WriteString("severity", g.Check.Severity.Name());
-                w.WriteNumber("count", g.Count);
-                w.WriteStartArray("subjects");
-                foreach (var f in g.Top) w.WriteStringValue(DataText.Inline((f.Subject with { Container = null }).ToString(), 140));
-                w.WriteEndArray();
-                w.WriteString("remediation", g.Check.Remediation);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("unreadable");
-            foreach (var u in r.Unreadable) { w.WriteStartObject(); w.WriteString("resource", u.Resource); w.WriteString("reason", u.Reason); w.WriteNumber("unchecked", u.Unchecked.Count); w.WriteEndObject(); }
-            w.WriteEndArray();
-            w.WriteString("findingsFile", findingsPath);
-            w.WriteString("sarifFile", sarifPath);
-            w.WriteBoolean("fromCache", fromCache);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Json(AuditReport r, string findingsPath, string? sarifPath, bool fromCache) =>
+        Dto.Serialize(Document(r, findingsPath, sarifPath, fromCache), AuditJson.Default.AuditSummaryDocument);
+
+    public static AuditSummaryDocument Document(AuditReport r, string findingsPath, string? sarifPath, bool fromCache) => new(
+        "audit-summary/1", r.Audit, TerminalText.Clean(r.Context), r.KubernetesVersion, r.Namespace,
+        new AuditCounts(r.Findings.Count, r.Count(Severity.Critical), r.Count(Severity.High), r.Count(Severity.Medium), r.Count(Severity.Low),
+            r.Count(Severity.Info), r.NewFingerprints?.Count, r.NewFingerprints is null ? null : r.Resolved?.Count ?? 0,
+            r.Exempted.Count, r.ExpiredExemptions.Count, r.InClusterAsks.Count),
+        Groups(r).Take(MaxGroups).Select(g => new AuditGroupDocument(g.Check.Id, g.Check.Severity.Name(), g.Count,
+            g.Top.Select(f => DataText.Inline((f.Subject with { Container = null }).ToString(), 140)).ToList(), g.Check.Remediation)).ToList(),
+        r.Unreadable.Select(u => new AuditUnreadableDocument(u.Resource, u.Reason, u.Unchecked.Count)).ToList(),
+        findingsPath, sarifPath, fromCache);
 }

@@ -53,8 +53,11 @@ internal sealed class SkillDescriptor
     /// <summary>The type name of the document `--json` returns (e.g. "cluster-status/1"); null when the answer stays text.</summary>
     public string? JsonResult { get; init; }
 
-    /// <summary>The source-generated type of the --json document, when it has one: the MCP tool's output schema is exported from it.</summary>
-    public System.Text.Json.Serialization.Metadata.JsonTypeInfo? JsonDocument { get; init; }
+    /// <summary>
+    /// The source-generated types --json may return (one, or the alternatives a skill answers with, e.g. /metrics without a
+    /// source): the MCP tool's output schema is exported from them.
+    /// </summary>
+    public IReadOnlyList<System.Text.Json.Serialization.Metadata.JsonTypeInfo> JsonDocuments { get; init; } = [];
 
     /// <summary>
     /// For a skill that plans before it acts: the flag that carries out a plan by its id (exec's --confirm). Over MCP the

@@ -103,10 +103,18 @@ internal sealed class SkillTool
     /// <summary>What structuredContent holds: kstack's result object around the skill's --json document.</summary>
     private static JsonObject OutputSchema(SkillDescriptor skill)
     {
-        JsonNode document = skill.JsonDocument is { } info
-            ? info.GetJsonSchemaAsNode(new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true, TransformSchemaNode = NullableNotRequired })
-            : new JsonObject { ["type"] = "object" };
-        if (document is JsonObject d) d.Remove("$schema");
+        var exported = skill.JsonDocuments.Select(info =>
+        {
+            var node = info.GetJsonSchemaAsNode(new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true, TransformSchemaNode = NullableNotRequired });
+            if (node is JsonObject o) o.Remove("$schema");
+            return Lean(node, 0);
+        }).ToList();
+        JsonNode document = exported.Count switch
+        {
+            0 => new JsonObject { ["type"] = "object" },
+            1 => exported[0],
+            _ => new JsonObject { ["anyOf"] = new JsonArray([.. exported]) },
+        };
         // Kept lean: every session loads tools/list, so the wrapper states the fields clients act on and leaves the rest open.
         var properties = new JsonObject
         {
@@ -144,6 +152,21 @@ internal sealed class SkillTool
             else obj["required"] = new JsonArray([.. kept.Select(k => (JsonNode)k)]);
         }
         return node;
+    }
+
+    /// <summary>
+    /// Every session loads tools/list: the document's members are named and typed, their insides are left to the
+    /// skill's SKILL.md, and `required` to the wrapper (the documents are kstack's own output).
+    /// </summary>
+    private static JsonNode Lean(JsonNode node, int depth)
+    {
+        if (node is not JsonObject obj) return node;
+        if (depth >= 1 && obj["type"] is { } type) return new JsonObject { ["type"] = type.DeepClone() };
+        obj.Remove("required");
+        if (obj["properties"] is JsonObject props)
+            foreach (var name in props.Select(p => p.Key).ToList()) props[name] = Lean(props[name]!.DeepClone(), depth + 1);
+        if (obj["items"] is JsonObject items) obj["items"] = Lean(items.DeepClone(), depth);
+        return obj;
     }
 
     private static JsonElement Element(JsonNode node) => JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();

@@ -102,6 +102,22 @@ public class SkillToolTests
     }
 
     [Fact]
+    public void Every_skill_with_a_json_document_exports_its_typed_schema()
+    {
+        foreach (var skill in SkillCatalogue.All.Where(s => s.JsonResult is not null))
+        {
+            Assert.True(skill.JsonDocuments.Count > 0, $"{skill.Name}: JsonResult without JsonDocuments leaves the MCP output schema untyped");
+            var doc = Tool(skill.Name).Protocol.OutputSchema!.Value.GetProperty("properties").GetProperty("document");
+            var shapes = doc.TryGetProperty("anyOf", out var any) ? any.EnumerateArray().ToList() : [doc];
+            Assert.Equal(skill.JsonDocuments.Count, shapes.Count);
+            Assert.All(shapes, s => Assert.True(s.GetProperty("properties").EnumerateObject().Count() >= 3, $"{skill.Name}: {s}"));
+        }
+        var metrics = Tool("metrics").Protocol.OutputSchema!.Value.GetProperty("properties").GetProperty("document").GetProperty("anyOf");
+        Assert.Contains(metrics.EnumerateArray(), s => s.GetProperty("properties").TryGetProperty("rows", out _));
+        Assert.Contains(metrics.EnumerateArray(), s => s.GetProperty("properties").TryGetProperty("install", out _));
+    }
+
+    [Fact]
     public void Arguments_become_the_skill_command_line()
     {
         var argv = Tool("metrics").Arguments(Args("""{"target":"deployment/checkout","namespace":"shop","since":"6h","top":5,"by":"memory","refresh":true,"context":"prod"}"""), out var ctx);

@@ -19,6 +19,7 @@ internal static class AuditSecuritySkill
         Reads = ["version", "namespaces", "pods", "replicasets (metadata)", "jobs (metadata)", "serviceaccounts", "secrets (metadata only)",
             "clusterroles", "clusterrolebindings", "roles", "rolebindings"],
         JsonResult = "audit-summary/1",
+        JsonDocuments = [Kstack.Audit.AuditJson.Default.AuditSummaryDocument],
         Examples =
         [
             new("", "Audit the whole cluster (reuses lists younger than 15m)"),

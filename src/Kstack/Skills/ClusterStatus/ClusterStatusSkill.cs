@@ -15,7 +15,7 @@ internal static class ClusterStatusSkill
         DefaultTtl = "15m",
         Reads = ["version", "nodes", "pods", "replicasets (metadata)", "jobs (metadata)"],
         JsonResult = "cluster-status/1",
-        JsonDocument = ClusterStatusJson.Default.ClusterStatusDocument,
+        JsonDocuments = [ClusterStatusJson.Default.ClusterStatusDocument],
         Examples =
         [
             new("", "Snapshot of the whole cluster (reuses a snapshot younger than 15m)"),

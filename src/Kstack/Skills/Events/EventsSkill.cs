@@ -15,7 +15,7 @@ internal static class EventsSkill
         DefaultTtl = "5m",
         Reads = ["events", "pods (metadata)", "replicasets (metadata)", "jobs (metadata)"],
         JsonResult = "events/1",
-        JsonDocument = EventsJson.Default.EventsDocument,
+        JsonDocuments = [EventsJson.Default.EventsDocument],
         Examples =
         [
             new("", "Warning and notable events cluster-wide (reuses a snapshot younger than 5m)"),

@@ -17,6 +17,7 @@ internal static class InvestigateSkill
         Flags = [RequestTimeout.Flag],
         Reads = ["the target and its owners", "events", "pod logs", "services and endpoints", "configmaps, secrets (metadata only)", "pvcs", "nodes"],
         JsonResult = BundleWriter.Schema,
+        JsonDocuments = [InvestigateJson.Default.SummaryDocument],
         Examples =
         [
             new("deployment/checkout -n shop", "Why is the checkout deployment unhealthy?"),

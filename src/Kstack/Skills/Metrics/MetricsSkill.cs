@@ -24,6 +24,7 @@ internal static class MetricsSkill
         DefaultTtl = "1m",
         Reads = ["pods", "replicasets (metadata)", "jobs (metadata)", "services", "metrics.k8s.io", "Prometheus through services/proxy"],
         JsonResult = "metrics/1",
+        JsonDocuments = [MetricsJson.Default.MetricsDocument, MetricsJson.Default.NoSourceDocument],
         Examples =
         [
             new("", "Top pods by CPU cluster-wide"),
