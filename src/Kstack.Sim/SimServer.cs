@@ -280,7 +280,7 @@ internal sealed class SimServer : IAsyncDisposable
         if (!auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
         presented = true;
         var token = auth[7..].Trim();
-        if (!_byToken.TryGetValue(token, out var u)) return null;
+        if (!_byToken.TryGetValue(token, out var u)) return _handler.Tokens.Resolve(token, DateTimeOffset.UtcNow, _handler.ServiceAccountUid);
         var groups = u.Groups.Contains("system:authenticated") ? u.Groups : u.Groups.Append("system:authenticated").ToList();
         return new Identity(u.Name, groups);
     }

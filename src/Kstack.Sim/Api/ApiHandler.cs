@@ -87,6 +87,7 @@ internal sealed partial class ApiHandler(ObjectStore store, Authorizer authorize
                     break;
                 case "get" when info.Subresource is "" or "status": await Get(ctx, type, info, res); break;
                 case "create" when info.Subresource == "" && type.ViewOf == null: await Create(ctx, type, info, res); break;
+                case "create" when info.Subresource == "token" && type.Kind == "ServiceAccount" && type.Group == "": await TokenRequest(ctx, info, res); break;
                 case "delete" when info.Subresource == "" && type.ViewOf == null: await Delete(ctx, type, info, res); break;
                 case "patch" when info.Subresource == "ephemeralcontainers" && type.Kind == "Pod" && type.Group == "":
                     await PatchEphemeralContainers(ctx, type, info, res);
