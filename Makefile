@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ARTIFACTS := artifacts
 RID ?= linux-x64
 
-.PHONY: build build-kstack build-sim test demo sim bench clean pack release
+.PHONY: build build-kstack build-sim test e2e e2e-sim demo sim bench clean pack release
 
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Kstack/Kstack.csproj)
 PACKAGES := $(ARTIFACTS)/packages
@@ -25,6 +25,14 @@ build-sim:
 
 test: build
 	@scripts/test.sh
+
+# The e2e tier against a real cluster (opt-in: KSTACK_E2E_KUBECONFIG; tests/e2e/README.md), and the same tier against
+# kstack-sim (also run by `make test`).
+e2e: build
+	@tests/e2e/e2e.sh
+
+e2e-sim: build
+	@tests/e2e/e2e.sh --sim
 
 demo: build
 	@scripts/demo.sh $(ARGS)

@@ -43,7 +43,9 @@ internal sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpa
         if (fetched.Ok) return Read<Snapshot>.Success(new Snapshot(spec, path, File.GetLastWriteTimeUtc(path), FromCache: false));
 
         var problem = fetched.Problem!;
-        if (problem.Outcome == ReadOutcome.NotFound && spec.Fallback is { } fallback)
+        // The older API when the newer one is not served, or not granted: RBAC rules name one API group, and roles
+        // written for `kubectl get events` grant only the core group.
+        if (problem.Outcome is ReadOutcome.NotFound or ReadOutcome.Forbidden && spec.Fallback is { } fallback)
         {
             var other = await EnsureOneAsync(fallback, ns, observer, ct);
             return other with { Value = other.Value is { } v ? v with { Spec = spec } : null };

@@ -61,6 +61,20 @@ public class EventsSimTests
     }
 
     [Fact]
+    public async Task A_role_granting_only_core_events_is_served_from_the_core_events_api()
+    {
+        // team-b-reader grants '' (core) resources only, as roles written for `kubectl get events` do.
+        var extra = Directory.CreateTempSubdirectory("kstack-legacy-user-").FullName;
+        File.WriteAllText(Path.Combine(extra, "users.yaml"), "users:\n- name: legacy\n  token: legacy-token-2b8e\n  groups: [team-b-devs]\n");
+        await using var sim = await SimCluster.StartMergedAsync(["rbac-limited", extra]);
+        var run = sim.Kstack("events", "--context", "sim-legacy", "--namespace", "team-b").AssertOk();
+        Assert.Equal("v1", (string?)run.AgentContext["events_api"]);
+        Assert.Contains(sim.Audit(), e => (string?)e["path"] == "/apis/events.k8s.io/v1/namespaces/team-b/events" && (int?)e["status"] == 403);
+        Assert.Contains(sim.Audit(), e => (string?)e["path"] == "/api/v1/namespaces/team-b/events" && (int?)e["status"] == 200);
+        Assert.DoesNotContain("team-a", run.Content);
+    }
+
+    [Fact]
     public async Task Unknown_flags_and_bad_durations_are_user_errors_naming_the_slot()
     {
         await using var sim = await SimCluster.StartAsync("healthy");
