@@ -78,7 +78,11 @@ for n in "${sizes[@]}"; do
     '[["tool","pods_list",{}],["tool","events_list",{}],["prompt","cluster-health-check",{}]]' -- "$KMS" --kubeconfig "$kc")
   read -r msk_init msk_pods msk_events < <(KUBECONFIG=$kc python3 "$work/session.py" "$work/msk" \
     '[["tool","kubectl_get",{"resourceType":"pods","allNamespaces":true}],["tool","kubectl_get",{"resourceType":"events","allNamespaces":true}]]' -- node "$MSK")
-  k_tokens=$(answer "$work/k/call0.json")
+  # What the model is given: Claude Code and Codex pass JSON.stringify(structuredContent) when it is present (the text
+  # content is dropped: anthropics/claude-code#55677, openai/codex#2594); OpenCode passes the content blocks only.
+  jq -c .structuredContent "$work/k/call0.json" >"$work/k/structured.json"; jq -c .content "$work/k/call0.json" >"$work/k/content.json"
+  k_whole=$(answer "$work/k/call0.json"); k_struct=$(tokens "$work/k/structured.json"); k_content=$(tokens "$work/k/content.json")
+  k_tokens=$(( k_struct > k_content ? k_struct : k_content ))
   kms_p=$(answer "$work/kms/call0.json"); kms_e=$(answer "$work/kms/call1.json"); kms_h=$(answer "$work/kms/call2.json")
   msk_p=$(answer "$work/msk/call0.json"); msk_e=$(answer "$work/msk/call1.json")
   best=""
@@ -89,7 +93,7 @@ for n in "${sizes[@]}"; do
   ratio=$([ -n "$best" ] && awk -v b="$best" -v k="$k_tokens" 'BEGIN{printf "%.0f×", b / k}' || echo "–")
   kms_sum=$([ -n "$(num "$kms_p")" ] && [ -n "$(num "$kms_e")" ] && echo "$((kms_p + kms_e)) ($kms_p + $kms_e)" || echo "$kms_p + $kms_e")
   msk_sum=$([ -n "$(num "$msk_p")" ] && [ -n "$(num "$msk_e")" ] && echo "$((msk_p + msk_e)) ($msk_p + $msk_e)" || echo "$msk_p / $msk_e")
-  rows+="| $n | **$k_tokens** | $kms_sum | $kms_h | $msk_sum | $ratio | $k_cold / $k_warm | $((kms_pods + kms_events)) / $kms_prompt | $((msk_pods + msk_events)) | $k_init / $kms_init / $msk_init |"$'\n'
+  rows+="| $n | **$k_struct** / $k_content / $k_whole | $kms_sum | $kms_h | $msk_sum | $ratio | $k_cold / $k_warm | $((kms_pods + kms_events)) / $kms_prompt | $((msk_pods + msk_events)) | $k_init / $kms_init / $msk_init |"$'\n'
   if [ -z "$list_row" ]; then
     list_row="| kstack | $(jq '.tools | length' "$work/k/list.json") | $(tokens "$work/k/list.json") |"$'\n'
     list_row+="| kubernetes-mcp-server 0.0.67 | $(jq '.tools | length' "$work/kms/list.json") | $(tokens "$work/kms/list.json") |"$'\n'
@@ -104,7 +108,8 @@ replace_section mcp bench/RESULTS.md <<EOF
 
 Command: \`bench/mcp.sh ${sizes[*]}\` ($(machine_line), load $(cut -d' ' -f1 /proc/loadavg) at the end), commit \`$(git rev-parse --short HEAD)\`.
 Tokens by gpt-tokenizer 4.0.0 (o200k_base) over each JSON-RPC result as the client receives it; every server ran against
-the same simulator in the same run, default options, stdio, protocol 2025-06-18.
+the same simulator in the same run, default options, stdio, protocol 2025-06-18. The peers answer with content only;
+for kstack the columns split what each client hands the model, and the ratio uses the larger of the two.
 
 \`tools/list\` per server (default tool sets):
 
@@ -112,7 +117,7 @@ the same simulator in the same run, default options, stdio, protocol 2025-06-18.
 |---|---|---|
 $list_row
 
-| Pods | kstack \`cluster_status\` | kubernetes-mcp-server \`pods_list\` + \`events_list\` | its \`cluster-health-check\` prompt | mcp-server-kubernetes \`kubectl_get\` pods + events | best peer ÷ kstack | kstack call ms (cold / warm) | kubernetes-mcp-server ms (tools / prompt) | mcp-server-kubernetes ms | start → initialize ms (kstack / kms / msk) |
+| Pods | kstack \`cluster_status\`: structuredContent (Claude Code, Codex) / content (OpenCode) / whole result | kubernetes-mcp-server \`pods_list\` + \`events_list\` | its \`cluster-health-check\` prompt | mcp-server-kubernetes \`kubectl_get\` pods + events | best peer ÷ kstack | kstack call ms (cold / warm) | kubernetes-mcp-server ms (tools / prompt) | mcp-server-kubernetes ms | start → initialize ms (kstack / kms / msk) |
 |---|---|---|---|---|---|---|---|---|---|
 ${rows%$'\n'}
 EOF
