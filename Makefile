@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ARTIFACTS := artifacts
 RID ?= linux-x64
 
-.PHONY: build build-kstack build-sim test e2e e2e-sim demo sim bench clean pack release
+.PHONY: build build-kstack build-sim test e2e e2e-sim evals demo sim bench clean pack release
 
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Kstack/Kstack.csproj)
 PACKAGES := $(ARTIFACTS)/packages
@@ -33,6 +33,10 @@ e2e: build
 
 e2e-sim: build
 	@tests/e2e/e2e.sh --sim
+
+# The evals tier (opt-in: an agent CLI and its API key; tests/evals/README.md).
+evals: build
+	@scripts/evals.sh $(ARGS)
 
 demo: build
 	@scripts/demo.sh $(ARGS)
