@@ -353,7 +353,8 @@ internal sealed class SimServer : IAsyncDisposable
         finally
         {
             var verb = info.IsResourceRequest ? info.Verb : req.Method.ToLowerInvariant();
-            _audit.Write(started, user, verb, req.Method, path, query.TrimStart('?'), req.Headers.Accept.ToString(), status, res.Bytes, sw.Elapsed.TotalMilliseconds);
+            _audit.Write(started, user, verb, req.Method, path, query.TrimStart('?'), req.Headers.Accept.ToString(), status, res.Bytes, sw.Elapsed.TotalMilliseconds,
+                ctx.Items[ApiHandler.AuditUidKey] as string, ctx.Items[ApiHandler.AuditPreconditionUidKey] as string);
         }
     }
 

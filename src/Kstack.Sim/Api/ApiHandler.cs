@@ -829,25 +829,4 @@ internal sealed partial class ApiHandler(ObjectStore store, Authorizer authorize
         for (var i = 0; i < 5; i++) c[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
         return new string(c);
     }
-
-    private async Task Delete(HttpContext ctx, ResourceType type, RequestInfo info, Responder res)
-    {
-        var existing = store.Get(type).Current.Find(info.Namespace, info.Name);
-        if (existing == null) { await WriteStatus(res, StatusError.NotFound(type.Plural, type.Group, info.Name)); return; }
-        if (DryRun(ctx.Request))
-        {
-            res.Start(200, "application/json");
-            res.Write(existing.Json);
-            return;
-        }
-        var removed = store.Remove(type, info.Namespace, info.Name, (o, rv) =>
-        {
-            var node = JsonNode.Parse(o.Json)!.AsObject();
-            node["metadata"]!["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
-            return StoredObject.FromJson(JsonSerializer.SerializeToUtf8Bytes(node, ScenarioLoader.JsonOptions), type.Kind);
-        });
-        if (removed == null) { await WriteStatus(res, StatusError.NotFound(type.Plural, type.Group, info.Name)); return; }
-        res.Start(200, "application/json");
-        res.Write(removed.Json);
-    }
 }

@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace Kstack.Sim.Audit;
 
-/// <summary>One JSON line per request: time, user, verb, method, path, query, accept, status, bytes, durationMs.</summary>
+/// <summary>
+/// One JSON line per request: time, user, verb, method, path, query, accept, status, bytes, durationMs; for a DELETE also
+/// the UID of the object it addressed (uid) and the UID its precondition named (preconditionUid), when there were any.
+/// </summary>
 internal sealed class AuditLog : IDisposable
 {
     private readonly StreamWriter? _writer;
@@ -18,7 +21,8 @@ internal sealed class AuditLog : IDisposable
         _writer = new StreamWriter(new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
     }
 
-    public void Write(DateTimeOffset time, string user, string verb, string method, string path, string query, string accept, int status, long bytes, double durationMs)
+    public void Write(DateTimeOffset time, string user, string verb, string method, string path, string query, string accept, int status, long bytes, double durationMs,
+        string? uid = null, string? preconditionUid = null)
     {
         if (_writer == null) return;
         using var ms = new MemoryStream();
@@ -35,6 +39,8 @@ internal sealed class AuditLog : IDisposable
             w.WriteNumber("status", status);
             w.WriteNumber("bytes", bytes);
             w.WriteNumber("durationMs", Math.Round(durationMs, 3));
+            if (uid is not null) w.WriteString("uid", uid);
+            if (preconditionUid is not null) w.WriteString("preconditionUid", preconditionUid);
             w.WriteEndObject();
         }
         var line = Encoding.UTF8.GetString(ms.ToArray());

@@ -196,14 +196,18 @@ internal sealed class ObjectStore
         }
     }
 
-    /// <summary>Removes an object; returns the removed object, re-stamped with the deletion resourceVersion.</summary>
-    internal StoredObject? Remove(ResourceType type, string ns, string name, Func<StoredObject, long, StoredObject> restamp)
+    /// <summary>
+    /// Removes an object; returns the removed object, re-stamped with the deletion resourceVersion. <paramref name="check"/>
+    /// sees the current object under the write lock and may throw to refuse the removal (a failed precondition).
+    /// </summary>
+    internal StoredObject? Remove(ResourceType type, string ns, string name, Func<StoredObject, long, StoredObject> restamp, Action<StoredObject>? check = null)
     {
         lock (_writeLock)
         {
             var c = Get(type);
             var existing = c.Current.Find(ns, name);
             if (existing == null) return null;
+            check?.Invoke(existing);
             var rv = NextResourceVersion();
             var tomb = restamp(existing, rv);
             c.Apply(items => items.Where(o => !ReferenceEquals(o, existing)).ToArray(), rv, new WatchEvent("DELETED", tomb, rv));

@@ -37,5 +37,12 @@ internal static class SkillAccess
         ]),
         new("exec", [new("get", "", "pods"), new("create", "", "pods", "exec")],
             [new("patch", "", "pods", "ephemeralcontainers"), new("create", "", "pods"), new("delete", "", "pods"), new("get", "", "namespaces")]),
+        new("cleanup", [new("list", "", "pods")],
+        [
+            new("list", "", "configmaps"), new("list", "", "secrets"), new("list", "", "serviceaccounts"),
+            new("list", "rbac.authorization.k8s.io", "roles"), new("list", "rbac.authorization.k8s.io", "rolebindings"),
+            new("list", "rbac.authorization.k8s.io", "clusterroles"), new("list", "rbac.authorization.k8s.io", "clusterrolebindings"),
+            new("delete", "", "pods"),
+        ]),
     ];
 }

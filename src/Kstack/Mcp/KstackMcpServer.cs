@@ -204,6 +204,8 @@ internal sealed class KstackMcpServer
         {
             var planned = await InvokeAsync(tool, argv, context, json: false, ct);
             if (!planned.Ok) return Compose(call, planned, null);
+            // A planning skill that found nothing to do (cleanup with nothing to delete) made no plan: nothing to approve.
+            if (PlanId(planned) is null && NothingToDo(planned)) return Compose(call, planned, null);
             planId = PlanId(planned) ?? throw KstackException.Infra($"kstack {tool.Skill.Name} made a plan without an id; nothing was run.");
             plan = planned.Content;
             userCommand = $"kstack {tool.Skill.Name} --context {DataText.Token(context)} {confirm.Name} {planId}";
@@ -260,6 +262,13 @@ internal sealed class KstackMcpServer
         if (planned.AgentContext is null) return null;
         try { return JsonNode.Parse(planned.AgentContext)?["plan_id"]?.GetValue<string>(); }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }
+    }
+
+    private static bool NothingToDo(Env planned)
+    {
+        if (planned.AgentContext is null) return false;
+        try { return JsonNode.Parse(planned.AgentContext)?["nothing_to_do"]?.GetValue<bool>() == true; }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { return false; }
     }
 
     private CallToolResult Denied(Call call, string plan, string userCommand, string why)

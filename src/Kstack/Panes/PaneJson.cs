@@ -4,16 +4,26 @@ using System.Text.Json.Serialization;
 namespace Kstack.Panes;
 
 /// <summary>
-/// An /exec plan as saved under state/plans/ until the user confirms it: what the confirmation will run, in which pane,
-/// for which context and target. Mode "pod" and "debug" name the container; "node" carries the node-shell pod spec.
+/// What every saved plan carries (<see cref="PlanStore"/> stamps it): its id, the context and target it is bound to, when
+/// it was made and expires, and the skill whose --confirm carries it out.
 /// </summary>
-internal sealed record ExecPlan
+internal abstract record StoredPlan
 {
     public string Id { get; init; } = "";
     public string Context { get; init; } = "";
     public string Target { get; init; } = "";
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Expires { get; init; }
+    public abstract string Skill { get; }
+}
+
+/// <summary>
+/// An /exec plan as saved under state/plans/ until the user confirms it: what the confirmation will run, in which pane,
+/// for which context and target. Mode "pod" and "debug" name the container; "node" carries the node-shell pod spec.
+/// </summary>
+internal sealed record ExecPlan : StoredPlan
+{
+    public override string Skill => "exec";
     public required PaneTrust Trust { get; init; }
     public required string Mode { get; init; }
     public required string Namespace { get; init; }

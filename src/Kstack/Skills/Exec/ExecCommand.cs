@@ -129,7 +129,7 @@ internal sealed class ExecCommand : SkillCommand
         if (debug)
         {
             var image = run.Get(ExecSkill.Image) ?? NodeShell.DefaultImage;
-            debugName = "kstack-debug-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+            debugName = Ownership.DebugContainerPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
             argv = ["kubectl", $"--context={run.Context}", "debug", "-it", "-n", ns, podName, $"--target={container}", $"--image={image}",
                     $"--container={debugName}", "--profile=general", "--", "sh"];
             mode = auto ? $"ephemeral debug container (chosen automatically: image {DataText.Token(targetImage)} has no shell)" : "ephemeral debug container";

@@ -7,9 +7,9 @@ namespace Kstack.Panes;
 /// <summary>The hardened node-shell pod: what kstack creates for `exec --node`, and how it recognises its own pods.</summary>
 internal static class NodeShell
 {
-    public const string OwnedByKey = "kstack.kubetail.com/owned-by";
-    public const string OwnedByValue = "kstack";
-    public const string SessionKey = "kstack.kubetail.com/session";
+    public const string OwnedByKey = Ownership.OwnedByKey;
+    public const string OwnedByValue = Ownership.OwnedByValue;
+    public const string SessionKey = Ownership.SessionKey;
     public const string DefaultImage = "nicolaka/netshoot";
     public const string ContainerName = "shell";
     public const string RuntimeSocket = "/run/containerd/containerd.sock";
@@ -79,7 +79,6 @@ internal static class NodeShell
 
     /// <summary>True only for a pod carrying kstack's owned-by label and annotation and this session's label.</summary>
     public static bool IsOwnedBy(JsonElement pod, string session) =>
-        pod.Str("metadata", "labels", OwnedByKey) == OwnedByValue
-        && pod.Str("metadata", "annotations", OwnedByKey) == OwnedByValue
+        Ownership.Of(pod) == Ownership.Mark.Both
         && pod.Str("metadata", "labels", SessionKey) == session;
 }
