@@ -50,7 +50,7 @@ internal sealed class PlanStore(InstallRoot root, Func<DateTimeOffset> clock)
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { text = ""; }
         var made = SkillOf(text);
         if (made is not null && made != skill)
-            throw KstackException.User($"Plan {id} is a {made} plan, not a {skill} plan. Nothing was run. Confirm it with the {made} skill, or run the {skill} skill again for a new plan.");
+            throw KstackException.User($"Plan {id} belongs to the {made} skill, not to {skill}. Nothing was run. Confirm it with the {made} skill, or run the {skill} skill again for a new plan.");
         T? read;
         try { read = text.Length == 0 ? null : JsonSerializer.Deserialize(text, info); }
         catch (JsonException) { read = null; }
