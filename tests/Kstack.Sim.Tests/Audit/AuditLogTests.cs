@@ -19,8 +19,11 @@ public sealed class AuditLogTests
         }
         var lines = (await File.ReadAllLinesAsync(audit)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(3, lines.Count);
-        Assert.All(lines, l => Assert.Equal(["accept", "bytes", "durationMs", "method", "path", "query", "status", "time", "user", "verb"],
+        Assert.All(lines[..2], l => Assert.Equal(["accept", "bytes", "durationMs", "method", "path", "query", "status", "time", "user", "verb"],
             l.EnumerateObject().Select(p => p.Name).Order().ToArray()));
+        // A DELETE also names the UID of the object it addressed (no precondition was sent).
+        Assert.Equal(["accept", "bytes", "durationMs", "method", "path", "query", "status", "time", "uid", "user", "verb"],
+            lines[2].EnumerateObject().Select(p => p.Name).Order().ToArray());
         Assert.Equal("list", lines[0].GetProperty("verb").GetString());
         Assert.Equal("limit=3", lines[0].GetProperty("query").GetString());
         Assert.Equal(200, lines[0].GetProperty("status").GetInt32());
