@@ -165,6 +165,7 @@ internal sealed class CleanupCommand : SkillCommand
         var plan = plans.Take(id, run.Context, target, "cleanup", CleanupStateJson.Default.CleanupPlan);
         var api = run.Api;
         var lines = new List<string> { $"Cleanup plan {plan.Id} carried out in context {DataText.Token(run.Context)}:" };
+        var reported = new List<(string Outcome, string Line)>();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var gonePods = new HashSet<(string, string)>();
         var goneSessions = new HashSet<string>(StringComparer.Ordinal);
@@ -174,15 +175,19 @@ internal sealed class CleanupCommand : SkillCommand
             var (outcome, detail) = await DeleteAsync(api, kind, item, ct);
             counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
             var what = $"{kind.Lower} {DataText.Token(item.Namespace is null ? item.Name : $"{item.Namespace}/{item.Name}", 120)}";
-            lines.Add($"  {outcome,-24} {what}{(detail.Length > 0 ? " — " + detail : "")}");
+            reported.Add((outcome, $"  {outcome,-24} {what}{(detail.Length > 0 ? " — " + detail : "")}"));
             if (outcome is "deleted" or "already gone")
             {
                 if (kind.Kind == "Pod") gonePods.Add((item.Namespace ?? "", item.Name));
                 if (item.Session is not null) goneSessions.Add(item.Session);
             }
         }
+        // Bounded: what did not go as planned first, then what was deleted, at most MaxShown lines.
+        var ordered = reported.Where(r => r.Outcome != "deleted").Concat(reported.Where(r => r.Outcome == "deleted")).ToList();
+        lines.AddRange(ordered.Take(MaxShown).Select(r => r.Line));
+        if (ordered.Count > MaxShown) lines.Add($"  … and {ordered.Count - MaxShown} more (counted below)");
         var stopped = StopPanes(run, gonePods, goneSessions);
-        if (stopped.Count > 0) lines.Add($"Panes stopped (their objects are gone): {string.Join(", ", stopped)}");
+        if (stopped.Count > 0) lines.Add($"Panes stopped (their objects are gone): {string.Join(", ", stopped.Take(MaxSuspiciousShown))}{(stopped.Count > MaxSuspiciousShown ? $" and {stopped.Count - MaxSuspiciousShown} more" : "")}");
         lines.Add("Counts: " + string.Join(", ", OutcomeOrder.Where(counts.ContainsKey).Select(o => $"{counts[o]} {o}")));
         return Env.Verbatim(string.Join('\n', lines), Dto.Serialize(new CleanupDoneAgentContext(plan.Id, counts, stopped), CleanupStateJson.Default.CleanupDoneAgentContext));
     }
