@@ -12,6 +12,7 @@ internal static class CheckRegistry
         Skills.ClusterStatus.IssueChecks.Pods,
         Skills.Investigate.Findings.Checks,
         Skills.AuditSecurity.SecurityChecks.Checklist,
+        Skills.AuditNetwork.NetworkChecks.Checklist,
     ];
 
     /// <summary>Every check of every checklist, in checklist order.</summary>
