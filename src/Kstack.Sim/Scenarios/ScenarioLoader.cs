@@ -42,7 +42,7 @@ internal static class ScenarioLoader
     {
         "creationTimestamp", "deletionTimestamp", "firstTimestamp", "lastTimestamp", "eventTime", "lastObservedTime", "startTime", "startedAt",
         "finishedAt", "lastTransitionTime", "lastProbeTime", "lastHeartbeatTime", "lastUpdateTime", "completionTime", "lastScheduleTime",
-        "lastSuccessfulTime", "time", "renewTime", "acquireTime",
+        "lastSuccessfulTime", "time", "renewTime", "acquireTime", "notBefore", "notAfter", "renewalTime",
     };
 
     public static ScenarioData Load(IEnumerable<ScenarioSource> sources, ResourceRegistry registry, DateTimeOffset now)
