@@ -29,7 +29,7 @@ internal static class AuditRenderer
     public static string Text(AuditReport r, string findingsPath, string? sarifPath, string freshness)
     {
         var sb = new StringBuilder(2048);
-        sb.Append($"Security audit: ").Append(DataText.Inline(r.Context, 60)).Append(" · Kubernetes ").Append(DataText.Token(r.KubernetesVersion, 40))
+        sb.Append(char.ToUpperInvariant(r.Audit[0])).Append(r.Audit[1..]).Append(" audit: ").Append(DataText.Inline(r.Context, 60)).Append(" · Kubernetes ").Append(DataText.Token(r.KubernetesVersion, 40))
           .Append(" · ").Append(r.Namespace is null ? "cluster-wide" : "namespace " + DataText.Token(r.Namespace, 63))
           .Append($" · {r.Catalogue.Count} checks · {r.ObjectsRead} objects read\n");
         sb.Append($"Findings: {r.Findings.Count}");
@@ -108,7 +108,8 @@ internal static class AuditRenderer
         }
         if (r.Resolved is { Count: > 0 } resolved)
             sb.Append($"\nResolved since the baseline: {resolved.Count} (e.g. {string.Join(", ", resolved.Take(3).Select(x => DataText.Token(x.CheckId, 40) + " " + DataText.Token(x.Subject.ToString(), 80)))})\n");
-        sb.Append($"\nRBAC checks are static (what roles grant, not what subjects use). Full findings: {findingsPath} (schema {AuditReport.Schema})");
+        sb.Append(r.Audit == "security" ? "\nRBAC checks are static (what roles grant, not what subjects use). " : "\n")
+          .Append($"Full findings: {findingsPath} (schema {AuditReport.Schema})");
         if (sarifPath is not null) sb.Append($"; SARIF: {sarifPath}");
         sb.Append(".\n").Append(freshness);
         return sb.ToString();

@@ -35,6 +35,13 @@ internal static class SkillAccess
             new("list", "rbac.authorization.k8s.io", "clusterroles"), new("list", "rbac.authorization.k8s.io", "clusterrolebindings"),
             new("list", "rbac.authorization.k8s.io", "roles"), new("list", "rbac.authorization.k8s.io", "rolebindings"),
         ]),
+        new("audit-network", [new("list", "", "pods")],
+        [
+            new("list", "", "namespaces"), new("list", "", "services"), new("list", "discovery.k8s.io", "endpointslices"),
+            new("list", "networking.k8s.io", "networkpolicies"), new("list", "networking.k8s.io", "ingresses"), new("list", "networking.k8s.io", "ingressclasses"),
+            new("list", "apps", "replicasets"), new("list", "batch", "jobs"), new("list", "gateway.networking.k8s.io", "gateways"),
+            new("list", "gateway.networking.k8s.io", "httproutes"), new("list", "cert-manager.io", "certificates"),
+        ]),
         new("exec", [new("get", "", "pods"), new("create", "", "pods", "exec")],
             [new("patch", "", "pods", "ephemeralcontainers"), new("create", "", "pods"), new("delete", "", "pods"), new("get", "", "namespaces")]),
         new("cleanup", [new("list", "", "pods")],

@@ -146,5 +146,6 @@ public static class CheckCases
         Pods("CS-POD-UNKNOWN", true, "phase Unknown", Pod("Unknown")),
         Pods("CS-POD-UNKNOWN", false, "running and ready", Pod("Running", RunningReady)),
         .. AuditCheckCases.All,
+        .. Skills.AuditNetwork.NetworkCheckCases.All,
     ];
 }
