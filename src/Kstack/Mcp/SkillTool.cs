@@ -75,11 +75,15 @@ internal sealed class SkillTool
             ["type"] = "string",
         };
         var shared = GlobalFlags.For(Skill).Append(Skills.Shared.RequestTimeout.Flag).Select(f => f.Name).ToHashSet();
+        if (Skill.Name.StartsWith("audit-", StringComparison.Ordinal)) shared.UnionWith(AuditFlagNames);
         foreach (var (name, flag) in _flags) properties[name] = PropertySchema(flag, described: !shared.Contains(flag.Name));
         var schema = new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
         if (required.Count > 0) schema["required"] = required;
         return schema;
     }
+
+    /// <summary>The flags every audit skill shares (Audit.AuditFlags): the server instructions explain them once.</summary>
+    private static readonly string[] AuditFlagNames = ["--severity", "--check", "--format", "--output", "--baseline", "--exemptions"];
 
     /// <summary>Flag help beyond this is cut: the schema is loaded into every session.</summary>
     private const int MaxFlagHelp = 80;
@@ -107,7 +111,11 @@ internal sealed class SkillTool
         {
             var node = info.GetJsonSchemaAsNode(new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true, TransformSchemaNode = NullableNotRequired });
             if (node is JsonObject o) o.Remove("$schema");
-            return Lean(node, 0);
+            node = Lean(node, 0);
+            // The audit summary is the same for every audit tool: only the fields a client acts on are stated.
+            if (skill.JsonResult == "audit-summary/1" && node["properties"] is JsonObject props)
+                foreach (var name in props.Select(p => p.Key).Where(k => k is not ("schema" or "counts" or "top" or "findingsFile")).ToList()) props.Remove(name);
+            return node;
         }).ToList();
         JsonNode document = exported.Count switch
         {

@@ -13,7 +13,7 @@ internal static class AuditNetworkSkill
     public static readonly SkillDescriptor Descriptor = new()
     {
         Name = "audit-network",
-        Summary = "network audit: NetworkPolicy coverage, Services and EndpointSlices, Ingress, Gateway API, TLS expiry and DNS.",
+        Summary = "network audit: NetworkPolicy coverage, Services and EndpointSlices, Ingress, Gateway API, TLS expiry, DNS.",
         Flags = [.. Audit.All, RequestTimeout.Flag],
         DefaultTtl = "15m",
         Reads = ["version", "namespaces", "pods", "replicasets (metadata)", "jobs (metadata)", "services", "endpointslices (endpoints as fallback)",
