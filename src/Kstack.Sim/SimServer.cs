@@ -255,8 +255,9 @@ internal sealed class SimServer : IAsyncDisposable
         // The EndpointSlices kube-controller-manager would keep for the scenario's Services.
         List<JsonObject> Core(string group, string kind) => data.Objects.Where(o => o.Type.Group == group && o.Type.Kind == kind).Select(o => o.Obj).ToList();
         var sliceType = registry.ByPlural("discovery.k8s.io", "v1", "endpointslices")!;
-        foreach (var slice in EndpointSlices.Derive(Core("", "Service"), Core("", "Pod"), Core("discovery.k8s.io", "EndpointSlice")))
-            extra.Add((sliceType, slice));
+        var endpointsType = registry.ByPlural("", "v1", "endpoints")!;
+        foreach (var derived in EndpointSlices.Derive(Core("", "Service"), Core("", "Pod"), Core("discovery.k8s.io", "EndpointSlice"), Core("", "Endpoints")))
+            extra.Add(((string?)derived["kind"] == "Endpoints" ? endpointsType : sliceType, derived));
         ScenarioLoader.LinkEvents(data.Objects);
         var all = new List<(ResourceType, StoredObject)>(data.Objects.Count + extra.Count);
         long rv = 1000;

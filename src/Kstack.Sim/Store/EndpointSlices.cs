@@ -17,7 +17,51 @@ internal static class EndpointSlices
     public const string ServiceNameLabel = "kubernetes.io/service-name";
     public const string ManagedBy = "endpointslice-controller.k8s.io";
 
-    public static IEnumerable<JsonObject> Derive(IReadOnlyList<JsonObject> services, IReadOnlyList<JsonObject> pods, IReadOnlyList<JsonObject> existingSlices)
+    /// <summary>The slices and the v1 Endpoints of every Service the scenario gives none of its own.</summary>
+    public static IEnumerable<JsonObject> Derive(IReadOnlyList<JsonObject> services, IReadOnlyList<JsonObject> pods, IReadOnlyList<JsonObject> existingSlices,
+        IReadOnlyList<JsonObject>? existingEndpoints = null)
+    {
+        var declaredEndpoints = (existingEndpoints ?? []).Select(e => ((string?)e["metadata"]?["namespace"] ?? "", (string?)e["metadata"]?["name"] ?? "")).ToHashSet();
+        foreach (var o in DeriveSlices(services, pods, existingSlices))
+        {
+            yield return o;
+            var meta = o["metadata"]!;
+            var key = ((string?)meta["namespace"] ?? "", (string?)meta["labels"]?[ServiceNameLabel] ?? "");
+            if (o["kind"]!.ToString() == "EndpointSlice" && (string?)o["metadata"]?["generateName"] is not null && declaredEndpoints.Add(key))
+                yield return EndpointsFor(key.Item1, key.Item2, services, pods, existingSlices);
+        }
+    }
+
+    /// <summary>The v1 Endpoints of one Service, built from all of its derived slices.</summary>
+    private static JsonObject EndpointsFor(string ns, string service, IReadOnlyList<JsonObject> services, IReadOnlyList<JsonObject> pods, IReadOnlyList<JsonObject> existingSlices)
+    {
+        var subsets = new JsonArray();
+        foreach (var slice in DeriveSlices(services.Where(s => (string?)s["metadata"]?["namespace"] == ns && (string?)s["metadata"]?["name"] == service).ToList(), pods, existingSlices))
+        {
+            JsonObject Address(JsonNode? ep) => new()
+            {
+                ["ip"] = ep!["addresses"]![0]!.DeepClone(), ["nodeName"] = ep["nodeName"]?.DeepClone(), ["targetRef"] = ep["targetRef"]!.DeepClone(),
+            };
+            var endpoints = slice["endpoints"]!.AsArray();
+            if (endpoints.Count == 0) continue;
+            var subset = new JsonObject();
+            var ready = endpoints.Where(e => (bool?)e!["conditions"]!["ready"] == true).Select(Address).ToList();
+            var notReady = endpoints.Where(e => (bool?)e!["conditions"]!["ready"] != true).Select(Address).ToList();
+            if (ready.Count > 0) subset["addresses"] = new JsonArray([.. ready]);
+            if (notReady.Count > 0) subset["notReadyAddresses"] = new JsonArray([.. notReady]);
+            subset["ports"] = new JsonArray([.. slice["ports"]!.AsArray().Where(p => p!["port"] is not null).Select(p => p!.DeepClone())]);
+            subsets.Add(subset);
+        }
+        var endpointsObject = new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Endpoints",
+            ["metadata"] = new JsonObject { ["name"] = service, ["namespace"] = ns },
+        };
+        if (subsets.Count > 0) endpointsObject["subsets"] = subsets;
+        return endpointsObject;
+    }
+
+    private static IEnumerable<JsonObject> DeriveSlices(IReadOnlyList<JsonObject> services, IReadOnlyList<JsonObject> pods, IReadOnlyList<JsonObject> existingSlices)
     {
         var declared = existingSlices
             .Select(s => ((string?)s["metadata"]?["namespace"] ?? "", (string?)s["metadata"]?["labels"]?[ServiceNameLabel]))

@@ -6,7 +6,7 @@ namespace Kstack.Tests.Skills;
 
 /// <summary>
 /// Every `jq` recipe a SKILL.md prints is run against the demo scenario's cache (the files the skill wrote; for
-/// /audit-security the audit scenario's findings file, for /alerts the alerts scenario's cache) and must give
+/// /audit-security the audit scenario's findings file, for /audit-network the audit-network scenario's, for /alerts the alerts scenario's cache) and must give
 /// its expected answer; a recipe without an expectation here fails the test, so none goes untested.
 /// </summary>
 public class JqRecipeTests
@@ -139,6 +139,35 @@ public class JqRecipeTests
             ["active\tInfoInhibitor\t", "active\tKubeDeploymentReplicasMismatch\tcheckout", "active\tKubePodCrashLooping\tcheckout-7d9f6c5b8-k2x9p",
              "active\tKubePodCrashLooping\tcheckout-7d9f6c5b8-w4m7t", "active\tKubeQuotaAlmostFull\t", "suppressed\tKubeContainerWaiting\tcheckout-7d9f6c5b8-k2x9p"],
             lines.Order(StringComparer.Ordinal))),
+        // audit-network recipes run on the audit-network scenario's findings file (the oracle of AuditNetworkSimTests).
+        [("audit-network", "uncovered namespaces")] = new([], Exactly("exposed\t3 pods, no NetworkPolicy", "kube-system\t1 pod, no NetworkPolicy")),
+        [("audit-network", "dead selectors and references")] = new([], lines => Assert.Equal(
+            new[]
+            {
+                "NET-ING-BACKEND-MISSING Ingress/exposed/broken", "NET-ING-BACKEND-PORT-UNDEFINED Ingress/exposed/broken", "NET-ING-CLASS-MISSING Ingress/exposed/wrongclass",
+                "NET-ING-TLS-SECRET-MISSING Ingress/exposed/broken", "NET-NETPOL-PEER-SELECTS-NOTHING NetworkPolicy/partial/api-ingress",
+                "NET-NETPOL-PEER-SELECTS-NOTHING NetworkPolicy/partial/api-ingress", "NET-NETPOL-PORT-UNDEFINED NetworkPolicy/partial/api-ingress",
+                "NET-NETPOL-SELECTS-NOTHING NetworkPolicy/partial/ghost", "NET-ROUTE-BACKEND-MISSING HTTPRoute/exposed/orphan",
+                "NET-ROUTE-BACKEND-MISSING HTTPRoute/exposed/refused", "NET-SVC-SELECTOR-NO-PODS Service/exposed/dead",
+                "NET-SVC-TARGETPORT-NAME-UNDEFINED Service/exposed/badname",
+            },
+            lines.Select(l => string.Join(" ", Regex.Split(l.Trim(), @"\s+")[..2])).Order(StringComparer.Ordinal))),
+        [("audit-network", "everything about one namespace")] = new([("--arg n NS", "--arg n partial")], lines =>
+        {
+            Assert.Equal(9, lines.Length);
+            Assert.Contains("medium NET-NETPOL-SELECTS-NOTHING NetworkPolicy/ghost spec.podSelector", lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+            Assert.Contains("low NET-NETPOL-NO-DEFAULT-DENY-EGRESS Namespace/partial networkpolicies", lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+        }),
+        [("audit-network", "counts per check")] = new([], lines =>
+        {
+            Assert.Equal(36, lines.Length);
+            Assert.Contains("NET-ROUTE-BACKEND-MISSING 2", lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+            Assert.Contains("NET-NETPOL-NAMESPACE-UNCOVERED 2", lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+        }),
+        [("audit-network", "certificates")] = new([], lines => Assert.Equal(
+            ["NET-TLS-CERT-EXPIRED\tCertificate/exposed/expired", "NET-TLS-CERT-EXPIRING\tCertificate/exposed/expiring",
+             "NET-TLS-CERT-NOT-READY\tCertificate/exposed/expired", "NET-TLS-EXPIRY-UNCHECKED\tSecret/exposed/legacy-cert"],
+            lines.Select(l => string.Join("\t", l.Split('\t')[..2])).Order(StringComparer.Ordinal))),
         [("alerts", "the silence behind an alert")] = new([("--arg a NAME", "--arg a TargetDown")], lines =>
         {
             var row = Assert.Single(lines).Split('\t');
@@ -178,8 +207,12 @@ public class JqRecipeTests
         Assert.True(dropped.Exit == 0, dropped.Stderr);
         var findings = (string)audit.Kstack("audit-security", "--baseline", baseline).AssertOk().AgentContext["findings_file"]!;
 
+        await using var network = await SimCluster.StartAsync("audit-network");
+        var networkFindings = (string)network.Kstack("audit-network").AssertOk().AgentContext["findings_file"]!;
+
         foreach (var recipe in recipes)
         {
+            var findingsFile = recipe.Skill == "audit-network" ? networkFindings : findings;
             var expected = Expected[(recipe.Skill, recipe.Label)];
             var command = recipe.Command;
             foreach (var (from, to) in expected.Substitutions)
@@ -189,8 +222,8 @@ public class JqRecipeTests
             }
             command = command.Replace(" D/", " " + Q(recipe.Skill == "alerts" ? alertsDir : dir) + "/").Replace(" OWNERS_FILE", " " + Q(owners));
             if (command.EndsWith(" B", StringComparison.Ordinal)) command = command[..^1] + Q(bundles[expected.Bundle]);
-            if (command.EndsWith(" F", StringComparison.Ordinal)) command = command[..^1] + Q(findings);
-            else if (command.EndsWith(" F | column -t", StringComparison.Ordinal)) command = command[..^" F | column -t".Length] + " " + Q(findings) + " | column -t";
+            if (command.EndsWith(" F", StringComparison.Ordinal)) command = command[..^1] + Q(findingsFile);
+            else if (command.EndsWith(" F | column -t", StringComparison.Ordinal)) command = command[..^" F | column -t".Length] + " " + Q(findingsFile) + " | column -t";
             var output = KstackProcess.Run("/bin/bash", ["-c", "set -o pipefail; " + command], new Dictionary<string, string?>());
             Assert.True(output.Exit == 0, $"{recipe.Skill}: {recipe.Label}: exit {output.Exit}: {output.Stderr}\n{command}");
             var lines = output.Stdout.TrimEnd('\n').Split('\n');

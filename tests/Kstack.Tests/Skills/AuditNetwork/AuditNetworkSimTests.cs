@@ -106,6 +106,22 @@ public class AuditNetworkSimTests
     }
 
     [Fact]
+    public async Task Without_endpointslices_the_deprecated_endpoints_are_read_instead()
+    {
+        await using var sim = await SimCluster.StartAsync("audit-network");
+        var run = sim.Kstack("audit-network", "--context", "sim-legacy-viewer", "-n", "exposed").AssertOk();
+        var found = Findings(run)["findings"]!.AsArray().Select(f => ((string)f!["check"]!, Subject(f!))).ToHashSet();
+        Assert.Contains(("NET-SVC-NO-READY-ENDPOINTS", "Service/exposed/sick"), found);
+        Assert.Contains(("NET-SVC-LB-NO-ENDPOINTS", "Service/exposed/lb-empty"), found);
+        // shop's two ready pods come through v1 Endpoints: no false "no ready endpoints".
+        Assert.DoesNotContain(found, f => f.Item2 == "Service/exposed/shop");
+        var paths = sim.Audit().Select(e => ((string)e["path"]!, (int)e["status"]!)).ToList();
+        Assert.Contains(("/apis/discovery.k8s.io/v1/namespaces/exposed/endpointslices", 403), paths);
+        Assert.Contains(("/api/v1/namespaces/exposed/endpoints", 200), paths);
+        Assert.DoesNotContain("endpointslices", run.Content);
+    }
+
+    [Fact]
     public void Every_catalogue_check_has_a_positive_case_and_standards_where_they_exist()
     {
         var positives = Planted.Select(p => p.Check).Append("NET-DNS-UNAVAILABLE").ToHashSet();
