@@ -26,7 +26,8 @@ internal static class AuditRenderer
             .OrderBy(g => g.Top[0].Rank).ThenByDescending(g => g.Count).ThenBy(g => g.Check.Id, StringComparer.Ordinal)
             .ToList();
 
-    public static string Text(AuditReport r, string findingsPath, string? sarifPath, string freshness)
+    /// <summary>The bounded text; <paramref name="section"/> is an audit's own block (e.g. cost totals), shown after the counts.</summary>
+    public static string Text(AuditReport r, string findingsPath, string? sarifPath, string freshness, string? section = null)
     {
         var sb = new StringBuilder(2048);
         sb.Append(char.ToUpperInvariant(r.Audit[0])).Append(r.Audit[1..]).Append(" audit: ").Append(DataText.Inline(r.Context, 60)).Append(" · Kubernetes ").Append(DataText.Token(r.KubernetesVersion, 40))
@@ -38,6 +39,7 @@ internal static class AuditRenderer
         if (r.NewFingerprints is { } nf)
             sb.Append($" · baseline: {nf.Count} new, {r.Findings.Count - nf.Count} unchanged, {r.Resolved?.Count ?? 0} resolved");
         sb.Append('\n');
+        if (!string.IsNullOrEmpty(section)) sb.Append('\n').Append(section.TrimEnd('\n')).Append('\n');
 
         var footer = Footer(r, findingsPath, sarifPath, freshness);
         var groups = Groups(r);

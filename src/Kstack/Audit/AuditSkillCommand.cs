@@ -49,7 +49,7 @@ internal abstract class AuditSkillCommand : SnapshotSkillCommand
     /// <summary>The report from a raw analysis: findings file, SARIF when asked, content and agent_context.</summary>
     protected async Task<Env> ReportAsync(SkillRun run, AuditOptions options, string? sarifPath, string dir,
         IReadOnlyDictionary<string, Read<Snapshot>> results, IReadOnlyDictionary<string, string> roles, RawAnalysis raw,
-        IReadOnlyList<Unreadable> unreadable)
+        IReadOnlyList<Unreadable> unreadable, string? section = null, Action<Utf8JsonWriter>? extraContext = null)
     {
         var now = DateTimeOffset.UtcNow;
         var report = AuditPipeline.Build(Audit, run.Context, raw.GitVersion, run.Namespace, now, Catalogue, raw.Findings,
@@ -78,10 +78,11 @@ internal abstract class AuditSkillCommand : SnapshotSkillCommand
             w.WriteNumber("exempted", report.Exempted.Count);
             if (report.NewFingerprints is { } nf) { w.WriteNumber("new", nf.Count); w.WriteNumber("resolved", report.Resolved?.Count ?? 0); }
             w.WriteEndObject();
+            extraContext?.Invoke(w);
         });
         var content = run.Json
             ? AuditRenderer.Json(report, findingsPath, sarifPath, fromCache)
-            : AuditRenderer.Text(report, findingsPath, sarifPath, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime));
+            : AuditRenderer.Text(report, findingsPath, sarifPath, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), section);
         return Env.Agent(content, agentContext);
     }
 
