@@ -42,6 +42,13 @@ internal static class SkillAccess
             new("list", "apps", "replicasets"), new("list", "batch", "jobs"), new("list", "gateway.networking.k8s.io", "gateways"),
             new("list", "gateway.networking.k8s.io", "httproutes"), new("list", "cert-manager.io", "certificates"),
         ]),
+        new("audit-cost", [new("list", "", "pods")],
+        [
+            new("list", "", "namespaces"), new("list", "", "nodes"), new("list", "", "persistentvolumes"), new("list", "", "persistentvolumeclaims"),
+            new("list", "", "services"), new("list", "discovery.k8s.io", "endpointslices"), new("list", "apps", "replicasets"),
+            new("list", "apps", "deployments"), new("list", "apps", "statefulsets"), new("list", "apps", "daemonsets"),
+            new("list", "batch", "jobs"), new("list", "batch", "cronjobs"), new("list", "autoscaling.k8s.io", "verticalpodautoscalers"),
+        ]),
         new("exec", [new("get", "", "pods"), new("create", "", "pods", "exec")],
             [new("patch", "", "pods", "ephemeralcontainers"), new("create", "", "pods"), new("delete", "", "pods"), new("get", "", "namespaces")]),
         new("cleanup", [new("list", "", "pods")],

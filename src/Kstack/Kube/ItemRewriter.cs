@@ -16,8 +16,12 @@ internal readonly record struct ByteCut(int Start, int End, byte[] Replacement);
 /// </summary>
 internal static class ItemRewriter
 {
-    /// <summary>Writes the rewritten item; true when env values were replaced (the written bytes then differ from the parsed item beyond managedFields).</summary>
-    public static bool Write(JsonElement item, byte[] typePrefix, bool redactEnv, IBufferWriter<byte> output, List<ByteCut> cuts)
+    /// <summary>
+    /// Writes the rewritten item; true when env values were replaced (the written bytes then differ from the parsed item
+    /// beyond managedFields). With <paramref name="keepWriteTime"/> managedFields becomes <c>[{"time":"&lt;newest&gt;"}]</c>:
+    /// when the object was last written (a scale leaves no other timestamp), without the bulky field sets.
+    /// </summary>
+    public static bool Write(JsonElement item, byte[] typePrefix, bool redactEnv, IBufferWriter<byte> output, List<ByteCut> cuts, bool keepWriteTime = false)
     {
         var raw = JsonMarshal.GetRawUtf8Value(item);
         cuts.Clear();
@@ -27,7 +31,7 @@ internal static class ItemRewriter
                 if (property.NameEquals("managedFields"u8))
                 {
                     var (start, end) = PropertyRange(raw, property);
-                    cuts.Add(new ByteCut(start, end, []));
+                    cuts.Add(new ByteCut(start, end, keepWriteTime ? NewestWriteTime(property.Value, raw, start, end) : []));
                 }
         var before = cuts.Count;
         if (redactEnv) Redaction.EnvRedactor.AddCuts(item, raw, cuts);
@@ -37,6 +41,25 @@ internal static class ItemRewriter
         if (!hasKind) output.Write(typePrefix);
         WriteCut(raw, 1, cuts, output);
         return envCut;
+    }
+
+    /// <summary>The managedFields property reduced to its newest entry's time, keeping the comma the range swallowed.</summary>
+    private static byte[] NewestWriteTime(JsonElement fields, ReadOnlySpan<byte> raw, int start, int end)
+    {
+        string? newest = null;
+        DateTimeOffset newestAt = default;
+        if (fields.ValueKind == JsonValueKind.Array)
+            foreach (var f in fields.EnumerateArray())
+                if (f.ValueKind == JsonValueKind.Object && f.TryGetProperty("time"u8, out var t) && t.ValueKind == JsonValueKind.String
+                    && DateTimeOffset.TryParse(t.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                    && (newest is null || at > newestAt))
+                    (newest, newestAt) = (t.GetString(), at);
+        if (newest is null) return [];
+        var value = $"\"managedFields\":[{{\"time\":{JsonSerializerString(newest)}}}]";
+        // The range swallowed one neighbouring comma: give it back on the same side.
+        if (raw[start] == (byte)',') value = "," + value;
+        else if (raw[end - 1] == (byte)',') value += ",";
+        return Encoding.UTF8.GetBytes(value);
     }
 
     /// <summary>Writes raw[from..] with the cuts applied (sorted here; a cut before <paramref name="from"/> is ignored).</summary>

@@ -1,8 +1,11 @@
 namespace Kstack.Kube;
 
-/// <summary>One cached API read: where it comes from and which cache file it becomes.</summary>
+/// <summary>
+/// One cached API read: where it comes from and which cache file it becomes. KeepWriteTime keeps each item's newest
+/// managedFields time (as <c>managedFields: [{time}]</c>) instead of dropping managedFields whole.
+/// </summary>
 internal sealed record ListSpec(string File, string Noun, string ClusterPath, string? NamespacedPath, string ItemApiVersion, string ItemKind,
-    bool MetadataOnly = false, bool IsList = true, ListSpec? Fallback = null)
+    bool MetadataOnly = false, bool IsList = true, ListSpec? Fallback = null, bool KeepWriteTime = false)
 {
     public string PathFor(string? ns) =>
         ns is null || NamespacedPath is null ? ClusterPath : NamespacedPath.Replace("{ns}", Uri.EscapeDataString(ns), StringComparison.Ordinal);

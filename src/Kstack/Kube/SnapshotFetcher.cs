@@ -200,7 +200,7 @@ internal sealed class SnapshotFetcher(Lazy<KubeApi> lazyApi, string dir, TimeSpa
                         var reader = new Utf8JsonReader(page.Buffer.AsSpan(range));
                         using var doc = JsonDocument.ParseValue(ref reader);
                         var start = output.WrittenCount;
-                        var redacted = ItemRewriter.Write(doc.RootElement, prefix, redactEnv, output, cuts);
+                        var redacted = ItemRewriter.Write(doc.RootElement, prefix, redactEnv, output, cuts, spec.KeepWriteTime);
                         if (observer is not null && !redacted) observer.Item(doc.RootElement);
                         else if (observer is not null)
                         {

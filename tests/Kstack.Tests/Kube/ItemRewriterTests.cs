@@ -35,4 +35,20 @@ public class ItemRewriterTests
         var text = Rewrite("""{"kind":"X","apiVersion":"g/v1","metadata":{"name":"a"},"spec":{"managedFields":1}}""");
         Assert.Equal("""{"kind":"X","apiVersion":"g/v1","metadata":{"name":"a"},"spec":{"managedFields":1}}""", text);
     }
+
+    [Theory]
+    [InlineData("""{"metadata":{"name":"a","managedFields":[{"manager":"k","time":"2026-01-01T09:00:00Z","fieldsV1":{"f:spec":{}}},{"manager":"c","time":"2026-01-02T09:00:00Z"}],"uid":"u"}}""", "2026-01-02T09:00:00Z")]
+    [InlineData("""{"metadata":{"managedFields":[{"time":"2026-03-01T00:00:00Z"},{"time":"2026-02-01T00:00:00Z"}],"name":"a"}}""", "2026-03-01T00:00:00Z")]
+    [InlineData("""{ "metadata" : { "name" : "a" , "managedFields" : [ {"time": "2026-01-05T00:00:00Z"} ] } }""", "2026-01-05T00:00:00Z")]
+    [InlineData("""{"metadata":{"name":"a","managedFields":[{"manager":"x"}, {"time": 5}]}}""", null)]
+    public void Keeping_the_write_time_leaves_only_the_newest_entry_time(string item, string? newest)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var doc = System.Text.Json.JsonDocument.Parse(item);
+        ItemRewriter.Write(doc.RootElement, ItemRewriter.TypePrefix("apps/v1", "Deployment"), redactEnv: false, output, [], keepWriteTime: true);
+        var node = JsonNode.Parse(Encoding.UTF8.GetString(output.WrittenSpan))!.AsObject();
+        Assert.Equal("a", (string?)node["metadata"]!["name"]);
+        if (newest is null) Assert.False(node["metadata"]!.AsObject().ContainsKey("managedFields"));
+        else Assert.Equal($$"""[{"time":"{{newest}}"}]""", node["metadata"]!["managedFields"]!.ToJsonString());
+    }
 }

@@ -139,6 +139,30 @@ public class JqRecipeTests
             ["active\tInfoInhibitor\t", "active\tKubeDeploymentReplicasMismatch\tcheckout", "active\tKubePodCrashLooping\tcheckout-7d9f6c5b8-k2x9p",
              "active\tKubePodCrashLooping\tcheckout-7d9f6c5b8-w4m7t", "active\tKubeQuotaAlmostFull\t", "suppressed\tKubeContainerWaiting\tcheckout-7d9f6c5b8-k2x9p"],
             lines.Order(StringComparer.Ordinal))),
+        // audit-cost recipes run on the audit-cost scenario's findings file (the oracle of AuditCostSimTests).
+        [("audit-cost", "unused storage")] = new([], lines => Assert.Equal(
+            ["COST-PV-AVAILABLE\tPersistentVolume//pv-available", "COST-PV-RELEASED\tPersistentVolume//pv-released",
+             "COST-PVC-UNMOUNTED\tPersistentVolumeClaim/waste/data-old-db-0", "COST-PVC-UNMOUNTED\tPersistentVolumeClaim/waste/orphan-data"],
+            lines.Select(l => string.Join("\t", l.Split('\t')[..2])).Order(StringComparer.Ordinal))),
+        [("audit-cost", "idle nodes and pools")] = new([], Exactly(
+            "NodePool/general\trequested CPU 2.5 of 8 (31 %), memory 5Gi of 32Gi (16 %) over 2 nodes; idle 5.5 CPU, 27Gi",
+            "Node/node-a\trequested CPU 500m of 4 (13 %), memory 1Gi of 16Gi (6 %) (pool general); idle 3.5 CPU, 15Gi")),
+        [("audit-cost", "containers without requests")] = new([], lines => Assert.Equal(
+            ["COST-CPU-REQUEST-MISSING Deployment/waste/greedy app 1", "COST-MEMORY-REQUEST-MISSING Deployment/waste/greedy app 1"],
+            lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")))),
+        [("audit-cost", "everything about one namespace")] = new([("--arg n NS", "--arg n waste")], lines =>
+        {
+            Assert.Contains("low\tCOST-WORKLOAD-SCALED-TO-ZERO\tStatefulSet/old-db\t0 replicas, unchanged for 45d", lines);
+            Assert.Contains("medium\tCOST-CRONJOB-ALWAYS-FAILING\tCronJob/nightly\t2 of 2 kept Jobs failed; last success 20d ago", lines);
+            Assert.All(lines, l => Assert.Matches(@"^(critical|high|medium|low|info)\tCOST-", l));
+        }),
+        [("audit-cost", "counts per check")] = new([], lines =>
+        {
+            var rows = lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")).ToList();
+            Assert.Contains("COST-PVC-UNMOUNTED 2", rows);
+            Assert.Contains("COST-WORKLOAD-SCALED-TO-ZERO 2", rows);
+            Assert.Equal(AuditCost.AuditCostSimTests.Planted.Length, rows.Sum(r => int.Parse(r.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)));
+        }),
         // audit-network recipes run on the audit-network scenario's findings file (the oracle of AuditNetworkSimTests).
         [("audit-network", "uncovered namespaces")] = new([], Exactly("exposed\t3 pods, no NetworkPolicy", "kube-system\t1 pod, no NetworkPolicy")),
         [("audit-network", "dead selectors and references")] = new([], lines => Assert.Equal(
@@ -210,9 +234,12 @@ public class JqRecipeTests
         await using var network = await SimCluster.StartAsync("audit-network");
         var networkFindings = (string)network.Kstack("audit-network").AssertOk().AgentContext["findings_file"]!;
 
+        await using var cost = await SimCluster.StartAsync("audit-cost");
+        var costFindings = (string)cost.Kstack("audit-cost").AssertOk().AgentContext["findings_file"]!;
+
         foreach (var recipe in recipes)
         {
-            var findingsFile = recipe.Skill == "audit-network" ? networkFindings : findings;
+            var findingsFile = recipe.Skill switch { "audit-network" => networkFindings, "audit-cost" => costFindings, _ => findings };
             var expected = Expected[(recipe.Skill, recipe.Label)];
             var command = recipe.Command;
             foreach (var (from, to) in expected.Substitutions)

@@ -4,7 +4,7 @@ using Kstack.Skills.AuditNetwork;
 namespace Kstack.Skills.AuditCost;
 
 /// <summary>
-/// The reads /audit-cost makes: workloads in full (replicas, templates' resources, timestamps), Jobs in full (their
+/// The reads /audit-cost makes: workloads in full, with their last write time (a scale to zero leaves no other timestamp) (replicas, templates' resources, timestamps), Jobs in full (their
 /// conditions and TTL), storage, Services with their EndpointSlices, nodes. The VPA list is CRD-backed: a 404 there
 /// means "VPA not installed", not "unreadable".
 /// </summary>
@@ -13,9 +13,9 @@ internal static class CostLists
     public static readonly ListSpec Namespaces = NetworkLists.Namespaces;
     public static readonly ListSpec EndpointSlices = NetworkLists.EndpointSlices;
     public static readonly ListSpec Deployments = new("deployments.json", "deployments", "/apis/apps/v1/deployments",
-        "/apis/apps/v1/namespaces/{ns}/deployments", "apps/v1", "Deployment");
+        "/apis/apps/v1/namespaces/{ns}/deployments", "apps/v1", "Deployment", KeepWriteTime: true);
     public static readonly ListSpec StatefulSets = new("statefulsets.json", "statefulsets", "/apis/apps/v1/statefulsets",
-        "/apis/apps/v1/namespaces/{ns}/statefulsets", "apps/v1", "StatefulSet");
+        "/apis/apps/v1/namespaces/{ns}/statefulsets", "apps/v1", "StatefulSet", KeepWriteTime: true);
     public static readonly ListSpec DaemonSets = new("daemonsets.json", "daemonsets", "/apis/apps/v1/daemonsets",
         "/apis/apps/v1/namespaces/{ns}/daemonsets", "apps/v1", "DaemonSet");
     public static readonly ListSpec Jobs = new("jobs.json", "jobs", "/apis/batch/v1/jobs", "/apis/batch/v1/namespaces/{ns}/jobs", "batch/v1", "Job");

@@ -51,6 +51,8 @@ public class AuditCostSimTests
         Assert.Contains("50Gi", Observed("COST-PV-RELEASED", "PersistentVolume//pv-released"));
         Assert.Contains("waste/gone-data", Observed("COST-PV-RELEASED", "PersistentVolume//pv-released"));
         Assert.StartsWith("0 replicas, unchanged for 30d", Observed("COST-WORKLOAD-SCALED-TO-ZERO", "Deployment/waste/old-api"));
+        // The StatefulSet has no conditions: its age comes from its newest managedFields time, which the cache keeps.
+        Assert.StartsWith("0 replicas, unchanged for 45d", Observed("COST-WORKLOAD-SCALED-TO-ZERO", "StatefulSet/waste/old-db"));
         Assert.StartsWith("0/2 pods ready for 3h; 500m CPU, 1Gi memory requested", Observed("COST-WORKLOAD-ALL-UNREADY", "Deployment/waste/broken"));
         Assert.Equal("requested CPU 500m of 4 (13 %), memory 1Gi of 16Gi (6 %) (pool general); idle 3.5 CPU, 15Gi", Observed("COST-NODE-IDLE-CAPACITY", "Node//node-a"));
         Assert.Equal("2 of 2 kept Jobs failed; last success 20d ago", Observed("COST-CRONJOB-ALWAYS-FAILING", "CronJob/waste/nightly"));
