@@ -110,8 +110,17 @@ internal sealed class MetricsScenario
     private static double[] Samples(JsonNode? node, int points, Func<string, double?> parse, string file, int doc, string where)
     {
         var text = (node as JsonValue)?.ToString() ?? throw new ScenarioException(file, doc, $"{where} is required");
-        var parts = text.Split(',');
-        if (parts.Length != points) throw new ScenarioException(file, doc, $"{where} has {parts.Length} samples, expected {points}");
+        // "<sample>*<n>" repeats a sample n times: a week of hourly samples stays one short line.
+        var parts = new List<string>();
+        foreach (var part in text.Split(','))
+        {
+            var star = part.LastIndexOf('*');
+            if (star < 0) { parts.Add(part); continue; }
+            if (!int.TryParse(part[(star + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 100_000)
+                throw new ScenarioException(file, doc, $"{where}: \"{part.Trim()}\" must be <sample>*<count>");
+            parts.AddRange(Enumerable.Repeat(part[..star], n));
+        }
+        if (parts.Count != points) throw new ScenarioException(file, doc, $"{where} has {parts.Count} samples, expected {points}");
         var values = new double[points];
         for (var i = 0; i < points; i++)
         {
@@ -140,7 +149,7 @@ internal sealed class MetricsScenario
     internal static TimeSpan? ParseSeconds(string text)
     {
         if (text.Length < 2) return null;
-        var unit = text[^1] switch { 's' => 1, 'm' => 60, 'h' => 3600, _ => 0 };
+        var unit = text[^1] switch { 's' => 1, 'm' => 60, 'h' => 3600, 'd' => 86400, _ => 0 };
         if (unit == 0 || !int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0) return null;
         return TimeSpan.FromSeconds((long)n * unit);
     }

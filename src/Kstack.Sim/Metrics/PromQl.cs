@@ -38,6 +38,16 @@ internal sealed record LabelMatcher(string Label, string Op, string Value)
 /// </summary>
 internal sealed record PromQuery(string? Aggregation, IReadOnlyList<string> Grouping, bool Without, string Metric, bool Rate, IReadOnlyList<LabelMatcher> Matchers)
 {
+    /// <summary>
+    /// An outer <c>quantile_over_time(φ, …)</c>, <c>max_over_time(…)</c> or <c>count_over_time(…)</c> over a subquery
+    /// <c>&lt;the expression above&gt;[Range:Step]</c>; null when the query has none.
+    /// </summary>
+    public string? OverTime { get; init; }
+    public double Phi { get; init; }
+    public double RangeSeconds { get; init; }
+    public double StepSeconds { get; init; }
+    private static readonly string[] OverTimeFunctions = ["quantile_over_time", "max_over_time", "count_over_time"];
+
     public const string CpuMetric = "container_cpu_usage_seconds_total";
     public const string MemoryMetric = "container_memory_working_set_bytes";
     private static readonly string[] Aggregations = ["sum", "max", "min", "avg", "count"];
@@ -57,6 +67,26 @@ internal sealed record PromQuery(string? Aggregation, IReadOnlyList<string> Grou
         public PromQuery Expression()
         {
             var ident = PeekIdent();
+            if (ident is not null && OverTimeFunctions.Contains(ident))
+            {
+                Ident();
+                Expect('(');
+                var phi = 0d;
+                if (ident == "quantile_over_time")
+                {
+                    phi = Number();
+                    Expect(',');
+                }
+                var inner = Expression();
+                if (inner.OverTime is not null) throw Unsupported("nested *_over_time functions");
+                Expect('[');
+                var range = Duration();
+                Expect(':');
+                var step = Duration();
+                Expect(']');
+                Expect(')');
+                return inner with { OverTime = ident, Phi = phi, RangeSeconds = range, StepSeconds = step };
+            }
             if (ident is not null && Aggregations.Contains(ident))
             {
                 Ident();
@@ -66,6 +96,7 @@ internal sealed record PromQuery(string? Aggregation, IReadOnlyList<string> Grou
                 Expect(')');
                 if (grouping.Count == 0 && !without) (grouping, without) = OptionalGrouping();
                 if (inner.Aggregation is not null) throw Unsupported("nested aggregations");
+                if (inner.OverTime is not null) throw Unsupported("aggregations over *_over_time functions");
                 return inner with { Aggregation = ident, Grouping = grouping, Without = without };
             }
             if (ident == "rate")
@@ -124,12 +155,20 @@ internal sealed record PromQuery(string? Aggregation, IReadOnlyList<string> Grou
             return (metric, matchers);
         }
 
-        private void Duration()
+        private double Duration()
         {
             SkipSpace();
             var start = _pos;
             while (_pos < text.Length && (char.IsAsciiLetterOrDigit(text[_pos]))) _pos++;
-            if (MetricsScenario.ParseSeconds(text[start.._pos]) is null) throw Error($"bad duration \"{text[start.._pos]}\"");
+            return MetricsScenario.ParseSeconds(text[start.._pos])?.TotalSeconds ?? throw Error($"bad duration \"{text[start.._pos]}\"");
+        }
+
+        private double Number()
+        {
+            SkipSpace();
+            var start = _pos;
+            while (_pos < text.Length && (char.IsAsciiDigit(text[_pos]) || text[_pos] == '.')) _pos++;
+            return double.TryParse(text[start.._pos], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw Error("expected number");
         }
 
         private string String()
@@ -233,6 +272,7 @@ internal sealed class PromEvaluator(PrometheusScenario scenario, Func<string, st
 
     public List<Result> Evaluate(PromQuery q, IReadOnlyList<double> times)
     {
+        if (q.OverTime is not null) return EvaluateOverTime(q, times);
         var anchor = Anchor().ToUnixTimeMilliseconds() / 1000.0;
         var step = scenario.Step.TotalSeconds;
         var raw = new List<Result>();
@@ -294,6 +334,52 @@ internal sealed class PromEvaluator(PrometheusScenario scenario, Func<string, st
             result.Add(new Result(labels, values));
         }
         return Sorted(result);
+    }
+
+    /// <summary>
+    /// <c>f_over_time(expr[range:step])</c> at each time t: expr evaluated at the multiples of step in (t − range, t]
+    /// (Prometheus aligns subquery steps to absolute time), then reduced per series over its present values. The result
+    /// drops <c>__name__</c>, as Prometheus's functions do.
+    /// </summary>
+    private List<Result> EvaluateOverTime(PromQuery q, IReadOnlyList<double> times)
+    {
+        var inner = q with { OverTime = null };
+        var step = q.StepSeconds;
+        var byKey = new Dictionary<string, (SortedDictionary<string, string> Labels, double[] Values)>(StringComparer.Ordinal);
+        for (var i = 0; i < times.Count; i++)
+        {
+            var t = times[i];
+            var first = Math.Floor((t - q.RangeSeconds) / step) * step + step;
+            var sub = new List<double>();
+            for (var k = first; k <= t + 1e-9; k += step) sub.Add(k);
+            foreach (var r in Evaluate(inner, sub))
+            {
+                var present = r.Values.Where(v => !double.IsNaN(v)).ToList();
+                if (present.Count == 0) continue;
+                var labels = new SortedDictionary<string, string>(r.Labels.Where(kv => kv.Key != "__name__").ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+                var key = string.Join('\u0001', labels.Select(kv => kv.Key + "=" + kv.Value));
+                if (!byKey.TryGetValue(key, out var e)) byKey[key] = e = (labels, Enumerable.Repeat(double.NaN, times.Count).ToArray());
+                e.Values[i] = q.OverTime switch
+                {
+                    "max_over_time" => present.Max(),
+                    "count_over_time" => present.Count,
+                    _ => Quantile(q.Phi, present),
+                };
+            }
+        }
+        return Sorted(byKey.Values.Select(e => new Result(e.Labels, e.Values)).ToList());
+    }
+
+    /// <summary>Prometheus's quantile: linear interpolation between the closest ranks (φ·(n−1)), φ outside [0, 1] gives ±Inf.</summary>
+    public static double Quantile(double phi, List<double> values)
+    {
+        if (phi < 0) return double.NegativeInfinity;
+        if (phi > 1) return double.PositiveInfinity;
+        values.Sort();
+        var rank = phi * (values.Count - 1);
+        var lower = (int)Math.Floor(rank);
+        var upper = Math.Min(lower + 1, values.Count - 1);
+        return values[lower] + (values[upper] - values[lower]) * (rank - lower);
     }
 
     private static List<Result> Sorted(List<Result> results) =>
