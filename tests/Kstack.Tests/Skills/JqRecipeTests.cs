@@ -145,7 +145,7 @@ public class JqRecipeTests
              "COST-PVC-UNMOUNTED\tPersistentVolumeClaim/waste/data-old-db-0", "COST-PVC-UNMOUNTED\tPersistentVolumeClaim/waste/orphan-data"],
             lines.Select(l => string.Join("\t", l.Split('\t')[..2])).Order(StringComparer.Ordinal))),
         [("audit-cost", "idle nodes and pools")] = new([], Exactly(
-            "NodePool/general\trequested CPU 2.5 of 8 (31 %), memory 5Gi of 32Gi (16 %) over 2 nodes; idle 5.5 CPU, 27Gi",
+            "NodePool/general\trequested CPU 3.5 of 8 (44 %), memory 7Gi of 32Gi (22 %) over 2 nodes; idle 4.5 CPU, 25Gi",
             "Node/node-a\trequested CPU 500m of 4 (13 %), memory 1Gi of 16Gi (6 %) (pool general); idle 3.5 CPU, 15Gi")),
         [("audit-cost", "containers without requests")] = new([], lines => Assert.Equal(
             ["COST-CPU-REQUEST-MISSING Deployment/waste/greedy app 1", "COST-MEMORY-REQUEST-MISSING Deployment/waste/greedy app 1"],

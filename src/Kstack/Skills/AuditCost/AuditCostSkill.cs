@@ -9,15 +9,19 @@ namespace Kstack.Skills.AuditCost;
 internal static class AuditCostSkill
 {
     public static readonly AuditFlags Audit = new("cost", "COST-PVC-UNMOUNTED");
+    public static readonly DurationFlag Window = new("--window", "Right-sizing lookback with Prometheus, 1h to 31d") { Default = "7d" };
+    public static readonly TextFlag MinSavings = new("--min-savings", "<cpu>,<memory>", "Smallest right-sizing saving per workload worth a finding (default 100m,100Mi)");
+    public static readonly TextFlag Prometheus = new("--prometheus", "<ns>/<svc>:<port>", "Use this Prometheus Service instead of the detected one");
 
     public static readonly SkillDescriptor Descriptor = new()
     {
         Name = "audit-cost",
-        Summary = "cost audit: idle workloads, storage and load balancers, missing requests and limits, idle node capacity.",
-        Flags = [.. Audit.All, RequestTimeout.Flag],
+        Summary = "cost audit: right-sizing (KRR method), idle workloads, storage and load balancers, missing requests, idle nodes.",
+        Flags = [.. Audit.All, Window, MinSavings, Prometheus, RequestTimeout.Flag],
         DefaultTtl = "15m",
         Reads = ["version", "namespaces", "nodes", "pods", "replicasets (metadata)", "deployments", "statefulsets", "daemonsets", "jobs", "cronjobs",
-            "persistentvolumes", "persistentvolumeclaims", "services", "endpointslices", "verticalpodautoscalers.autoscaling.k8s.io"],
+            "persistentvolumes", "persistentvolumeclaims", "services", "endpointslices", "verticalpodautoscalers.autoscaling.k8s.io",
+            "Prometheus through services/proxy (3 queries)", "metrics.k8s.io (without Prometheus)"],
         JsonResult = "audit-summary/1",
         JsonDocuments = [AuditJson.Default.AuditSummaryDocument],
         Examples =
@@ -25,9 +29,10 @@ internal static class AuditCostSkill
             new("", "Audit the whole cluster (reuses lists younger than 15m)"),
             new("--check COST-PVC-UNMOUNTED --check COST-PV-RELEASED", "Only unused storage"),
             new("-n shop --severity medium", "Namespace shop, medium and above"),
+            new("--window 14d --min-savings 250m,512Mi", "Right-size over two weeks, savings of a quarter core or 512Mi and up"),
         ],
-        Notes = "Read-only. Figures are cores, GiB and object counts, never invented money. The full findings (schema audit/1)\n"
-                + "stay in the cache for jq.",
+        Notes = "Read-only. Right-sizing: CPU p95, memory max + 15 % (KRR), from Prometheus through the service proxy in 3 queries,\n"
+                + "else VPA targets, else metrics-server's one sample (weak). Figures are cores, GiB and counts, never invented money.",
         Create = () => new AuditCostCommand(),
     };
 

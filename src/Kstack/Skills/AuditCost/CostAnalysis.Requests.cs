@@ -96,7 +96,7 @@ internal sealed partial class CostAnalysis
             Summary.IdleNodes++;
             Summary.IdleCpu += n.Cpu - l.Cpu;
             Summary.IdleMemory += n.Memory - l.Memory;
-            Add(NodeIdle, new ObjectRef("Node", null, n.Name), "status.allocatable", Usage(l, n.Cpu, n.Memory, n.Pool is null ? "" : $" (pool {n.Pool})"),
+            Add(NodeIdle, new ObjectRef("Node", null, n.Name), "status.allocatable", LoadText(l, n.Cpu, n.Memory, n.Pool is null ? "" : $" (pool {n.Pool})"),
                 AuditScope.Cluster, l.Pods > 0, l.Pods);
         }
         foreach (var pool in workers.Where(n => n.Pool is not null).GroupBy(n => (n.PoolLabel!, n.Pool!)))
@@ -108,11 +108,11 @@ internal sealed partial class CostAnalysis
                 if (load.GetValueOrDefault(n.Name) is { } x) { l.Cpu += x.Cpu; l.Memory += x.Memory; l.Pods += x.Pods; }
             decimal cpu = nodes.Sum(n => n.Cpu), memory = nodes.Sum(n => n.Memory);
             if (Math.Max(l.Cpu / cpu, l.Memory / memory) >= IdleShare) continue;
-            Add(PoolIdle, new ObjectRef("NodePool", null, pool.Key.Item2), $"metadata.labels['{pool.Key.Item1}']", Usage(l, cpu, memory, $" over {nodes.Count} nodes"),
+            Add(PoolIdle, new ObjectRef("NodePool", null, pool.Key.Item2), $"metadata.labels['{pool.Key.Item1}']", LoadText(l, cpu, memory, $" over {nodes.Count} nodes"),
                 AuditScope.Cluster, l.Pods > 0, l.Pods);
         }
     }
 
-    private static string Usage(Load l, decimal cpu, decimal memory, string where) =>
+    private static string LoadText(Load l, decimal cpu, decimal memory, string where) =>
         $"requested CPU {Cores(l.Cpu)} of {Cores(cpu)} ({Percent(l.Cpu, cpu)}), memory {Gib(l.Memory)} of {Gib(memory)} ({Percent(l.Memory, memory)}){where}; idle {Cores(cpu - l.Cpu)} CPU, {Gib(memory - l.Memory)}";
 }

@@ -32,6 +32,14 @@ internal sealed partial class CostAnalysis(DateTimeOffset now)
     public Dictionary<(string Ns, string Name), EndpointCounts>? Endpoints { get; set; }
     /// <summary>Null for the whole cluster; a namespace when the run is scoped to one (cluster-wide checks are then skipped).</summary>
     public string? Scope { get; init; }
+    /// <summary>Observed usage for right-sizing; null or source "none" leaves it unchecked.</summary>
+    public CostUsage? Usage { get; init; }
+    public List<JsonElement>? Vpas { get; set; }
+    /// <summary>--min-savings: the smallest saving over a whole workload worth a finding (cores, bytes).</summary>
+    public decimal MinCpuSaving { get; init; } = 0.1m;
+    public decimal MinMemorySaving { get; init; } = 100m * 1024 * 1024;
+    /// <summary>Every recommendation with a saving, ranked (the right-sizing file).</summary>
+    public List<RightsizingRow> Rightsizing { get; } = [];
 
     private readonly List<Finding> _findings = [];
     private ILookup<string, CostPod>? _podsByNs;
@@ -50,6 +58,7 @@ internal sealed partial class CostAnalysis(DateTimeOffset now)
         AnalyseTemplates();
         if (PodsRead && Namespaces is not null) AnalyseNamespaces();
         if (PodsRead && Nodes is not null && Scope is null) AnalyseCapacity();
+        if (PodsRead) AnalyseRightsizing();
         return AuditReport.Rank(_findings);
     }
 
@@ -87,6 +96,8 @@ internal sealed class CostSummary
     public int IdleNodes;
     public decimal UnusedStorageBytes;
     public int UnusedVolumes, UnusedClaims, IdleLoadBalancers;
+    /// <summary>Right-sizing savings behind findings (at or above --min-savings), cores and bytes.</summary>
+    public decimal RightsizingCpu, RightsizingMemory;
 
     private (string Name, Func<decimal> Get, Action<decimal> Set)[] Fields =>
     [
@@ -96,6 +107,7 @@ internal sealed class CostSummary
         ("idleNodes", () => IdleNodes, x => IdleNodes = (int)x), ("unusedStorageBytes", () => UnusedStorageBytes, x => UnusedStorageBytes = x),
         ("unusedVolumes", () => UnusedVolumes, x => UnusedVolumes = (int)x), ("unusedClaims", () => UnusedClaims, x => UnusedClaims = (int)x),
         ("idleLoadBalancers", () => IdleLoadBalancers, x => IdleLoadBalancers = (int)x),
+        ("rightsizingCpu", () => RightsizingCpu, x => RightsizingCpu = x), ("rightsizingMemory", () => RightsizingMemory, x => RightsizingMemory = x),
     ];
 
     public void Write(Utf8JsonWriter w)

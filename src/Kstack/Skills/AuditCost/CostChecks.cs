@@ -65,11 +65,19 @@ internal static class CostChecks
     public static readonly CheckInfo PoolIdle = C("COST-NODEPOOL-IDLE-CAPACITY", "capacity", Medium,
         "Node pool with under half of both its allocatable CPU and memory requested", "Lower the pool's size or instance type, or enable consolidation (Karpenter consolidationPolicy, cluster-autoscaler scale-down).");
 
+    // Right-sizing with KRR's simple strategy (audits.md §2.7.1): CPU p95, memory max + 15 %.
+    public static readonly CheckInfo CpuOverprovisioned = C("COST-CPU-OVERPROVISIONED", "rightsizing", Medium,
+        "CPU request above the observed p95 (KRR method) by at least --min-savings over the workload", "Lower resources.requests.cpu to the recommendation; check the p95 first with kstack metrics <workload> --since <window>.",
+        "krr:simple");
+    public static readonly CheckInfo MemoryOverprovisioned = C("COST-MEMORY-OVERPROVISIONED", "rightsizing", Medium,
+        "Memory request above the observed maximum + 15 % (KRR method) by at least --min-savings over the workload", "Lower resources.requests.memory (and the limit with it) to the recommendation; a peak outside the window is not seen.",
+        "krr:simple");
+
     public static readonly IReadOnlyList<CheckInfo> All =
     [
         ScaledToZero, AllUnready, PvReleased, PvAvailable, PvcUnmounted, LbNoEndpoints, CronJobSuspended, CronJobFailing, JobNoTtl, NamespaceIdle,
         CpuRequestMissing, MemoryRequestMissing, MemoryLimitMissing, CpuLimitMissing, LimitsWithoutRequests,
-        NodeIdle, PoolIdle,
+        NodeIdle, PoolIdle, CpuOverprovisioned, MemoryOverprovisioned,
     ];
 
     public static readonly IChecklist Checklist = new CheckCatalogue("audit-cost", All);

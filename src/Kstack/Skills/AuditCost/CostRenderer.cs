@@ -1,14 +1,35 @@
 using System.Text;
 using System.Text.Json;
+using Kstack.Envelope;
 
 namespace Kstack.Skills.AuditCost;
 
-/// <summary>The cost audit's own block of the report (totals in cores, GiB and counts) and its agent_context fields.</summary>
+/// <summary>The cost audit's own block of the report (source, totals in cores, GiB and counts, top savings) and its agent_context fields.</summary>
 internal static class CostRenderer
 {
-    public static string Section(CostSummary s, string? scope)
+    public const int TopSavings = 5;
+
+    public static string SourceLine(CostUsage usage) => usage.Source switch
     {
+        "prometheus" => $"Source: Prometheus {usage.Prometheus} · Lookback: {usage.Window} (retention may be shorter) · KRR method: CPU p95, memory max + 15 %",
+        "metrics-server" => "Source: metrics-server · Lookback: live snapshot (one sample: weak confidence) · CPU sample, memory sample + 15 %",
+        _ => "Source: none (no Prometheus, no metrics-server) · right-sizing only from VPA recommendations",
+    };
+
+    public static string Section(CostResult result, CostUsage usage, string? scope)
+    {
+        var s = result.Summary;
         var sb = new StringBuilder();
+        sb.Append(SourceLine(usage)).Append('\n');
+        foreach (var n in usage.Notes.Take(2)) sb.Append("  note: ").Append(DataText.Inline(n, 200)).Append('\n');
+        if (s.RightsizingCpu > 0 || s.RightsizingMemory > 0)
+        {
+            sb.Append($"Right-sizing: {CostAnalysis.Cores(s.RightsizingCpu)} CPU and {CostAnalysis.Gib(s.RightsizingMemory)} of requests could be released; top by saving:\n");
+            foreach (var r in result.Rightsizing.Take(TopSavings))
+                sb.Append($"  {r.Subject.Kind.ToLowerInvariant()}/{DataText.Token(r.Subject.Namespace ?? "", 63)}/{DataText.Token(r.Subject.Name, 60)} [{DataText.Token(r.Subject.Container ?? "", 40)}] ×{r.Pods}: ")
+                  .Append($"CPU {Req(r.CpuRequest, true)} → {CostAnalysis.Cores(r.CpuRecommended)}, memory {Req(r.MemoryRequest, false)} → {CostAnalysis.Gib(r.MemoryRecommended)}")
+                  .Append($"; saves {CostAnalysis.Cores(r.CpuSaving)} CPU, {CostAnalysis.Gib(r.MemorySaving)} ({r.Confidence})\n");
+        }
         if (s.Nodes > 0)
         {
             sb.Append($"Capacity: {s.Nodes} worker node(s), requested CPU {CostAnalysis.Cores(s.RequestedCpu)} of {CostAnalysis.Cores(s.AllocatableCpu)} allocatable, ")
@@ -23,9 +44,16 @@ internal static class CostRenderer
         return sb.ToString();
     }
 
-    public static void Context(Utf8JsonWriter w, CostSummary s)
+    private static string Req(decimal? v, bool cpu) => v is { } x ? cpu ? CostAnalysis.Cores(x) : CostAnalysis.Gib(x) : "unset";
+
+    public static void Context(Utf8JsonWriter w, CostResult result, CostUsage usage, string rightsizingFile)
     {
         w.WritePropertyName("cost");
-        s.Write(w);
+        result.Summary.Write(w);
+        w.WriteString("usage_source", usage.Source);
+        w.WriteString("rightsizing_file", rightsizingFile);
+        w.WriteStartArray("promql");
+        foreach (var q in usage.Queries) w.WriteStringValue(q);
+        w.WriteEndArray();
     }
 }

@@ -22,6 +22,9 @@ public class AuditCostSimTests
         ("COST-MEMORY-LIMIT-MISSING", "Deployment/waste/greedy"), ("COST-CPU-LIMIT-MISSING", "Deployment/waste/greedy"),
         ("COST-LIMITS-WITHOUT-REQUESTS", "Deployment/waste/capped"),
         ("COST-NODE-IDLE-CAPACITY", "Node//node-a"), ("COST-NODEPOOL-IDLE-CAPACITY", "NodePool//general"),
+        ("COST-CPU-OVERPROVISIONED", "Deployment/waste/capped"), ("COST-MEMORY-OVERPROVISIONED", "Deployment/waste/capped"),
+        ("COST-CPU-OVERPROVISIONED", "Deployment/waste/broken"), ("COST-MEMORY-OVERPROVISIONED", "Deployment/waste/broken"),
+        ("COST-CPU-OVERPROVISIONED", "Deployment/tuned/batch-api"), ("COST-MEMORY-OVERPROVISIONED", "Deployment/tuned/batch-api"),
     ];
 
     internal static string Subject(JsonNode f) =>
@@ -57,10 +60,26 @@ public class AuditCostSimTests
         Assert.Equal("requested CPU 500m of 4 (13 %), memory 1Gi of 16Gi (6 %) (pool general); idle 3.5 CPU, 15Gi", Observed("COST-NODE-IDLE-CAPACITY", "Node//node-a"));
         Assert.Equal("2 of 2 kept Jobs failed; last success 20d ago", Observed("COST-CRONJOB-ALWAYS-FAILING", "CronJob/waste/nightly"));
         // The totals: cores, GiB and counts, never money without a price table.
-        Assert.Contains("Capacity: 4 worker node(s), requested CPU 8.6 of 16 allocatable, memory 29Gi of 64Gi; 1 node(s) under half requested: 3.5 CPU, 15Gi idle", run.Content);
+        Assert.Contains("Capacity: 4 worker node(s), requested CPU 9.6 of 16 allocatable, memory 31Gi of 64Gi; 1 node(s) under half requested: 3.5 CPU, 15Gi idle", run.Content);
         Assert.Contains("Unused storage: 200Gi in 2 unclaimed PV(s) and 2 unmounted PVC(s)", run.Content);
         Assert.Contains("Idle load balancers: 1", run.Content);
         Assert.DoesNotContain("$", run.Content);
+        // Right-sizing, KRR's method: the highest p95 and max among capped's pods, the gone replica included.
+        Assert.Contains("Source: Prometheus monitoring/prometheus:9090 · Lookback: 7d", run.Content);
+        Assert.Contains("Right-sizing: 2.9 CPU and 4.76Gi of requests could be released; top by saving:", run.Content);
+        Assert.Contains("deployment/waste/capped [app] ×1: CPU 2 → 300m, memory 4Gi → 805Mi; saves 1.7 CPU, 3.21Gi (high)", run.Content);
+        Assert.Contains("deployment/tuned/batch-api [app] ×1: CPU 1 → 200m, memory 2Gi → 1Gi; saves 800m CPU, 1Gi (medium)", run.Content);
+        // About 2005 five-minute points in the week (the live clock decides the edge one).
+        Assert.Matches(@"^request 250m, recommended 50m; saving 400m CPU over 2 pod\(s\) \(Prometheus p95/max over 7d, 200[45] points; confidence high\)$",
+            Observed("COST-CPU-OVERPROVISIONED", "Deployment/waste/broken"));
+        var rightsizing = JsonNode.Parse(File.ReadAllText((string)run.AgentContext["rightsizing_file"]!))!.AsObject();
+        Assert.Equal("rightsizing/1", (string?)rightsizing["schema"]);
+        Assert.Equal(["Deployment/waste/capped", "Deployment/tuned/batch-api", "Deployment/waste/broken"],
+            rightsizing["rows"]!.AsArray().Select(r => $"{r!["kind"]}/{r["namespace"]}/{r["name"]}"));
+        // Three PromQL queries, aggregated by (namespace, pod, container), whatever the number of pods.
+        var promql = sim.Audit().Where(e => ((string)e["path"]!).Contains("/proxy/api/v1/query", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, promql.Count);
+        Assert.All(run.AgentContext["promql"]!.AsArray(), q => Assert.Contains("by (namespace, pod, container)", (string)q!));
         var cost = run.AgentContext["cost"]!.AsObject();
         Assert.Equal(4, (int)cost["nodes"]!);
         Assert.Equal(1, (int)cost["idleNodes"]!);

@@ -5,11 +5,11 @@ namespace Kstack.Tests.Skills.AuditCost;
 /// <summary>
 /// The cases of the /audit-cost catalogue. Positive: each planted problem of the `audit-cost` scenario is found on its
 /// subject. Negative: the clean control (namespace lean, the nodes of pool batch, the Bound PV pv-bound) raises none of
-/// the checks.
+/// the checks. Usage comes from the scenario's Prometheus, through /audit-cost's own queries.
 /// </summary>
 public static class CostCheckCases
 {
-    private static readonly Lazy<Task<Kstack.Skills.AuditCost.CostResult>> Scenario = new(() => CostScenario.AnalyseAsync(CostScenario.Objects()));
+    private static readonly Lazy<Task<Kstack.Skills.AuditCost.CostResult>> Scenario = new(() => CostScenario.AnalyseAsync(CostScenario.Objects(), usage: CostScenario.PrometheusUsage()));
 
     private static bool IsControl(Kstack.Objects.ObjectRef s) =>
         s.Namespace == "lean" || s.Kind == "Namespace" && s.Name is "lean" or "leaving"

@@ -31,8 +31,25 @@ internal static class CostScenario
         return objects;
     }
 
+    /// <summary>
+    /// The usage /audit-cost would get from the scenario's Prometheus: its own three queries evaluated by the simulator's
+    /// PromQL evaluator at the scenario's now.
+    /// </summary>
+    public static CostUsage PrometheusUsage(string scenario = "audit-cost")
+    {
+        var source = ScenarioSource.Resolve(scenario);
+        var prom = Kstack.Sim.Metrics.MetricsScenario.Load([source])!.PrometheusWithNodes!;
+        var evaluator = new Kstack.Sim.Metrics.PromEvaluator(prom, (_, _) => null, SkillTester.Now, () => SkillTester.Now);
+        var window = TimeSpan.FromDays(7);
+        var queries = CostUsage.QueriesFor("7d", CostUsage.StepFor(window), null);
+        var answers = queries.Select(q => evaluator.Evaluate(Kstack.Sim.Metrics.PromQuery.Parse(q), [SkillTester.Now.ToUnixTimeSeconds()])
+            .ToDictionary(r => (r.Labels["namespace"], r.Labels["pod"], r.Labels["container"]), r => r.Values[0])).ToList();
+        var rows = answers[0].Select(kv => new UsageRow(kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value, answers[1][kv.Key], (int)answers[2][kv.Key])).ToList();
+        return new CostUsage("prometheus", $"{prom.Namespace}/{prom.Service}:{prom.Port}", "7d", "5m", queries, [], rows);
+    }
+
     /// <summary>The analysis of these objects (slices derived from them); lists in <paramref name="forbidden"/> answer 403.</summary>
-    public static async Task<CostResult> AnalyseAsync(IReadOnlyList<JsonObject> objects, string? scope = null, params ListSpec[] forbidden)
+    public static async Task<CostResult> AnalyseAsync(IReadOnlyList<JsonObject> objects, string? scope = null, CostUsage? usage = null, params ListSpec[] forbidden)
     {
         List<JsonObject> Of(string apiVersion, string kind) => objects.Where(o => (string?)o["apiVersion"] == apiVersion && (string?)o["kind"] == kind).ToList();
         var all = objects.ToList();
@@ -60,7 +77,7 @@ internal static class CostScenario
                 }
                 results[spec.File] = Read<Snapshot>.Success(new Snapshot(spec, path, DateTime.UtcNow, FromCache: false));
             }
-            return await AuditCostCommand.AnalyseAsync(results, SkillTester.Now, scope, CancellationToken.None);
+            return await AuditCostCommand.AnalyseAsync(results, SkillTester.Now, scope, CancellationToken.None, usage);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
