@@ -121,6 +121,47 @@ public class AuditCostSimTests
     }
 
     [Fact]
+    public async Task Without_prometheus_metrics_server_gives_point_in_time_usage_labelled_weak()
+    {
+        await using var sim = await SimCluster.StartAsync("demo");
+        // A Prometheus that does not exist: the audit says so and falls back to metrics-server.
+        var run = sim.Kstack("audit-cost", "--prometheus", "monitoring/nothing:9090").AssertOk();
+        Assert.Contains("Source: metrics-server · Lookback: live snapshot (one sample: weak confidence)", run.Content);
+        Assert.Contains("note: Prometheus monitoring/nothing:9090 did not answer", run.Content);
+        Assert.Equal("metrics-server", (string?)run.AgentContext["usage_source"]);
+        var rows = JsonNode.Parse(File.ReadAllText((string)run.AgentContext["rightsizing_file"]!))!["rows"]!.AsArray();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Equal("low", (string?)r!["confidence"]));
+        Assert.All(Findings(run)["findings"]!.AsArray().Where(f => (string)f!["category"]! == "rightsizing"),
+            f => Assert.Contains("metrics-server, one point-in-time sample; confidence low", (string)f!["observed"]!));
+        Assert.DoesNotContain(sim.Audit(), e => ((string)e["path"]!).Contains("/proxy/api/v1/query", StringComparison.Ordinal) && (int)e["status"]! == 200);
+    }
+
+    [Fact]
+    public async Task With_neither_source_right_sizing_is_named_unchecked()
+    {
+        await using var sim = await SimCluster.StartAsync("healthy");
+        var run = sim.Kstack("audit-cost").AssertOk();
+        Assert.Contains("Source: none (no Prometheus, no metrics-server)", run.Content);
+        Assert.Contains("container usage: no Prometheus and no metrics-server", run.Content);
+        Assert.Contains("COST-CPU-OVERPROVISIONED", run.Content);
+        Assert.DoesNotContain(Findings(run)["findings"]!.AsArray(), f => (string)f!["category"]! == "rightsizing");
+    }
+
+    [Theory]
+    [InlineData("--window", "30m", "between 1h and 31d")]
+    [InlineData("--window", "90d", "between 1h and 31d")]
+    [InlineData("--min-savings", "lots", "Invalid --min-savings part")]
+    [InlineData("--prometheus", "prometheus", "must be <namespace>/<service>:<port>")]
+    public async Task Bad_flags_are_user_errors(string flag, string value, string message)
+    {
+        await using var sim = await SimCluster.StartAsync("minimal");
+        var run = sim.Kstack("audit-cost", flag, value);
+        Assert.Equal("user", run.Kind);
+        Assert.Contains(message, run.Message);
+    }
+
+    [Fact]
     public void Every_catalogue_check_has_a_positive_case_and_a_cost_id()
     {
         var positives = Planted.Select(p => p.Check).ToHashSet();
