@@ -29,6 +29,7 @@ internal sealed class AuditCostCommand : AuditSkillCommand
         var window = Duration.Parse("--window", windowText);
         if (window < TimeSpan.FromHours(1) || window > TimeSpan.FromDays(31)) throw Kstack.Envelope.KstackException.User("Flag --window must be between 1h and 31d.");
         var (minCpu, minMemory) = ParseMinSavings(run.Get(AuditCostSkill.MinSavings));
+        var prices = run.Get(AuditCostSkill.PricesFile) is { Length: > 0 } pricesPath ? Prices.Load(Path.GetFullPath(pricesPath)) : null;
         PrometheusTarget? forced = null;
         if (run.Get(AuditCostSkill.Prometheus) is { } promText)
             forced = PrometheusTarget.TryParse(promText) ?? throw Kstack.Envelope.KstackException.User($"Flag --prometheus must be <namespace>/<service>:<port>, got {Kstack.Envelope.DataText.Quote(promText)}.");
@@ -36,18 +37,18 @@ internal sealed class AuditCostCommand : AuditSkillCommand
         var (dir, lists) = await FetchAsync(run, CostLists.All, ct);
         var (usage, usageRead) = await CostUsage.EnsureAsync(run, dir, lists, windowText, window, forced, ct);
         var results = new Dictionary<string, Read<Snapshot>>(lists, StringComparer.Ordinal) { [CostUsage.File] = usageRead };
-        var settings = await SettingsAsync(dir, minCpu, minMemory);
+        var settings = await SettingsAsync(dir, minCpu, minMemory, prices);
         results[settings.Value!.Spec.File] = settings;
         var result = await CachedReportAsync(Path.Combine(dir, ReportFileName), results,
-            () => AnalyseAsync(lists, DateTimeOffset.UtcNow, run.Namespace, ct, usage, minCpu, minMemory), CostResult.Write, e => CostResult.Read(e, Find));
-        await RightsizingFile.WriteAsync(Path.Combine(dir, RightsizingFile.Name), result.Rightsizing, usage);
+            () => AnalyseAsync(lists, DateTimeOffset.UtcNow, run.Namespace, ct, usage, minCpu, minMemory, prices), CostResult.Write, e => CostResult.Read(e, Find));
+        await RightsizingFile.WriteAsync(Path.Combine(dir, RightsizingFile.Name), result.Rightsizing, usage, prices);
         var unreadable = CostLists.All.Where(s => s != ListSpec.Version && !results[s.File].HasValue && !IsAbsentAddOn(s, results[s.File]))
             .Select(s => new Unreadable(s.Noun, AgentContext.Unreadable(results[s.File]), CostLists.Unchecked(s))).ToList();
         if (usage.Source == "none")
             unreadable.Add(new Unreadable("container usage", "no Prometheus and no metrics-server" + (usage.Notes.Count > 0 ? $" ({string.Join("; ", usage.Notes)})" : ""),
                 [CostChecks.CpuOverprovisioned.Id, CostChecks.MemoryOverprovisioned.Id]));
         return await ReportAsync(run, options, sarifPath, dir, lists, CostLists.Roles, result.Raw, unreadable,
-            CostRenderer.Section(result, usage, run.Namespace), w => CostRenderer.Context(w, result, usage, Path.Combine(dir, RightsizingFile.Name)));
+            CostRenderer.Section(result, usage, run.Namespace, prices), w => CostRenderer.Context(w, result, usage, Path.Combine(dir, RightsizingFile.Name)));
     }
 
     /// <summary>--min-savings: comma-separated quantities; one with a byte suffix (Ki, Mi, Gi, M, G…) is memory, the other CPU.</summary>
@@ -66,11 +67,11 @@ internal sealed class AuditCostCommand : AuditSkillCommand
     }
 
     /// <summary>The analysis settings as a cache input: rewritten only when they change, so the report cache sees a change.</summary>
-    private static async Task<Read<Snapshot>> SettingsAsync(string dir, decimal minCpu, decimal minMemory)
+    private static async Task<Read<Snapshot>> SettingsAsync(string dir, decimal minCpu, decimal minMemory, Prices? prices)
     {
         var spec = new ListSpec("audit-cost.settings.json", "settings", "", null, "", "", IsList: false);
         var path = Path.Combine(dir, spec.File);
-        var text = $"{{\"minCpuSaving\":{minCpu.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"minMemorySaving\":{minMemory.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}";
+        var text = $"{{\"minCpuSaving\":{minCpu.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"minMemorySaving\":{minMemory.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"prices\":\"{prices?.Stamp() ?? ""}\"}}";
         if (!File.Exists(path) || await File.ReadAllTextAsync(path) != text)
             await AtomicFile.WriteAsync(path, async s => await s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text)));
         return Read<Snapshot>.Success(new Snapshot(spec, path, File.GetLastWriteTimeUtc(path), FromCache: true));
@@ -81,7 +82,7 @@ internal sealed class AuditCostCommand : AuditSkillCommand
 
     /// <summary>The analysis from the fetched lists (also run in-process by the tests).</summary>
     internal static async Task<CostResult> AnalyseAsync(IReadOnlyDictionary<string, Read<Snapshot>> results, DateTimeOffset now, string? scope, CancellationToken ct,
-        CostUsage? usage = null, decimal minCpu = 0.1m, decimal minMemory = 100m * 1024 * 1024)
+        CostUsage? usage = null, decimal minCpu = 0.1m, decimal minMemory = 100m * 1024 * 1024, Prices? prices = null)
     {
         async Task<List<JsonElement>?> Load(ListSpec spec) =>
             results.TryGetValue(spec.File, out var r) && r.Value is { } s ? (await CachedList.MapAsync<object>(s.Path, e => e.Clone(), ct)).Cast<JsonElement>().ToList() : null;
@@ -96,7 +97,7 @@ internal sealed class AuditCostCommand : AuditSkillCommand
         }
 
         var owners = await OwnerIndex.FromAsync(results, ct, OwnerIndex.Facts(ListSpec.ReplicaSetsMeta), OwnerIndex.Facts(CostLists.Jobs));
-        var analysis = new CostAnalysis(now) { Scope = scope, Usage = usage, MinCpuSaving = minCpu, MinMemorySaving = minMemory };
+        var analysis = new CostAnalysis(now) { Scope = scope, Usage = usage, MinCpuSaving = minCpu, MinMemorySaving = minMemory, Prices = prices };
         var objects = 0;
         if (results.TryGetValue(ListSpec.Pods.File, out var pods) && pods.Value is { } podList)
             analysis.Pods.AddRange(await CachedList.MapAsync(podList.Path, p => CostPod.From(p, owners), ct));

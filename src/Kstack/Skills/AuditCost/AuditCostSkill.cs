@@ -11,13 +11,14 @@ internal static class AuditCostSkill
     public static readonly AuditFlags Audit = new("cost", "COST-PVC-UNMOUNTED");
     public static readonly DurationFlag Window = new("--window", "Right-sizing lookback with Prometheus, 1h to 31d") { Default = "7d" };
     public static readonly TextFlag MinSavings = new("--min-savings", "<cpu>,<memory>", "Smallest right-sizing saving per workload worth a finding (default 100m,100Mi)");
+    public static readonly TextFlag PricesFile = new("--prices", "<file>", "Your price table YAML (per vCPU-hour, GiB-hour, LoadBalancer-month, GiB-month): adds money; without it none");
     public static readonly TextFlag Prometheus = new("--prometheus", "<ns>/<svc>:<port>", "Use this Prometheus Service instead of the detected one");
 
     public static readonly SkillDescriptor Descriptor = new()
     {
         Name = "audit-cost",
         Summary = "cost audit: right-sizing (KRR method), idle workloads, storage and load balancers, missing requests, idle nodes.",
-        Flags = [.. Audit.All, Window, MinSavings, Prometheus, RequestTimeout.Flag],
+        Flags = [.. Audit.All, Window, MinSavings, PricesFile, Prometheus, RequestTimeout.Flag],
         DefaultTtl = "15m",
         Reads = ["version", "namespaces", "nodes", "pods", "replicasets (metadata)", "deployments", "statefulsets", "daemonsets", "jobs", "cronjobs",
             "persistentvolumes", "persistentvolumeclaims", "services", "endpointslices", "verticalpodautoscalers.autoscaling.k8s.io",
@@ -30,6 +31,7 @@ internal static class AuditCostSkill
             new("--check COST-PVC-UNMOUNTED --check COST-PV-RELEASED", "Only unused storage"),
             new("-n shop --severity medium", "Namespace shop, medium and above"),
             new("--window 14d --min-savings 250m,512Mi", "Right-size over two weeks, savings of a quarter core or 512Mi and up"),
+            new("--prices prices.yaml", "The same figures with monthly money from your price table"),
         ],
         Notes = "Read-only. Right-sizing: CPU p95, memory max + 15 % (KRR), from Prometheus through the service proxy in 3 queries,\n"
                 + "else VPA targets, else metrics-server's one sample (weak). Figures are cores, GiB and counts, never invented money.",

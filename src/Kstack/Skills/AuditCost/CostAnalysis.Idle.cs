@@ -41,7 +41,8 @@ internal sealed partial class CostAnalysis
             if (since.Any(t => t is null || now - t < UnreadyFor)) continue;
             var scheduled = pods.Where(p => p.Node is not null).ToList();
             Add(AllUnready, g.Key, "status.conditions[Ready]",
-                $"0/{pods.Count} pods ready for {Ago(now - since.Min()!.Value)}; {Cores(scheduled.Sum(p => p.CpuRequest))} CPU, {Gib(scheduled.Sum(p => p.MemoryRequest))} memory requested",
+                $"0/{pods.Count} pods ready for {Ago(now - since.Min()!.Value)}; {Cores(scheduled.Sum(p => p.CpuRequest))} CPU, {Gib(scheduled.Sum(p => p.MemoryRequest))} memory requested"
+                + Money(Prices?.Compute(scheduled.Sum(p => p.CpuRequest), scheduled.Sum(p => p.MemoryRequest))),
                 AuditScope.Workload, pods.Any(p => p.Phase == "Running"), pods.Count);
         }
     }
@@ -55,9 +56,11 @@ internal sealed partial class CostAnalysis
             if (phase is not ("Released" or "Available") || Scope is not null && claimNs != Scope) continue;
             var size = Bytes(pv, "spec", "capacity", "storage");
             var detail = $"{Gib(size)}, storageClass {pv.Str("spec", "storageClassName") ?? "none"}, reclaimPolicy {pv.Str("spec", "persistentVolumeReclaimPolicy") ?? "Delete"}";
+            var money = Prices?.Storage(size);
             if (phase == "Released")
-                Add(PvReleased, Ref("PersistentVolume", pv), "status.phase", $"Released ({detail}); its claim {claimNs}/{pv.Str("spec", "claimRef", "name")} is gone", AuditScope.Cluster, running: false);
-            else Add(PvAvailable, Ref("PersistentVolume", pv), "status.phase", $"Available ({detail}), bound to no claim", AuditScope.Cluster, running: false);
+                Add(PvReleased, Ref("PersistentVolume", pv), "status.phase", $"Released ({detail}); its claim {claimNs}/{pv.Str("spec", "claimRef", "name")} is gone{Money(money)}", AuditScope.Cluster, running: false);
+            else Add(PvAvailable, Ref("PersistentVolume", pv), "status.phase", $"Available ({detail}), bound to no claim{Money(money)}", AuditScope.Cluster, running: false);
+            Summary.StorageMoney += money ?? 0;
             Summary.UnusedVolumes++;
             Summary.UnusedStorageBytes += size;
         }
@@ -76,9 +79,10 @@ internal sealed partial class CostAnalysis
             if (mounted.Contains((ns, name))) continue;
             var size = Bytes(pvc, "status", "capacity", "storage") is > 0 and var s ? s : Bytes(pvc, "spec", "resources", "requests", "storage");
             Add(PvcUnmounted, Ref("PersistentVolumeClaim", pvc), "spec.volumeName",
-                $"Bound to {pvc.Str("spec", "volumeName") ?? "?"} ({Gib(size)}, storageClass {pvc.Str("spec", "storageClassName") ?? "none"}), mounted by none of the {PodsIn(ns).Count(p => !p.Terminal)} pods in {ns}",
+                $"Bound to {pvc.Str("spec", "volumeName") ?? "?"} ({Gib(size)}, storageClass {pvc.Str("spec", "storageClassName") ?? "none"}), mounted by none of the {PodsIn(ns).Count(p => !p.Terminal)} pods in {ns}{Money(Prices?.Storage(size))}",
                 AuditScope.Workload, running: false);
             Summary.UnusedClaims++;
+            Summary.StorageMoney += Prices?.Storage(size) ?? 0;
             Summary.UnusedStorageBytes += size;
         }
     }
@@ -102,8 +106,9 @@ internal sealed partial class CostAnalysis
             if ((counts?.Ready ?? 0) > 0) continue;
             var address = svc.Array("status", "loadBalancer", "ingress").Select(i => i.Str("ip") ?? i.Str("hostname")).FirstOrDefault(a => a is not null);
             Add(LbNoEndpoints, Ref("Service", svc), "endpoints",
-                $"0 ready endpoints ({counts?.NotReady ?? 0} not ready){(address is null ? ", no address" : ", address " + address)}", AuditScope.Workload, running: false);
+                $"0 ready endpoints ({counts?.NotReady ?? 0} not ready){(address is null ? ", no address" : ", address " + address)}{Money(Prices?.LoadBalancerMonth)}", AuditScope.Workload, running: false);
             Summary.IdleLoadBalancers++;
+            Summary.LoadBalancerMoney += Prices?.LoadBalancerMonth ?? 0;
         }
     }
 

@@ -96,7 +96,9 @@ internal sealed partial class CostAnalysis
             Summary.IdleNodes++;
             Summary.IdleCpu += n.Cpu - l.Cpu;
             Summary.IdleMemory += n.Memory - l.Memory;
-            Add(NodeIdle, new ObjectRef("Node", null, n.Name), "status.allocatable", LoadText(l, n.Cpu, n.Memory, n.Pool is null ? "" : $" (pool {n.Pool})"),
+            var money = Prices?.Compute(n.Cpu - l.Cpu, n.Memory - l.Memory);
+            Summary.IdleNodesMoney += money ?? 0;
+            Add(NodeIdle, new ObjectRef("Node", null, n.Name), "status.allocatable", LoadText(l, n.Cpu, n.Memory, n.Pool is null ? "" : $" (pool {n.Pool})") + Money(money),
                 AuditScope.Cluster, l.Pods > 0, l.Pods);
         }
         foreach (var pool in workers.Where(n => n.Pool is not null).GroupBy(n => (n.PoolLabel!, n.Pool!)))
@@ -108,7 +110,7 @@ internal sealed partial class CostAnalysis
                 if (load.GetValueOrDefault(n.Name) is { } x) { l.Cpu += x.Cpu; l.Memory += x.Memory; l.Pods += x.Pods; }
             decimal cpu = nodes.Sum(n => n.Cpu), memory = nodes.Sum(n => n.Memory);
             if (Math.Max(l.Cpu / cpu, l.Memory / memory) >= IdleShare) continue;
-            Add(PoolIdle, new ObjectRef("NodePool", null, pool.Key.Item2), $"metadata.labels['{pool.Key.Item1}']", LoadText(l, cpu, memory, $" over {nodes.Count} nodes"),
+            Add(PoolIdle, new ObjectRef("NodePool", null, pool.Key.Item2), $"metadata.labels['{pool.Key.Item1}']", LoadText(l, cpu, memory, $" over {nodes.Count} nodes") + Money(Prices?.Compute(cpu - l.Cpu, memory - l.Memory)),
                 AuditScope.Cluster, l.Pods > 0, l.Pods);
         }
     }

@@ -9,7 +9,11 @@ namespace Kstack.Skills.AuditCost;
 
 /// <summary>One container of one workload: its request, the recommendation, the saving over all its pods, and where the usage came from.</summary>
 internal sealed record RightsizingRow(ObjectRef Subject, int Index, int Pods, decimal? CpuRequest, decimal CpuRecommended, decimal? MemoryRequest,
-    decimal MemoryRecommended, decimal CpuSaving, decimal MemorySaving, string Source, string Confidence, int Points);
+    decimal MemoryRecommended, decimal CpuSaving, decimal MemorySaving, string Source, string Confidence, int Points)
+{
+    /// <summary>The saving per month at the user's prices; null without them.</summary>
+    public decimal? Money { get; init; }
+}
 
 /// <summary>
 /// Right-sizing with KRR's simple strategy: per workload and container, CPU = the highest p95 among its pods (current and
@@ -68,24 +72,29 @@ internal sealed partial class CostAnalysis
             var memSaving = res.MemoryRequest is { } mr && mr > memRec ? (mr - memRec) * pods.Count : 0;
             if (cpuSaving == 0 && memSaving == 0) continue;
             var subject = workload with { Container = container };
-            var row = new RightsizingRow(subject, res.Index, pods.Count, res.CpuRequest, cpuRec, res.MemoryRequest, memRec, cpuSaving, memSaving, rec.Source, rec.Confidence, rec.Points);
+            var row = new RightsizingRow(subject, res.Index, pods.Count, res.CpuRequest, cpuRec, res.MemoryRequest, memRec, cpuSaving, memSaving, rec.Source, rec.Confidence, rec.Points)
+                { Money = Prices?.Compute(cpuSaving, memSaving) };
             Rightsizing.Add(row);
             var running = pods.Any(p => p.Phase == "Running");
             var basis = $"{rec.Source}{(rec.Points > 1 ? $", {rec.Points} points" : "")}; confidence {rec.Confidence}";
             if (cpuSaving >= MinCpuSaving)
             {
                 Add(CpuOverprovisioned, subject, $"spec.containers[{res.Index}].resources.requests.cpu",
-                    $"request {Cores(res.CpuRequest!.Value)}, recommended {Cores(cpuRec)}; saving {Cores(cpuSaving)} CPU over {pods.Count} pod(s) ({basis})", AuditScope.Workload, running, pods.Count);
+                    $"request {Cores(res.CpuRequest!.Value)}, recommended {Cores(cpuRec)}; saving {Cores(cpuSaving)} CPU over {pods.Count} pod(s) ({basis}){Money(Prices?.Compute(cpuSaving, 0))}", AuditScope.Workload, running, pods.Count);
                 Summary.RightsizingCpu += cpuSaving;
+                Summary.RightsizingMoney += Prices?.Compute(cpuSaving, 0) ?? 0;
             }
             if (memSaving >= MinMemorySaving)
             {
                 Add(MemoryOverprovisioned, subject, $"spec.containers[{res.Index}].resources.requests.memory",
-                    $"request {Gib(res.MemoryRequest!.Value)}, recommended {Gib(memRec)}; saving {Gib(memSaving)} over {pods.Count} pod(s) ({basis})", AuditScope.Workload, running, pods.Count);
+                    $"request {Gib(res.MemoryRequest!.Value)}, recommended {Gib(memRec)}; saving {Gib(memSaving)} over {pods.Count} pod(s) ({basis}){Money(Prices?.Compute(0, memSaving))}", AuditScope.Workload, running, pods.Count);
                 Summary.RightsizingMemory += memSaving;
+                Summary.RightsizingMoney += Prices?.Compute(0, memSaving) ?? 0;
             }
         }
-        Rightsizing.Sort((a, b) => b.CpuSaving != a.CpuSaving ? b.CpuSaving.CompareTo(a.CpuSaving) : b.MemorySaving.CompareTo(a.MemorySaving));
+        // Ranked by money when priced (CPU and memory then weigh as the user pays for them), else by CPU, then memory.
+        Rightsizing.Sort((a, b) => a.Money is { } am && b.Money is { } bm && am != bm ? bm.CompareTo(am)
+            : b.CpuSaving != a.CpuSaving ? b.CpuSaving.CompareTo(a.CpuSaving) : b.MemorySaving.CompareTo(a.MemorySaving));
     }
 
     private Dictionary<(string, string), ObjectRef>? _workloadNames;

@@ -34,6 +34,8 @@ internal sealed partial class CostAnalysis(DateTimeOffset now)
     public string? Scope { get; init; }
     /// <summary>Observed usage for right-sizing; null or source "none" leaves it unchecked.</summary>
     public CostUsage? Usage { get; init; }
+    /// <summary>The user's price table; null = no money anywhere.</summary>
+    public Prices? Prices { get; init; }
     public List<JsonElement>? Vpas { get; set; }
     /// <summary>--min-savings: the smallest saving over a whole workload worth a finding (cores, bytes).</summary>
     public decimal MinCpuSaving { get; init; } = 0.1m;
@@ -50,6 +52,7 @@ internal sealed partial class CostAnalysis(DateTimeOffset now)
 
     public IReadOnlyList<Finding> Run()
     {
+        if (Prices is not null) Summary.Priced = 1;
         AnalyseWorkloads();
         AnalyseStorage();
         AnalyseServices();
@@ -83,6 +86,9 @@ internal sealed partial class CostAnalysis(DateTimeOffset now)
 
     internal static string Ago(TimeSpan t) => t.TotalDays >= 2 ? $"{(int)t.TotalDays}d" : t.TotalHours >= 2 ? $"{(int)t.TotalHours}h" : $"{Math.Max(0, (int)t.TotalMinutes)}m";
 
+    /// <summary>" · ≈ 12.40 USD/month" when the user gave the prices this needs, else nothing: no invented money.</summary>
+    private string Money(decimal? perMonth) => perMonth is { } m && Prices is not null ? " · ≈ " + Prices.Format(m) + "/month" : "";
+
     private static string Percent(decimal part, decimal whole) => whole <= 0 ? "–" : $"{Math.Round(part / whole * 100, MidpointRounding.AwayFromZero):0} %";
 }
 
@@ -98,6 +104,9 @@ internal sealed class CostSummary
     public int UnusedVolumes, UnusedClaims, IdleLoadBalancers;
     /// <summary>Right-sizing savings behind findings (at or above --min-savings), cores and bytes.</summary>
     public decimal RightsizingCpu, RightsizingMemory;
+    /// <summary>Monthly money from the user's prices (Priced = 1), else all 0 and never shown.</summary>
+    public int Priced;
+    public decimal RightsizingMoney, IdleNodesMoney, StorageMoney, LoadBalancerMoney;
 
     private (string Name, Func<decimal> Get, Action<decimal> Set)[] Fields =>
     [
@@ -108,6 +117,9 @@ internal sealed class CostSummary
         ("unusedVolumes", () => UnusedVolumes, x => UnusedVolumes = (int)x), ("unusedClaims", () => UnusedClaims, x => UnusedClaims = (int)x),
         ("idleLoadBalancers", () => IdleLoadBalancers, x => IdleLoadBalancers = (int)x),
         ("rightsizingCpu", () => RightsizingCpu, x => RightsizingCpu = x), ("rightsizingMemory", () => RightsizingMemory, x => RightsizingMemory = x),
+        ("priced", () => Priced, x => Priced = (int)x), ("rightsizingMoney", () => RightsizingMoney, x => RightsizingMoney = x),
+        ("idleNodesMoney", () => IdleNodesMoney, x => IdleNodesMoney = x), ("storageMoney", () => StorageMoney, x => StorageMoney = x),
+        ("loadBalancerMoney", () => LoadBalancerMoney, x => LoadBalancerMoney = x),
     ];
 
     public void Write(Utf8JsonWriter w)

@@ -16,7 +16,7 @@ internal static class RightsizingFile
     public const string Name = "audit-cost.rightsizing.json";
     public const string Schema = "rightsizing/1";
 
-    public static Task WriteAsync(string path, IReadOnlyList<RightsizingRow> rows, CostUsage usage) =>
+    public static Task WriteAsync(string path, IReadOnlyList<RightsizingRow> rows, CostUsage usage, Prices? prices) =>
         Cache.AtomicFile.WriteAsync(path, stream =>
         {
             using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -26,6 +26,7 @@ internal static class RightsizingFile
             w.WriteString("prometheus", usage.Prometheus);
             w.WriteString("window", usage.Source == "prometheus" ? usage.Window : null);
             w.WriteString("method", "KRR simple: CPU request = p95 of the per-container CPU rate, memory = max working set + 15 %; floors 10m, 100Mi");
+            w.WriteString("currency", prices?.Currency);
             w.WriteStartArray("queries");
             foreach (var q in usage.Queries) w.WriteStringValue(q);
             w.WriteEndArray();
@@ -62,6 +63,7 @@ internal static class RightsizingFile
         w.WriteString("source", r.Source);
         w.WriteString("confidence", r.Confidence);
         w.WriteNumber("points", r.Points);
+        if (r.Money is { } m) w.WriteNumber("monthlySaving", Math.Round(m, 2));
         w.WriteEndObject();
     }
 
@@ -70,6 +72,6 @@ internal static class RightsizingFile
         decimal? D(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : null;
         return new RightsizingRow(new ObjectRef(e.Str("kind") ?? "", e.Str("namespace"), e.Str("name") ?? "", e.Str("container")), (int)(e.Long("index") ?? 0),
             (int)(e.Long("pods") ?? 0), D("cpuRequest"), D("cpuRecommended") ?? 0, D("memoryRequest"), D("memoryRecommended") ?? 0, D("cpuSaving") ?? 0,
-            D("memorySaving") ?? 0, e.Str("source") ?? "", e.Str("confidence") ?? "", (int)(e.Long("points") ?? 0));
+            D("memorySaving") ?? 0, e.Str("source") ?? "", e.Str("confidence") ?? "", (int)(e.Long("points") ?? 0)) { Money = D("monthlySaving") };
     }
 }

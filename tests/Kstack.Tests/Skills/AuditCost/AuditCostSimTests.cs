@@ -148,6 +148,58 @@ public class AuditCostSimTests
         Assert.DoesNotContain(Findings(run)["findings"]!.AsArray(), f => (string)f!["category"]! == "rightsizing");
     }
 
+    [Fact]
+    public async Task A_price_table_adds_monthly_money_and_nothing_else_changes()
+    {
+        await using var sim = await SimCluster.StartAsync("audit-cost");
+        var plain = sim.Kstack("audit-cost").AssertOk();
+        var prices = Path.Combine(sim.Dir, "prices.yaml");
+        File.WriteAllText(prices, "currency: EUR\ncpuHour: 0.04\nmemoryGibHour: 0.005\nloadBalancerMonth: 20\nstorageGibMonth: 0.1\n");
+        var run = sim.Kstack("audit-cost", "--prices", prices).AssertOk();
+        // 200Gi unused at 0.1/GiB-month; one idle load balancer; node-a's idle 3.5 CPU and 15Gi at 730 h.
+        Assert.Contains("Unused storage: 200Gi in 2 unclaimed PV(s) and 2 unmounted PVC(s) ≈ 20.00 EUR/month", run.Content);
+        Assert.Contains("with no ready endpoint ≈ 20.00 EUR/month", run.Content);
+        Assert.Contains("3.5 CPU, 15Gi idle ≈ 156.95 EUR/month", run.Content);
+        // 2.9 CPU and 4879Mi of requests: 84.68 + 17.39.
+        Assert.Contains("Right-sizing: 2.9 CPU and 4.76Gi of requests could be released ≈ 102.07 EUR/month", run.Content);
+        Assert.Contains("Money from your price table (EUR", run.Content);
+        var findings = Findings(run)["findings"]!.AsArray();
+        Assert.EndsWith("≈ 5.00 EUR/month", (string)findings.Single(f => Subject(f!) == "PersistentVolume//pv-released")!["observed"]!);
+        Assert.Equal(Findings(plain)["counts"]!.ToJsonString(), Findings(run)["counts"]!.ToJsonString());
+        // capped: 1.7 CPU (49.64) and 3291Mi (11.73).
+        Assert.Equal(61.37m, (decimal)JsonNode.Parse(File.ReadAllText((string)run.AgentContext["rightsizing_file"]!))!["rows"]![0]!["monthlySaving"]!);
+        // Without the table again: no money, from the same cached lists.
+        Assert.DoesNotContain("EUR", sim.Kstack("audit-cost").AssertOk().Content);
+        // A table with only a storage price prices storage and nothing that needs another price.
+        File.WriteAllText(prices, "storageGibMonth: 0.1\n");
+        var partial = sim.Kstack("audit-cost", "--prices", prices).AssertOk();
+        Assert.Contains("unmounted PVC(s) ≈ 20.00 USD/month", partial.Content);
+        Assert.DoesNotContain("idle ≈", partial.Content);
+        Assert.DoesNotContain("released ≈", partial.Content);
+    }
+
+    [Theory]
+    [InlineData("cpuHour: -1\n", "line 1: `cpuHour` must be a non-negative number")]
+    [InlineData("cpuHour: cheap\n", "`cpuHour` must be a non-negative number")]
+    [InlineData("cpuHourly: 0.04\n", "unknown key `cpuHourly`")]
+    [InlineData("currency: EUR\n", "no price given")]
+    [InlineData("- 1\n- 2\n", "must be a mapping of prices")]
+    [InlineData("cpuHour: [1\n", "Prices file")]
+    public async Task A_bad_price_table_is_a_user_error_naming_the_line(string yaml, string message)
+    {
+        await using var sim = await SimCluster.StartAsync("minimal");
+        var prices = Path.Combine(sim.Dir, "prices.yaml");
+        File.WriteAllText(prices, yaml);
+        var run = sim.Kstack("audit-cost", "--prices", prices);
+        Assert.Equal("user", run.Kind);
+        Assert.Contains(message, run.Message);
+        Assert.Contains("Expected:", run.Message);
+        var missing = sim.Kstack("audit-cost", "--prices", Path.Combine(sim.Dir, "nope.yaml"));
+        Assert.Equal("user", missing.Kind);
+        Assert.Contains("Prices file not found", missing.Message);
+        Assert.Empty(sim.Audit()); // checked before anything is read
+    }
+
     [Theory]
     [InlineData("--window", "30m", "between 1h and 31d")]
     [InlineData("--window", "90d", "between 1h and 31d")]
