@@ -48,6 +48,7 @@ internal static class SkillAccess
             new("list", "", "services"), new("list", "discovery.k8s.io", "endpointslices"), new("list", "apps", "replicasets"),
             new("list", "apps", "deployments"), new("list", "apps", "statefulsets"), new("list", "apps", "daemonsets"),
             new("list", "batch", "jobs"), new("list", "batch", "cronjobs"), new("list", "autoscaling.k8s.io", "verticalpodautoscalers"),
+            new("get", "", "services", "proxy"), new("list", "metrics.k8s.io", "pods"),
         ]),
         new("exec", [new("get", "", "pods"), new("create", "", "pods", "exec")],
             [new("patch", "", "pods", "ephemeralcontainers"), new("create", "", "pods"), new("delete", "", "pods"), new("get", "", "namespaces")]),

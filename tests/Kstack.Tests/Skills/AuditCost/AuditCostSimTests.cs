@@ -121,6 +121,21 @@ public class AuditCostSimTests
     }
 
     [Fact]
+    public async Task The_promql_requests_do_not_grow_with_the_pods()
+    {
+        var counts = new List<int>();
+        foreach (var pods in new[] { 0, 3000 })
+        {
+            await using var sim = await SimCluster.StartAsync("audit-cost", generatePods: pods);
+            var run = sim.Kstack("audit-cost").AssertOk();
+            Assert.True(run.Content.Length < 4000, $"content is {run.Content.Length} characters");
+            counts.Add(sim.Audit().Count(e => ((string)e["path"]!).Contains("/proxy/api/v1/query", StringComparison.Ordinal)));
+            Assert.Contains("deployment/waste/capped [app]", run.Content);
+        }
+        Assert.Equal([3, 3], counts);
+    }
+
+    [Fact]
     public async Task Without_prometheus_metrics_server_gives_point_in_time_usage_labelled_weak()
     {
         await using var sim = await SimCluster.StartAsync("demo");
