@@ -156,6 +156,10 @@ public class JqRecipeTests
             Assert.Contains("medium\tCOST-CRONJOB-ALWAYS-FAILING\tCronJob/nightly\t2 of 2 kept Jobs failed; last success 20d ago", lines);
             Assert.All(lines, l => Assert.Matches(@"^(critical|high|medium|low|info)\tCOST-", l));
         }),
+        [("audit-cost", "right-sizing, ranked")] = new([], lines => Assert.Equal(
+            ["Deployment/waste/capped app 1 2 0.3 3291Mi high", "Deployment/tuned/batch-api app 1 1 0.2 1024Mi medium",
+             "Deployment/waste/broken app 2 0.25 0.05 564Mi high"],
+            lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")))),
         [("audit-cost", "counts per check")] = new([], lines =>
         {
             var rows = lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")).ToList();
@@ -235,7 +239,9 @@ public class JqRecipeTests
         var networkFindings = (string)network.Kstack("audit-network").AssertOk().AgentContext["findings_file"]!;
 
         await using var cost = await SimCluster.StartAsync("audit-cost");
-        var costFindings = (string)cost.Kstack("audit-cost").AssertOk().AgentContext["findings_file"]!;
+        var costRun = cost.Kstack("audit-cost").AssertOk();
+        var costFindings = (string)costRun.AgentContext["findings_file"]!;
+        var costRightsizing = (string)costRun.AgentContext["rightsizing_file"]!;
 
         foreach (var recipe in recipes)
         {
@@ -250,6 +256,7 @@ public class JqRecipeTests
             command = command.Replace(" D/", " " + Q(recipe.Skill == "alerts" ? alertsDir : dir) + "/").Replace(" OWNERS_FILE", " " + Q(owners));
             if (command.EndsWith(" B", StringComparison.Ordinal)) command = command[..^1] + Q(bundles[expected.Bundle]);
             if (command.EndsWith(" F", StringComparison.Ordinal)) command = command[..^1] + Q(findingsFile);
+            else if (command.EndsWith(" R | column -t", StringComparison.Ordinal)) command = command[..^" R | column -t".Length] + " " + Q(costRightsizing) + " | column -t";
             else if (command.EndsWith(" F | column -t", StringComparison.Ordinal)) command = command[..^" F | column -t".Length] + " " + Q(findingsFile) + " | column -t";
             var output = KstackProcess.Run("/bin/bash", ["-c", "set -o pipefail; " + command], new Dictionary<string, string?>());
             Assert.True(output.Exit == 0, $"{recipe.Skill}: {recipe.Label}: exit {output.Exit}: {output.Stderr}\n{command}");
