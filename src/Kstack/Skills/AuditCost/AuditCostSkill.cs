@@ -9,15 +9,15 @@ namespace Kstack.Skills.AuditCost;
 internal static class AuditCostSkill
 {
     public static readonly AuditFlags Audit = new("cost", "COST-PVC-UNMOUNTED");
-    public static readonly DurationFlag Window = new("--window", "Right-sizing lookback with Prometheus, 1h to 31d") { Default = "7d" };
-    public static readonly TextFlag MinSavings = new("--min-savings", "<cpu>,<memory>", "Smallest right-sizing saving per workload worth a finding (default 100m,100Mi)");
-    public static readonly TextFlag PricesFile = new("--prices", "<file>", "Your price table YAML (per vCPU-hour, GiB-hour, LoadBalancer-month, GiB-month): adds money; without it none");
-    public static readonly TextFlag Prometheus = new("--prometheus", "<ns>/<svc>:<port>", "Use this Prometheus Service instead of the detected one");
+    public static readonly DurationFlag Window = new("--window", "Prometheus lookback, 1h to 31d") { Default = "7d" };
+    public static readonly TextFlag MinSavings = new("--min-savings", "<cpu>,<memory>", "Smallest saving per workload (default 100m,100Mi)");
+    public static readonly TextFlag PricesFile = new("--prices", "<file>", "Price table YAML; without it no money");
+    public static readonly TextFlag Prometheus = new("--prometheus", "<ns>/<svc>:<port>", "Prometheus Service to query");
 
     public static readonly SkillDescriptor Descriptor = new()
     {
         Name = "audit-cost",
-        Summary = "cost audit: right-sizing (KRR method), idle workloads, storage and load balancers, missing requests, idle nodes.",
+        Summary = "cost audit: right-sizing (KRR), idle workloads, storage, load balancers, requests, idle nodes.",
         Flags = [.. Audit.All, Window, MinSavings, PricesFile, Prometheus, RequestTimeout.Flag],
         DefaultTtl = "15m",
         Reads = ["version", "namespaces", "nodes", "pods", "replicasets (metadata)", "deployments", "statefulsets", "daemonsets", "jobs", "cronjobs",
