@@ -15,6 +15,12 @@ internal static class AuditRenderer
     public const int MaxChars = 4000;
     public const int MaxGroups = 12;
     public const int SubjectsPerGroup = 3;
+    public const int MaxOverviewLines = 12;
+    public const int MaxOverviewLine = 160;
+
+    /// <summary>The audit's status lines, capped in number and length (the audit frames cluster text in them).</summary>
+    public static IReadOnlyList<string> Overview(IReadOnlyList<string>? lines) =>
+        lines is null ? [] : lines.Take(MaxOverviewLines).Select(l => l.Length <= MaxOverviewLine ? l : l[..(MaxOverviewLine - 1)] + "…").ToList();
 
     public sealed record Group(CheckInfo Check, int Count, int New, IReadOnlyList<Finding> Top, int Subjects);
 
@@ -26,7 +32,7 @@ internal static class AuditRenderer
             .OrderBy(g => g.Top[0].Rank).ThenByDescending(g => g.Count).ThenBy(g => g.Check.Id, StringComparer.Ordinal)
             .ToList();
 
-    public static string Text(AuditReport r, string findingsPath, string? sarifPath, string freshness)
+    public static string Text(AuditReport r, string findingsPath, string? sarifPath, string freshness, IReadOnlyList<string>? overview = null)
     {
         var sb = new StringBuilder(2048);
         sb.Append(char.ToUpperInvariant(r.Audit[0])).Append(r.Audit[1..]).Append(" audit: ").Append(DataText.Inline(r.Context, 60)).Append(" · Kubernetes ").Append(DataText.Token(r.KubernetesVersion, 40))
@@ -38,6 +44,7 @@ internal static class AuditRenderer
         if (r.NewFingerprints is { } nf)
             sb.Append($" · baseline: {nf.Count} new, {r.Findings.Count - nf.Count} unchanged, {r.Resolved?.Count ?? 0} resolved");
         sb.Append('\n');
+        foreach (var line in Overview(overview)) sb.Append(line).Append('\n');
 
         var footer = Footer(r, findingsPath, sarifPath, freshness);
         var groups = Groups(r);
@@ -46,7 +53,8 @@ internal static class AuditRenderer
         foreach (var g in groups.Take(MaxGroups))
         {
             var block = GroupBlock(g, r.NewFingerprints is not null);
-            if (sb.Length + block.Length + footer.Length + 40 > MaxChars) break;
+            // Room kept for the "…and N more" line.
+            if (sb.Length + block.Length + footer.Length + 100 > MaxChars) break;
             sb.Append(block);
             shown++;
         }
@@ -116,10 +124,10 @@ internal static class AuditRenderer
     }
 
     /// <summary>The --json content: counts and the same groups, bounded like the text.</summary>
-    public static string Json(AuditReport r, string findingsPath, string? sarifPath, bool fromCache) =>
-        Dto.Serialize(Document(r, findingsPath, sarifPath, fromCache), AuditJson.Default.AuditSummaryDocument);
+    public static string Json(AuditReport r, string findingsPath, string? sarifPath, bool fromCache, IReadOnlyList<string>? overview = null) =>
+        Dto.Serialize(Document(r, findingsPath, sarifPath, fromCache, overview), AuditJson.Default.AuditSummaryDocument);
 
-    public static AuditSummaryDocument Document(AuditReport r, string findingsPath, string? sarifPath, bool fromCache) => new(
+    public static AuditSummaryDocument Document(AuditReport r, string findingsPath, string? sarifPath, bool fromCache, IReadOnlyList<string>? overview = null) => new(
         "audit-summary/1", r.Audit, TerminalText.Clean(r.Context), r.KubernetesVersion, r.Namespace,
         new AuditCounts(r.Findings.Count, r.Count(Severity.Critical), r.Count(Severity.High), r.Count(Severity.Medium), r.Count(Severity.Low),
             r.Count(Severity.Info), r.NewFingerprints?.Count, r.NewFingerprints is null ? null : r.Resolved?.Count ?? 0,
@@ -127,5 +135,5 @@ internal static class AuditRenderer
         Groups(r).Take(MaxGroups).Select(g => new AuditGroupDocument(g.Check.Id, g.Check.Severity.Name(), g.Count,
             g.Top.Select(f => DataText.Inline((f.Subject with { Container = null }).ToString(), 140)).ToList(), g.Check.Remediation)).ToList(),
         r.Unreadable.Select(u => new AuditUnreadableDocument(u.Resource, u.Reason, u.Unchecked.Count)).ToList(),
-        findingsPath, sarifPath, fromCache);
+        findingsPath, sarifPath, fromCache, Overview(overview) is { Count: > 0 } lines ? lines : null);
 }

@@ -13,6 +13,7 @@ internal static class CheckRegistry
         Skills.Investigate.Findings.Checks,
         Skills.AuditSecurity.SecurityChecks.Checklist,
         Skills.AuditNetwork.NetworkChecks.Checklist,
+        Skills.Karpenter.KarpenterChecks.Checklist,
     ];
 
     /// <summary>Every check of every checklist, in checklist order.</summary>

@@ -75,7 +75,7 @@ internal sealed class SkillTool
             ["type"] = "string",
         };
         var shared = GlobalFlags.For(Skill).Append(Skills.Shared.RequestTimeout.Flag).Select(f => f.Name).ToHashSet();
-        if (Skill.Name.StartsWith("audit-", StringComparison.Ordinal)) shared.UnionWith(AuditFlagNames);
+        if (Skill.JsonResult == "audit-summary/1") shared.UnionWith(AuditFlagNames);
         foreach (var (name, flag) in _flags) properties[name] = PropertySchema(flag, described: !shared.Contains(flag.Name));
         var schema = new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
         if (required.Count > 0) schema["required"] = required;
