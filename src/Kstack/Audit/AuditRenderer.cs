@@ -112,7 +112,7 @@ internal static class AuditRenderer
         {
             sb.Append("\nNot readable (so not checked):\n");
             foreach (var u in r.Unreadable.Take(8))
-                sb.Append($"  {u.Resource}: {u.Reason} — unchecked: {(u.Unchecked.Count <= 4 ? string.Join(", ", u.Unchecked) : string.Join(", ", u.Unchecked.Take(4)) + $" +{u.Unchecked.Count - 4} more")}\n");
+                sb.Append($"  {u.Resource}: {u.Reason} — unchecked: {(u.Unchecked.Count == 0 ? "none (findings name direct owners)" : u.Unchecked.Count <= 4 ? string.Join(", ", u.Unchecked) : string.Join(", ", u.Unchecked.Take(4)) + $" +{u.Unchecked.Count - 4} more")}\n");
         }
         if (r.Resolved is { Count: > 0 } resolved)
             sb.Append($"\nResolved since the baseline: {resolved.Count} (e.g. {string.Join(", ", resolved.Take(3).Select(x => DataText.Token(x.CheckId, 40) + " " + DataText.Token(x.Subject.ToString(), 80)))})\n");

@@ -147,5 +147,6 @@ public static class CheckCases
         Pods("CS-POD-UNKNOWN", false, "running and ready", Pod("Running", RunningReady)),
         .. AuditCheckCases.All,
         .. Skills.AuditNetwork.NetworkCheckCases.All,
+        .. Skills.Karpenter.KarpenterCheckCases.All,
     ];
 }
