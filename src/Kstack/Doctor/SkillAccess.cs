@@ -42,6 +42,12 @@ internal static class SkillAccess
             new("list", "apps", "replicasets"), new("list", "batch", "jobs"), new("list", "gateway.networking.k8s.io", "gateways"),
             new("list", "gateway.networking.k8s.io", "httproutes"), new("list", "cert-manager.io", "certificates"),
         ]),
+        new("karpenter", [new("list", "karpenter.sh", "nodepools")],
+        [
+            new("list", "karpenter.sh", "nodeclaims"), new("list", "karpenter.k8s.aws", "ec2nodeclasses"), new("list", "", "nodes"),
+            new("list", "", "pods"), new("list", "apps", "replicasets"), new("list", "batch", "jobs"),
+            new("list", "policy", "poddisruptionbudgets"), new("list", "events.k8s.io", "events"),
+        ]),
         new("exec", [new("get", "", "pods"), new("create", "", "pods", "exec")],
             [new("patch", "", "pods", "ephemeralcontainers"), new("create", "", "pods"), new("delete", "", "pods"), new("get", "", "namespaces")]),
         new("cleanup", [new("list", "", "pods")],
