@@ -6,7 +6,8 @@ namespace Kstack.Audit;
 internal sealed record AuditSummaryDocument(
     string Schema, string Audit, string Context, string KubernetesVersion, string? Namespace, AuditCounts Counts,
     IReadOnlyList<AuditGroupDocument> Top, IReadOnlyList<AuditUnreadableDocument> Unreadable,
-    string FindingsFile, string? SarifFile, bool FromCache);
+    string FindingsFile, string? SarifFile, bool FromCache,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Overview = null);
 
 /// <summary>Findings by severity; `new`/`resolved` only when a baseline was given.</summary>
 internal sealed record AuditCounts(

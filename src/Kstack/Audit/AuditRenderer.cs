@@ -15,6 +15,12 @@ internal static class AuditRenderer
     public const int MaxChars = 4000;
     public const int MaxGroups = 12;
     public const int SubjectsPerGroup = 3;
+    public const int MaxOverviewLines = 12;
+    public const int MaxOverviewLine = 160;
+
+    /// <summary>The audit's status lines, capped in number and length (the audit frames cluster text in them).</summary>
+    public static IReadOnlyList<string> Overview(IReadOnlyList<string>? lines) =>
+        lines is null ? [] : lines.Take(MaxOverviewLines).Select(l => l.Length <= MaxOverviewLine ? l : l[..(MaxOverviewLine - 1)] + "…").ToList();
 
     public sealed record Group(CheckInfo Check, int Count, int New, IReadOnlyList<Finding> Top, int Subjects);
 
@@ -26,8 +32,8 @@ internal static class AuditRenderer
             .OrderBy(g => g.Top[0].Rank).ThenByDescending(g => g.Count).ThenBy(g => g.Check.Id, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The bounded text; <paramref name="section"/> is an audit's own block (e.g. cost totals), shown after the counts.</summary>
-    public static string Text(AuditReport r, string findingsPath, string? sarifPath, string freshness, string? section = null)
+    /// <summary>The bounded text: <paramref name="overview"/> lines (capped) and an audit's own <paramref name="section"/> (e.g. cost totals) come after the counts.</summary>
+    public static string Text(AuditReport r, string findingsPath, string? sarifPath, string freshness, IReadOnlyList<string>? overview = null, string? section = null)
     {
         var sb = new StringBuilder(2048);
         sb.Append(char.ToUpperInvariant(r.Audit[0])).Append(r.Audit[1..]).Append(" audit: ").Append(DataText.Inline(r.Context, 60)).Append(" · Kubernetes ").Append(DataText.Token(r.KubernetesVersion, 40))
@@ -39,6 +45,7 @@ internal static class AuditRenderer
         if (r.NewFingerprints is { } nf)
             sb.Append($" · baseline: {nf.Count} new, {r.Findings.Count - nf.Count} unchanged, {r.Resolved?.Count ?? 0} resolved");
         sb.Append('\n');
+        foreach (var line in Overview(overview)) sb.Append(line).Append('\n');
         if (!string.IsNullOrEmpty(section)) sb.Append('\n').Append(section.TrimEnd('\n')).Append('\n');
 
         var footer = Footer(r, findingsPath, sarifPath, freshness);
@@ -48,7 +55,8 @@ internal static class AuditRenderer
         foreach (var g in groups.Take(MaxGroups))
         {
             var block = GroupBlock(g, r.NewFingerprints is not null);
-            if (sb.Length + block.Length + footer.Length + 40 > MaxChars) break;
+            // Room kept for the "…and N more" line.
+            if (sb.Length + block.Length + footer.Length + 100 > MaxChars) break;
             sb.Append(block);
             shown++;
         }
@@ -106,7 +114,7 @@ internal static class AuditRenderer
         {
             sb.Append("\nNot readable (so not checked):\n");
             foreach (var u in r.Unreadable.Take(8))
-                sb.Append($"  {u.Resource}: {u.Reason} — unchecked: {(u.Unchecked.Count <= 4 ? string.Join(", ", u.Unchecked) : string.Join(", ", u.Unchecked.Take(4)) + $" +{u.Unchecked.Count - 4} more")}\n");
+                sb.Append($"  {u.Resource}: {u.Reason} — unchecked: {(u.Unchecked.Count == 0 ? "none (findings name direct owners)" : u.Unchecked.Count <= 4 ? string.Join(", ", u.Unchecked) : string.Join(", ", u.Unchecked.Take(4)) + $" +{u.Unchecked.Count - 4} more")}\n");
         }
         if (r.Resolved is { Count: > 0 } resolved)
             sb.Append($"\nResolved since the baseline: {resolved.Count} (e.g. {string.Join(", ", resolved.Take(3).Select(x => DataText.Token(x.CheckId, 40) + " " + DataText.Token(x.Subject.ToString(), 80)))})\n");
@@ -118,10 +126,10 @@ internal static class AuditRenderer
     }
 
     /// <summary>The --json content: counts and the same groups, bounded like the text.</summary>
-    public static string Json(AuditReport r, string findingsPath, string? sarifPath, bool fromCache) =>
-        Dto.Serialize(Document(r, findingsPath, sarifPath, fromCache), AuditJson.Default.AuditSummaryDocument);
+    public static string Json(AuditReport r, string findingsPath, string? sarifPath, bool fromCache, IReadOnlyList<string>? overview = null) =>
+        Dto.Serialize(Document(r, findingsPath, sarifPath, fromCache, overview), AuditJson.Default.AuditSummaryDocument);
 
-    public static AuditSummaryDocument Document(AuditReport r, string findingsPath, string? sarifPath, bool fromCache) => new(
+    public static AuditSummaryDocument Document(AuditReport r, string findingsPath, string? sarifPath, bool fromCache, IReadOnlyList<string>? overview = null) => new(
         "audit-summary/1", r.Audit, TerminalText.Clean(r.Context), r.KubernetesVersion, r.Namespace,
         new AuditCounts(r.Findings.Count, r.Count(Severity.Critical), r.Count(Severity.High), r.Count(Severity.Medium), r.Count(Severity.Low),
             r.Count(Severity.Info), r.NewFingerprints?.Count, r.NewFingerprints is null ? null : r.Resolved?.Count ?? 0,
@@ -129,5 +137,5 @@ internal static class AuditRenderer
         Groups(r).Take(MaxGroups).Select(g => new AuditGroupDocument(g.Check.Id, g.Check.Severity.Name(), g.Count,
             g.Top.Select(f => DataText.Inline((f.Subject with { Container = null }).ToString(), 140)).ToList(), g.Check.Remediation)).ToList(),
         r.Unreadable.Select(u => new AuditUnreadableDocument(u.Resource, u.Reason, u.Unchecked.Count)).ToList(),
-        findingsPath, sarifPath, fromCache);
+        findingsPath, sarifPath, fromCache, Overview(overview) is { Count: > 0 } lines ? lines : null);
 }

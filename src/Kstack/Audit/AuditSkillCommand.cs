@@ -81,8 +81,8 @@ internal abstract class AuditSkillCommand : SnapshotSkillCommand
             extraContext?.Invoke(w);
         });
         var content = run.Json
-            ? AuditRenderer.Json(report, findingsPath, sarifPath, fromCache)
-            : AuditRenderer.Text(report, findingsPath, sarifPath, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), section);
+            ? AuditRenderer.Json(report, findingsPath, sarifPath, fromCache, raw.Overview)
+            : AuditRenderer.Text(report, findingsPath, sarifPath, Freshness.Sentence(results.Values, run.TtlText, now.UtcDateTime), raw.Overview, section);
         return Env.Agent(content, agentContext);
     }
 
@@ -117,7 +117,11 @@ internal abstract class AuditSkillCommand : SnapshotSkillCommand
 
 /// <summary>The analysis before the user's filters, exemptions and baseline: what the report cache keeps.</summary>
 internal sealed record RawAnalysis(string GitVersion, IReadOnlyList<Finding> Findings, IReadOnlyList<ExemptionAsk> Asks,
-    IReadOnlyDictionary<ObjectRef, string> Manifests, int ObjectsRead);
+    IReadOnlyDictionary<ObjectRef, string> Manifests, int ObjectsRead)
+{
+    /// <summary>Status lines the audit shows above its findings (e.g. /karpenter's pools), already framed; at most <see cref="AuditRenderer.MaxOverviewLines"/> are shown.</summary>
+    public IReadOnlyList<string> Overview { get; init; } = [];
+}
 
 /// <summary>Exact round trip of a raw analysis for the report cache.</summary>
 internal static class RawAnalysisJson
@@ -148,6 +152,9 @@ internal static class RawAnalysisJson
         w.WriteStartArray("manifests");
         foreach (var (subject, path) in r.Manifests) { w.WriteStartArray(); WriteRef(w, subject); w.WriteStringValue(path); w.WriteEndArray(); }
         w.WriteEndArray();
+        w.WriteStartArray("overview");
+        foreach (var line in r.Overview) w.WriteStringValue(line);
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 
@@ -165,7 +172,10 @@ internal static class RawAnalysisJson
         }
         var asks = e.Array("asks").Select(a => a.EnumerateArray().ToArray()).Select(x => new ExemptionAsk(ReadRef(x[0]), x[1].GetString() ?? "")).ToList();
         var manifests = e.Array("manifests").Select(a => a.EnumerateArray().ToArray()).ToDictionary(x => ReadRef(x[0]), x => x[1].GetString() ?? "");
-        return new RawAnalysis(e.Str("gitVersion") ?? "unknown", findings, asks, manifests, (int)(e.Long("objectsRead") ?? 0));
+        return new RawAnalysis(e.Str("gitVersion") ?? "unknown", findings, asks, manifests, (int)(e.Long("objectsRead") ?? 0))
+        {
+            Overview = e.Array("overview").Select(l => l.GetString() ?? "").ToList(),
+        };
     }
 
     private static void WriteRef(Utf8JsonWriter w, ObjectRef r)

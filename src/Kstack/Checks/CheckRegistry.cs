@@ -14,6 +14,7 @@ internal static class CheckRegistry
         Skills.AuditSecurity.SecurityChecks.Checklist,
         Skills.AuditNetwork.NetworkChecks.Checklist,
         Skills.AuditCost.CostChecks.Checklist,
+        Skills.Karpenter.KarpenterChecks.Checklist,
     ];
 
     /// <summary>Every check of every checklist, in checklist order.</summary>

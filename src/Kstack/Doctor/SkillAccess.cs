@@ -50,6 +50,12 @@ internal static class SkillAccess
             new("list", "batch", "jobs"), new("list", "batch", "cronjobs"), new("list", "autoscaling.k8s.io", "verticalpodautoscalers"),
             new("get", "", "services", "proxy"), new("list", "metrics.k8s.io", "pods"),
         ]),
+        new("karpenter", [new("list", "karpenter.sh", "nodepools")],
+        [
+            new("list", "karpenter.sh", "nodeclaims"), new("list", "karpenter.k8s.aws", "ec2nodeclasses"), new("list", "", "nodes"),
+            new("list", "", "pods"), new("list", "apps", "replicasets"), new("list", "batch", "jobs"),
+            new("list", "policy", "poddisruptionbudgets"), new("list", "events.k8s.io", "events"),
+        ]),
         new("exec", [new("get", "", "pods"), new("create", "", "pods", "exec")],
             [new("patch", "", "pods", "ephemeralcontainers"), new("create", "", "pods"), new("delete", "", "pods"), new("get", "", "namespaces")]),
         new("cleanup", [new("list", "", "pods")],

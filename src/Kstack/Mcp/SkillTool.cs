@@ -49,8 +49,7 @@ internal sealed class SkillTool
     {
         var text = $"{char.ToUpperInvariant(skill.Summary[0])}{skill.Summary[1..]}";
         if (skill.NeedsUserConsent)
-            text += " Runs only after the user approves its plan in this client's prompt; otherwise returns the plan and the command"
-                    + " the user can run in a terminal. A plan id is never an argument.";
+            text += " Runs only once the user approves its plan in this client; a plan id is never an argument.";
         return text;
     }
 
@@ -67,7 +66,7 @@ internal sealed class SkillTool
         var required = new JsonArray();
         if (Skill.Target is { } target)
         {
-            properties["target"] = new JsonObject { ["type"] = "string", ["description"] = Cut(target.Help, 160) };
+            properties["target"] = new JsonObject { ["type"] = "string", ["description"] = Cut(target.Help, 110) };
             if (target.Required) required.Add((JsonNode)"target");
         }
         properties["context"] = new JsonObject
@@ -75,7 +74,8 @@ internal sealed class SkillTool
             ["type"] = "string",
         };
         var shared = GlobalFlags.For(Skill).Append(Skills.Shared.RequestTimeout.Flag).Select(f => f.Name).ToHashSet();
-        if (Skill.Name.StartsWith("audit-", StringComparison.Ordinal)) shared.UnionWith(AuditFlagNames);
+        if (Skill.JsonResult == "audit-summary/1") shared.UnionWith(AuditFlagNames);
+        if (_flags.Values.Any(f => f.Name == "--trust-pane")) shared.UnionWith(PaneFlagNames);
         foreach (var (name, flag) in _flags) properties[name] = PropertySchema(flag, described: !shared.Contains(flag.Name));
         var schema = new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
         if (required.Count > 0) schema["required"] = required;
@@ -84,6 +84,9 @@ internal sealed class SkillTool
 
     /// <summary>The flags every audit skill shares (Audit.AuditFlags): the server instructions explain them once.</summary>
     private static readonly string[] AuditFlagNames = ["--severity", "--check", "--format", "--output", "--baseline", "--exemptions"];
+
+    /// <summary>The pane switches /logs and /exec share: the server instructions explain them once.</summary>
+    private static readonly string[] PaneFlagNames = ["--trust-pane", "--detach", "--attach"];
 
     /// <summary>Flag help beyond this is cut: the schema is loaded into every session.</summary>
     private const int MaxFlagHelp = 80;
@@ -96,10 +99,11 @@ internal sealed class SkillTool
         var s = flag.Schema;
         var node = new JsonObject { ["type"] = s.JsonType };
         if (s.JsonType == "array") node["items"] = new JsonObject { ["type"] = "string" };
-        if (s.Pattern is { } p) node["pattern"] = p;
+        // Shared flags (undescribed) leave their pattern to the server's typed error: every session loads these schemas.
+        if (s.Pattern is { } p && described) node["pattern"] = p;
         if (s.Minimum is { } min && min != int.MinValue) node["minimum"] = min;
         if (s.Maximum is { } max && max != int.MaxValue) node["maximum"] = max;
-        if (s.Choices is { } choices) node["enum"] = new JsonArray([.. choices.Select(c => (JsonNode)c)]);
+        if (s.Choices is { } choices && described) node["enum"] = new JsonArray([.. choices.Select(c => (JsonNode)c)]);
         if (described) node["description"] = Cut(flag.Description, MaxFlagHelp);
         return node;
     }
@@ -114,7 +118,7 @@ internal sealed class SkillTool
             node = Lean(node, 0);
             // The audit summary is the same for every audit tool: only the fields a client acts on are stated.
             if (skill.JsonResult == "audit-summary/1" && node["properties"] is JsonObject props)
-                foreach (var name in props.Select(p => p.Key).Where(k => k is not ("schema" or "counts" or "top" or "findingsFile")).ToList()) props.Remove(name);
+                foreach (var name in props.Select(p => p.Key).Where(k => k is not ("counts" or "top" or "findingsFile")).ToList()) props.Remove(name);
             return node;
         }).ToList();
         JsonNode document = exported.Count switch
@@ -123,12 +127,11 @@ internal sealed class SkillTool
             1 => exported[0],
             _ => new JsonObject { ["anyOf"] = new JsonArray([.. exported]) },
         };
-        // Kept lean: every session loads tools/list, so the wrapper states the fields clients act on and leaves the rest open.
+        // Kept lean: every session loads tools/list, so the wrapper states the fields clients branch on (ok, error.kind) and
+        // leaves the rest open; the server instructions name context and pinned_context once for every tool.
         var properties = new JsonObject
         {
             ["ok"] = new JsonObject { ["type"] = "boolean" },
-            ["context"] = new JsonObject { ["type"] = new JsonArray("string", "null") },
-            ["pinned_context"] = new JsonObject { ["type"] = new JsonArray("string", "null") },
             ["error"] = new JsonObject { ["properties"] = new JsonObject { ["kind"] = new JsonObject { ["enum"] = new JsonArray("user", "infra", "denied") } } },
         };
         if (skill.JsonResult is not null) properties["document"] = document;
@@ -141,12 +144,7 @@ internal sealed class SkillTool
             };
             properties["user_command"] = new JsonObject { ["type"] = "string" };
         }
-        return new JsonObject
-        {
-            ["type"] = "object",
-            ["properties"] = properties,
-            ["required"] = new JsonArray("ok", "context", "pinned_context"),
-        };
+        return new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = new JsonArray("ok") };
     }
 
     /// <summary>The documents leave null members out (WhenWritingNull), so a nullable member is never required.</summary>

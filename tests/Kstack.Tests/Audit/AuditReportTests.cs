@@ -53,6 +53,27 @@ public class AuditReportTests
     }
 
     [Fact]
+    public void Overview_lines_come_after_the_counts_capped_in_number_and_length_and_the_content_still_ends_with_the_footer()
+    {
+        var findings = SecurityChecks.All.SelectMany(c => Enumerable.Range(0, 50).Select(i => F(c, "ns-" + i, "w" + i))).ToList();
+        var report = AuditPipeline.Build("karpenter", "ctx", "v1.33.1", null, DateTimeOffset.UtcNow, SecurityChecks.All, findings, [], [],
+            new AuditOptions(Severity.Info, [], [], null), 1);
+        var overview = Enumerable.Range(0, 20).Select(i => $"line {i} " + new string('x', 200)).ToList();
+        var text = AuditRenderer.Text(report, "/cache/audit-karpenter.json", null, "Snapshot cached (TTL 5m).", overview);
+        Assert.True(text.Length < 4000, $"{text.Length} characters");
+        var lines = text.Split('\n');
+        Assert.StartsWith("Karpenter audit: ctx", lines[0]);
+        Assert.StartsWith("Findings: ", lines[1]);
+        Assert.StartsWith("line 0 ", lines[2]);
+        Assert.Equal(AuditRenderer.MaxOverviewLines, lines.Count(l => l.StartsWith("line ", StringComparison.Ordinal)));
+        Assert.All(lines.Where(l => l.StartsWith("line ", StringComparison.Ordinal)), l => Assert.Equal(AuditRenderer.MaxOverviewLine, l.Length));
+        Assert.EndsWith("Snapshot cached (TTL 5m).", text);
+        var json = JsonDocument.Parse(AuditRenderer.Json(report, "/f", null, false, overview)).RootElement;
+        Assert.Equal(AuditRenderer.MaxOverviewLines, json.GetProperty("overview").GetArrayLength());
+        Assert.False(JsonDocument.Parse(AuditRenderer.Json(report, "/f", null, false)).RootElement.TryGetProperty("overview", out _));
+    }
+
+    [Fact]
     public void Severity_and_check_filters_apply_before_the_report()
     {
         var findings = new[] { F(SecurityChecks.Privileged, "a", "b"), F(SecurityChecks.ImageNoDigest, "a", "b") };

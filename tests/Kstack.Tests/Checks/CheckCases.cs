@@ -148,5 +148,6 @@ public static class CheckCases
         .. AuditCheckCases.All,
         .. Skills.AuditNetwork.NetworkCheckCases.All,
         .. Skills.AuditCost.CostCheckCases.All,
+        .. Skills.Karpenter.KarpenterCheckCases.All,
     ];
 }

@@ -65,7 +65,7 @@ public sealed partial class HelpTextTests
             Assert.Equal(skill.Cached, help.Contains("--ttl <duration>"));
             if (skill.DefaultTtl is { } ttl) Assert.Contains($"(default {ttl})", help);
         }
-        Assert.Equal(["alerts", "audit-cost", "audit-network", "audit-security", "cluster-status", "events", "metrics"], SkillCatalogue.All.Where(s => s.Cached).Select(s => s.Name));
+        Assert.Equal(["alerts", "audit-cost", "audit-network", "audit-security", "cluster-status", "events", "karpenter", "metrics"], SkillCatalogue.All.Where(s => s.Cached).Select(s => s.Name));
     }
 
     [Theory]

@@ -38,7 +38,7 @@ public class McpInspectorTests
         await using var sim = await SimCluster.StartAsync("demo");
         var list = Run(sim, "--method", "tools/list");
         var names = list["tools"]!.AsArray().Select(t => (string?)t!["name"]).ToList();
-        Assert.Equal(["alerts", "audit_cost", "audit_network", "audit_security", "cleanup", "cluster_status", "events", "exec", "forget", "investigate", "logs", "metrics"], names);
+        Assert.Equal(["alerts", "audit_cost", "audit_network", "audit_security", "cleanup", "cluster_status", "events", "exec", "forget", "investigate", "karpenter", "logs", "metrics"], names);
 
         var call = Run(sim, "--method", "tools/call", "--tool-name", "cluster_status");
         Assert.NotEqual(true, (bool?)call["isError"]);

@@ -21,6 +21,7 @@ public class McpSimTests
         ("audit_security", null),
         ("audit_network", null),
         ("audit_cost", null),
+        ("karpenter", null),
         ("investigate", new JsonObject { ["target"] = "deployment/ledger", ["namespace"] = "orders" }),
     ];
 
@@ -218,7 +219,7 @@ public class McpSimTests
         await using var sim = await SimCluster.StartAsync("minimal");
         await using var client = await McpHarness.StdioAsync(sim, ["--read-only"]);
         var names = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
-        Assert.Equal(["alerts", "audit_cost", "audit_network", "audit_security", "cluster_status", "events", "investigate", "metrics"], names);
+        Assert.Equal(["alerts", "audit_cost", "audit_network", "audit_security", "cluster_status", "events", "investigate", "karpenter", "metrics"], names);
         Assert.All(await client.ListToolsAsync(), t => Assert.True(t.ProtocolTool.Annotations!.ReadOnlyHint));
         var e = await Assert.ThrowsAsync<McpProtocolException>(() => client.CallAsync("exec", new JsonObject { ["target"] = "web" }));
         Assert.Contains("--read-only", e.Message);

@@ -6,7 +6,7 @@ namespace Kstack.Tests.Skills;
 
 /// <summary>
 /// Every `jq` recipe a SKILL.md prints is run against the demo scenario's cache (the files the skill wrote; for
-/// /audit-security the audit scenario's findings file, for /audit-network the audit-network scenario's, for /alerts the alerts scenario's cache) and must give
+/// /audit-security the audit scenario's findings file, for /audit-network the audit-network scenario's, for /karpenter the karpenter scenario's, for /alerts the alerts scenario's cache) and must give
 /// its expected answer; a recipe without an expectation here fails the test, so none goes untested.
 /// </summary>
 public class JqRecipeTests
@@ -196,6 +196,27 @@ public class JqRecipeTests
             ["NET-TLS-CERT-EXPIRED\tCertificate/exposed/expired", "NET-TLS-CERT-EXPIRING\tCertificate/exposed/expiring",
              "NET-TLS-CERT-NOT-READY\tCertificate/exposed/expired", "NET-TLS-EXPIRY-UNCHECKED\tSecret/exposed/legacy-cert"],
             lines.Select(l => string.Join("\t", l.Split('\t')[..2])).Order(StringComparer.Ordinal))),
+        [("karpenter", "stuck NodeClaims")] = new([], lines => Assert.Equal(
+            ["KARP-CLAIM-DISRUPTING\tgeneral-old", "KARP-CLAIM-DRIFTED\tgeneral-old", "KARP-CLAIM-NOT-INITIALIZED\tgeneral-uninit",
+             "KARP-CLAIM-NOT-LAUNCHED\tbatch-stuck", "KARP-CLAIM-NOT-REGISTERED\tgeneral-unregistered", "KARP-CLAIM-TERMINATION-STUCK\tgeneral-deleting"],
+            lines.Select(l => string.Join("\t", l.Split('\t')[..2])).Order(StringComparer.Ordinal))),
+        [("karpenter", "why pods stay pending")] = new([], lines =>
+        {
+            Assert.Equal(["ml/etl\t1", "ml/trainer\t2"], lines.Select(l => string.Join("\t", l.Split('\t')[..2])).Order(StringComparer.Ordinal));
+            Assert.Contains("general: nodeSelector accelerator=a100 not offered", lines.Single(l => l.StartsWith("ml/trainer", StringComparison.Ordinal)));
+        }),
+        [("karpenter", "everything about one pool")] = new([("--arg p POOL", "--arg p batch")], lines => Assert.Equal(
+            ["KARP-COST-NODE-UNDERUTILIZED", "KARP-COST-ON-DEMAND-ONLY", "KARP-COST-WHEN-EMPTY-ONLY", "KARP-POOL-AT-LIMIT", "KARP-POOL-BUDGET-BLOCKS-ALL",
+             "KARP-POOL-NEAR-LIMIT", "KARP-POOL-NO-TERMINATION-GRACE", "KARP-POOL-REGISTRATION-UNHEALTHY"],
+            lines.Select(l => l.Split('\t')[1]).Order(StringComparer.Ordinal))),
+        [("karpenter", "pools against their limits")] = new([], lines => Assert.Equal(
+            ["batch\t40\t40\t160Gi\t150Gi", "edge\t16\t0\t64Gi\t0", "general\t100\t12\t400Gi\t48Gi", "gpu\tnone\t0\tnone\t0", "legacy\t20\t0\tnone\t0"],
+            lines.Order(StringComparer.Ordinal))),
+        [("karpenter", "counts per check")] = new([], lines =>
+        {
+            Assert.Equal(35, lines.Length);
+            Assert.Contains("KARP-POOL-NOT-READY 3", lines.Select(l => Regex.Replace(l.Trim(), @"\s+", " ")));
+        }),
         [("alerts", "the silence behind an alert")] = new([("--arg a NAME", "--arg a TargetDown")], lines =>
         {
             var row = Assert.Single(lines).Split('\t');
@@ -243,9 +264,13 @@ public class JqRecipeTests
         var costFindings = (string)costRun.AgentContext["findings_file"]!;
         var costRightsizing = (string)costRun.AgentContext["rightsizing_file"]!;
 
+        await using var karpenter = await SimCluster.StartAsync("karpenter");
+        var karpenterRun = karpenter.Kstack("karpenter").AssertOk();
+        var karpenterFindings = (string)karpenterRun.AgentContext["findings_file"]!;
+
         foreach (var recipe in recipes)
         {
-            var findingsFile = recipe.Skill switch { "audit-network" => networkFindings, "audit-cost" => costFindings, _ => findings };
+            var findingsFile = recipe.Skill switch { "audit-network" => networkFindings, "audit-cost" => costFindings, "karpenter" => karpenterFindings, _ => findings };
             var expected = Expected[(recipe.Skill, recipe.Label)];
             var command = recipe.Command;
             foreach (var (from, to) in expected.Substitutions)
@@ -253,7 +278,7 @@ public class JqRecipeTests
                 Assert.True(command.Contains(from), $"{recipe.Skill}: {recipe.Label}: placeholder {from} not in {command}");
                 command = command.Replace(from, to);
             }
-            command = command.Replace(" D/", " " + Q(recipe.Skill == "alerts" ? alertsDir : dir) + "/").Replace(" OWNERS_FILE", " " + Q(owners));
+            command = command.Replace(" D/", " " + Q(recipe.Skill switch { "alerts" => alertsDir, "karpenter" => karpenterRun.CacheDir, _ => dir }) + "/").Replace(" OWNERS_FILE", " " + Q(owners));
             if (command.EndsWith(" B", StringComparison.Ordinal)) command = command[..^1] + Q(bundles[expected.Bundle]);
             if (command.EndsWith(" F", StringComparison.Ordinal)) command = command[..^1] + Q(findingsFile);
             else if (command.EndsWith(" R | column -t", StringComparison.Ordinal)) command = command[..^" R | column -t".Length] + " " + Q(costRightsizing) + " | column -t";

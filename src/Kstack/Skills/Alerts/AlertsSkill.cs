@@ -12,7 +12,7 @@ internal static class AlertsSkill
     public static readonly SkillDescriptor Descriptor = new()
     {
         Name = "alerts",
-        Summary = "What is firing now, from Alertmanager (through the API server's service proxy): grouped, suppression counted by cause, silences in use, each alert's /investigate target.",
+        Summary = "What is firing in Alertmanager (via the service proxy): grouped, suppressions by cause, silences, an investigate target per alert.",
         Flags = [Service, RequestTimeout.Flag],
         DefaultTtl = "30s",
         Reads = ["services", "Alertmanager /api/v2/alerts and /api/v2/silences through services/proxy", "Prometheus /api/v1/alerts through services/proxy (fallback)"],

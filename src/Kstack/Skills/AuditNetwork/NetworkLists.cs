@@ -65,7 +65,10 @@ internal static class NetworkLists
             "gateways.json" => [NetworkChecks.GatewayNotReady],
             "httproutes.json" => [NetworkChecks.RouteNotAccepted, NetworkChecks.RouteRefsUnresolved, NetworkChecks.RouteBackendMissing],
             "certificates.json" => [NetworkChecks.CertExpired, NetworkChecks.CertExpiring, NetworkChecks.CertNotReady, NetworkChecks.TlsUnchecked],
-            _ => [NetworkChecks.NonCorePolicy],
+            "ciliumnetworkpolicies.json" or "ciliumclusterwidenetworkpolicies.json" or "calico.networkpolicies.json" or "calico.globalnetworkpolicies.json" =>
+                [NetworkChecks.NonCorePolicy],
+            _ => [], // owner lists: findings then name the direct owner
+
         };
         return checks.Select(x => x.Id).Distinct().Order(StringComparer.Ordinal).ToList();
     }

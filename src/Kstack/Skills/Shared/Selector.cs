@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Kstack.Skills.Shared;
 
-namespace Kstack.Skills.AuditNetwork;
+namespace Kstack.Skills.Shared;
 
 /// <summary>
 /// A metav1.LabelSelector evaluated in process: matchLabels and matchExpressions ANDed, <c>{}</c> selects everything.
