@@ -87,14 +87,7 @@ internal sealed class AuditCostCommand : AuditSkillCommand
         async Task<List<JsonElement>?> Load(ListSpec spec) =>
             results.TryGetValue(spec.File, out var r) && r.Value is { } s ? (await CachedList.MapAsync<object>(s.Path, e => e.Clone(), ct)).Cast<JsonElement>().ToList() : null;
 
-        var gitVersion = "unknown";
-        if (results.TryGetValue(ListSpec.Version.File, out var v) && v.Value is { } version)
-        {
-            var bytes = await File.ReadAllBytesAsync(version.Path, ct);
-            JsonEscapes.ReplaceLoneSurrogates(bytes, final: true);
-            using var doc = JsonDocument.Parse(bytes);
-            gitVersion = doc.RootElement.Str("gitVersion") is { Length: > 0 } g ? g : "unknown";
-        }
+        var gitVersion = await ClusterVersion.GitVersionAsync(results, ct);
 
         var owners = await OwnerIndex.FromAsync(results, ct, OwnerIndex.Facts(ListSpec.ReplicaSetsMeta), OwnerIndex.Facts(CostLists.Jobs));
         var analysis = new CostAnalysis(now) { Scope = scope, Usage = usage, MinCpuSaving = minCpu, MinMemorySaving = minMemory, Prices = prices };

@@ -60,14 +60,7 @@ internal sealed class AuditSecurityCommand : AuditSkillCommand
         async Task<List<JsonElement>?> Load(ListSpec spec) =>
             results[spec.File].Value is { } r ? (await CachedList.MapAsync<object>(r.Path, e => e.Clone(), ct)).Cast<JsonElement>().ToList() : null;
 
-        var gitVersion = "unknown";
-        if (results[ListSpec.Version.File].Value is { } v)
-        {
-            var bytes = await File.ReadAllBytesAsync(v.Path, ct);
-            JsonEscapes.ReplaceLoneSurrogates(bytes, final: true);
-            using var doc = JsonDocument.Parse(bytes);
-            gitVersion = doc.RootElement.Str("gitVersion") is { Length: > 0 } g ? g : "unknown";
-        }
+        var gitVersion = await ClusterVersion.GitVersionAsync(results, ct);
         var minor = NamespacePsa.ParseMinor(gitVersion) ?? FallbackMinor;
 
         var manifests = new Dictionary<ObjectRef, string>();

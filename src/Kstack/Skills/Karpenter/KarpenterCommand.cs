@@ -24,7 +24,7 @@ internal sealed class KarpenterCommand : AuditSkillCommand
         if (probe[KarpenterLists.NodePools.File].Outcome == ReadOutcome.NotFound)
         {
             var (_, beta) = await FetchAsync(run, [KarpenterLists.NodePoolsV1Beta1], ct);
-            var none = new RawAnalysis(GitVersion(probe), [], [], new Dictionary<ObjectRef, string>(), 0)
+            var none = new RawAnalysis(await ClusterVersion.GitVersionAsync(probe, ct), [], [], new Dictionary<ObjectRef, string>(), 0)
             {
                 Overview = KarpenterOverview.NotInstalled(beta[KarpenterLists.NodePoolsV1Beta1.File].HasValue),
             };
@@ -41,15 +41,6 @@ internal sealed class KarpenterCommand : AuditSkillCommand
 
     /// <summary>EC2NodeClass not served: another provider (AKS, on-premises), not a denial.</summary>
     private static bool IsAbsentProvider(ListSpec spec, Read<Snapshot> read) => spec == KarpenterLists.NodeClasses && read.Outcome == ReadOutcome.NotFound;
-
-    private static string GitVersion(IReadOnlyDictionary<string, Read<Snapshot>> results)
-    {
-        if (!results.TryGetValue(ListSpec.Version.File, out var v) || v.Value is not { } version) return "unknown";
-        var bytes = File.ReadAllBytes(version.Path);
-        JsonEscapes.ReplaceLoneSurrogates(bytes, final: true);
-        using var doc = JsonDocument.Parse(bytes);
-        return doc.RootElement.Str("gitVersion") is { Length: > 0 } g ? g : "unknown";
-    }
 
     /// <summary>The analysis from the fetched lists (also run in-process by the tests).</summary>
     internal static async Task<RawAnalysis> AnalyseAsync(IReadOnlyDictionary<string, Read<Snapshot>> results, DateTimeOffset now, string? scope, CancellationToken ct)
@@ -73,7 +64,7 @@ internal sealed class KarpenterCommand : AuditSkillCommand
         var objects = (analysis.Pools?.Count ?? 0) + (analysis.Claims?.Count ?? 0) + (analysis.NodeClasses?.Count ?? 0) + (analysis.Nodes?.Count ?? 0)
                       + (analysis.Pods?.Count ?? 0) + (analysis.Pdbs?.Count ?? 0) + (analysis.Events?.Count ?? 0);
         var findings = analysis.Run();
-        return new RawAnalysis(GitVersion(results), findings, [], new Dictionary<ObjectRef, string>(), objects)
+        return new RawAnalysis(await ClusterVersion.GitVersionAsync(results, ct), findings, [], new Dictionary<ObjectRef, string>(), objects)
         {
             Overview = KarpenterOverview.Lines(analysis, now),
         };
